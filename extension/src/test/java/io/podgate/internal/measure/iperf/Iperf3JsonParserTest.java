@@ -68,6 +68,16 @@ class Iperf3JsonParserTest {
   }
 
   @Test
+  void aRunOverA1500MtuVethReportsTheDefaultMssAndPathMtu() throws IOException {
+    ThroughputResult r = Iperf3JsonParser.parse(fixture("client-host-to-netns-veth1500-t2.json"), "host->netns");
+    assertThat(r.mss()).hasValue(1448);
+    assertThat(r.pathMtu()).hasValue(1500);
+    assertThat(r.server()).isEqualTo(new ThroughputResult.Endpoint("10.203.0.250", 5301));
+    assertThat(r.client().host()).isEqualTo("10.203.0.249");
+    assertThat(r.receiverBitsPerSecond()).isPositive();
+  }
+
+  @Test
   void anErrorJsonForARefusedConnectionIsServerUnreachable() throws IOException {
     assertThatThrownBy(() -> Iperf3JsonParser.parse(fixture("client-connection-refused.json"), "x"))
         .isInstanceOfSatisfying(Iperf3Exception.class,
