@@ -119,9 +119,9 @@ public final class WrkRunner {
       command.add(wrk.toString());
       command.add("-t" + threads);
       command.add("-c" + connections);
-      command.add("-d" + Math.max(1, duration.toMillis()) + "ms");
+      command.add("-d" + wholeSeconds(duration) + "s");
       command.add("--timeout");
-      command.add(Math.max(1, timeout.toMillis()) + "ms");
+      command.add(wholeSeconds(timeout) + "s");
       command.add("--latency");
       command.add("-s");
       command.add(script.toString());
@@ -157,6 +157,11 @@ public final class WrkRunner {
         }
       }
     }
+  }
+
+  /** wrk's time arguments accept only whole units (s, m, h): round up to whole seconds. */
+  static long wholeSeconds(Duration d) {
+    return Math.max(1, (d.toMillis() + 999) / 1000);
   }
 
   /** Parses wrk's output that includes the JSON line printed by the podgate done() hook. */
