@@ -9,6 +9,8 @@ import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -32,7 +34,16 @@ public final class HttpLoadGenerator {
   private static final int PHASE_MEASURE = 1;
   private static final int PHASE_DONE = 2;
 
+  /** How connections are driven. */
+  public enum Engine {
+    /** One platform thread per connection, blocking reads. */
+    THREAD_PER_CONNECTION,
+    /** min(connections, available processors) threads, each a selector loop over its share. */
+    SELECTOR
+  }
+
   private final HttpLoadOptions options;
+  private final Engine engine;
   private final InetSocketAddress address;
   private final byte[] request;
   private final boolean head;
@@ -43,7 +54,12 @@ public final class HttpLoadGenerator {
   private final AtomicLong permits = new AtomicLong(Long.MAX_VALUE);
 
   public HttpLoadGenerator(HttpLoadOptions options) {
+    this(options, Engine.THREAD_PER_CONNECTION);
+  }
+
+  public HttpLoadGenerator(HttpLoadOptions options, Engine engine) {
     this.options = options;
+    this.engine = engine;
     this.address = new InetSocketAddress(resolve(options.host()), options.port());
     this.request = encodeRequest(options);
     this.head = options.method().equals("HEAD");
@@ -95,15 +111,20 @@ public final class HttpLoadGenerator {
     if (count.bounded) {
       permits.set(count.value);
     }
-    Worker[] workers = new Worker[n];
-    CountDownLatch finished = new CountDownLatch(n);
-    Thread[] threads = new Thread[n];
+    int laneCount =
+        engine == Engine.SELECTOR ? Math.min(n, Runtime.getRuntime().availableProcessors()) : n;
+    Lane[] workers = new Lane[laneCount];
+    CountDownLatch finished = new CountDownLatch(laneCount);
+    Thread[] threads = new Thread[laneCount];
     long watchdogNanos =
         Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(50)));
     boolean warmup = !options.warmup().isZero();
     phase = warmup ? PHASE_WARMUP : PHASE_MEASURE;
-    for (int i = 0; i < n; i++) {
-      workers[i] = new Worker(finished);
+    for (int i = 0; i < laneCount; i++) {
+      workers[i] =
+          engine == Engine.SELECTOR
+              ? new SelectorLane(finished, n / laneCount + (i < n % laneCount ? 1 : 0))
+              : new Worker(finished);
       threads[i] = new Thread(workers[i], "podgate-http-" + i);
       threads[i].setDaemon(true);
     }
@@ -167,7 +188,7 @@ public final class HttpLoadGenerator {
         checkTimeouts(workers);
         finished.await(watchdogNanos, TimeUnit.NANOSECONDS);
       }
-      for (Worker w : workers) {
+      for (Lane w : workers) {
         w.closeQuietly();
       }
       for (Thread t : threads) {
@@ -177,7 +198,7 @@ public final class HttpLoadGenerator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop = true;
-      for (Worker w : workers) {
+      for (Lane w : workers) {
         w.closeQuietly();
       }
       throw new PodgateException("HTTP load run against " + options.target() + " was interrupted", e);
@@ -186,9 +207,9 @@ public final class HttpLoadGenerator {
     }
   }
 
-  private String progressLine(long elapsedNanos, long requests, long lastSecond, Worker[] workers) {
+  private String progressLine(long elapsedNanos, long requests, long lastSecond, Lane[] workers) {
     long errors = 0;
-    for (Worker w : workers) {
+    for (Lane w : workers) {
       errors += w.errorsPublished.get();
     }
     String total =
@@ -209,10 +230,10 @@ public final class HttpLoadGenerator {
   }
 
   private HttpLoadResult collect(
-      Worker[] workers, long start, long end, long[] rps, long[] bps, int samples) {
+      Lane[] workers, long start, long end, long[] rps, long[] bps, int samples) {
     Histogram merged = new Histogram(3);
     long requests = 0, bytes = 0, errors = 0, timeouts = 0, non2xx = 0;
-    for (Worker w : workers) {
+    for (Lane w : workers) {
       merged.add(w.histogram);
       requests += w.requests;
       bytes += w.bytes;
@@ -243,21 +264,18 @@ public final class HttpLoadGenerator {
         non2xx);
   }
 
-  private static long sum(Worker[] workers, boolean requests) {
+  private static long sum(Lane[] workers, boolean requests) {
     long total = 0;
-    for (Worker w : workers) {
+    for (Lane w : workers) {
       total += requests ? w.requestsPublished.get() : w.bytesPublished.get();
     }
     return total;
   }
 
-  private void checkTimeouts(Worker[] workers) {
+  private void checkTimeouts(Lane[] workers) {
     long now = System.nanoTime();
-    for (Worker w : workers) {
-      long started = w.busySince;
-      if (started != 0 && now - started > timeoutNanos) {
-        w.timeOut(started);
-      }
+    for (Lane w : workers) {
+      w.checkTimeouts(now, timeoutNanos);
     }
   }
 
@@ -271,19 +289,26 @@ public final class HttpLoadGenerator {
     }
   }
 
-  /** One connection and the thread driving it; figures are written by that thread only. */
-  private final class Worker implements Runnable {
+  /** A thread driving one or more connections; its figures are written by that thread only. */
+  private abstract static class Lane implements Runnable {
     final Histogram histogram = new Histogram(3);
-    final HttpResponseParser parser = new HttpResponseParser();
-    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(request.length);
-    final CountDownLatch finished;
-
-    // owned by the worker thread; published for the sampler
     long requests, bytes, errors, timeouts, non2xx;
     final AtomicLong requestsPublished = new AtomicLong();
     final AtomicLong bytesPublished = new AtomicLong();
     final AtomicLong errorsPublished = new AtomicLong();
+
+    /** Called from the controlling thread: abort requests running longer than the timeout. */
+    abstract void checkTimeouts(long now, long timeoutNanos);
+
+    abstract void closeQuietly();
+  }
+
+  /** One connection and the thread driving it with blocking calls. */
+  private final class Worker extends Lane {
+    final HttpResponseParser parser = new HttpResponseParser();
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(request.length);
+    final CountDownLatch finished;
 
     volatile SocketChannel channel;
     volatile long busySince;
@@ -389,6 +414,14 @@ public final class HttpLoadGenerator {
       }
     }
 
+    @Override
+    void checkTimeouts(long now, long timeoutNanos) {
+      long started = busySince;
+      if (started != 0 && now - started > timeoutNanos) {
+        timeOut(started);
+      }
+    }
+
     void timeOut(long started) {
       if (busySince == started) {
         timedOutAt = System.nanoTime();
@@ -408,6 +441,7 @@ public final class HttpLoadGenerator {
       }
     }
 
+    @Override
     void closeQuietly() {
       SocketChannel ch = channel;
       if (ch != null) {
@@ -416,6 +450,243 @@ public final class HttpLoadGenerator {
         } catch (IOException ignored) {
           // best effort
         }
+      }
+    }
+  }
+
+  /** Several non-blocking connections driven by one thread through a selector. */
+  private final class SelectorLane extends Lane {
+    final CountDownLatch finished;
+    final Conn[] conns;
+    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
+    final ByteBuffer requestBuffer = ByteBuffer.allocateDirect(request.length);
+    Selector selector;
+    volatile boolean abort;
+    private final long scanNanos;
+
+    SelectorLane(CountDownLatch finished, int size) {
+      this.finished = finished;
+      this.conns = new Conn[size];
+      requestBuffer.put(request).flip();
+      for (int i = 0; i < size; i++) {
+        conns[i] = new Conn(requestBuffer.duplicate());
+      }
+      scanNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(20)));
+    }
+
+    final class Conn {
+      final HttpResponseParser parser = new HttpResponseParser();
+      final ByteBuffer write;
+      SocketChannel channel;
+      SelectionKey key;
+      boolean busy;
+      boolean connecting;
+      boolean done;
+      int connectFailures;
+      long busySince;
+      long began;
+      long retryAt;
+      int responseBytes;
+
+      Conn(ByteBuffer write) {
+        this.write = write;
+      }
+    }
+
+    @Override
+    public void run() {
+      try {
+        selector = Selector.open();
+        for (Conn c : conns) {
+          next(c);
+        }
+        long lastScan = System.nanoTime();
+        long scanMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(scanNanos));
+        while (!abort) {
+          selector.select(this::onReady, scanMillis);
+          long now = System.nanoTime();
+          if (now - lastScan >= scanNanos || stop) {
+            lastScan = now;
+            boolean active = false;
+            for (Conn c : conns) {
+              if (c.busy && now - c.busySince > timeoutNanos) {
+                fail(c, true);
+              } else if (!c.busy && !c.done && c.retryAt != 0 && now >= c.retryAt) {
+                c.retryAt = 0;
+                next(c);
+              }
+              active |= !c.done;
+            }
+            if (!active) {
+              break;
+            }
+          }
+        }
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException("selector failed in HTTP load lane", e);
+      } finally {
+        for (Conn c : conns) {
+          close(c);
+        }
+        if (selector != null) {
+          try {
+            selector.close();
+          } catch (IOException ignored) {
+            // nothing left to release
+          }
+        }
+        finished.countDown();
+      }
+    }
+
+    private void onReady(SelectionKey key) {
+      Conn c = (Conn) key.attachment();
+      try {
+        if (!key.isValid()) {
+          return;
+        }
+        if (c.connecting && key.isConnectable()) {
+          if (c.channel.finishConnect()) {
+            c.connecting = false;
+            c.connectFailures = 0;
+            send(c);
+          }
+        } else if (key.isWritable()) {
+          c.channel.write(c.write);
+          if (!c.write.hasRemaining()) {
+            key.interestOps(SelectionKey.OP_READ);
+          }
+        } else if (key.isReadable()) {
+          read(c);
+        }
+      } catch (IOException | RuntimeException e) {
+        fail(c, false);
+      }
+    }
+
+    private void read(Conn c) throws IOException {
+      ByteBuffer buf = readBuffer;
+      buf.clear();
+      int n = c.channel.read(buf);
+      buf.flip();
+      boolean complete;
+      if (n < 0) {
+        complete = c.parser.endOfStream();
+        if (!complete) {
+          throw new IOException("connection closed before the response was complete");
+        }
+      } else {
+        c.responseBytes += n;
+        complete = c.parser.parse(buf);
+        if (complete && buf.hasRemaining()) {
+          throw new IOException("server sent bytes after the response to a single request");
+        }
+      }
+      if (!complete) {
+        return;
+      }
+      long ended = System.nanoTime();
+      c.busy = false;
+      if (phase == PHASE_MEASURE) {
+        histogram.recordValue((ended - c.began) / 1000);
+        requestsPublished.lazySet(++requests);
+        bytes += c.responseBytes;
+        bytesPublished.lazySet(bytes);
+        int status = c.parser.status();
+        if (status < 200 || status >= 300) {
+          non2xx++;
+        }
+      }
+      if (!c.parser.keepAlive()) {
+        close(c);
+      }
+      next(c);
+    }
+
+    /** Starts the next request on {@code c}, or retires it when the run is over. */
+    private void next(Conn c) {
+      if (stop || abort || permits.getAndDecrement() <= 0) {
+        c.done = true;
+        close(c);
+        return;
+      }
+      try {
+        if (c.channel == null) {
+          c.busy = true;
+          c.busySince = System.nanoTime();
+          c.connecting = true;
+          SocketChannel ch = SocketChannel.open();
+          c.channel = ch;
+          ch.configureBlocking(false);
+          ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+          c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+          if (ch.connect(address)) {
+            c.connecting = false;
+            c.connectFailures = 0;
+            send(c);
+          }
+        } else {
+          send(c);
+        }
+      } catch (IOException | RuntimeException e) {
+        fail(c, false);
+      }
+    }
+
+    private void send(Conn c) throws IOException {
+      c.parser.reset(head);
+      c.responseBytes = 0;
+      c.write.rewind();
+      c.busy = true;
+      c.began = System.nanoTime();
+      c.busySince = c.began;
+      c.channel.write(c.write);
+      c.key.interestOps(c.write.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
+    }
+
+    private void fail(Conn c, boolean timedOut) {
+      boolean wasConnecting = c.connecting;
+      c.busy = false;
+      close(c);
+      if (phase == PHASE_MEASURE) {
+        errors++;
+        if (timedOut) {
+          timeouts++;
+        }
+        errorsPublished.lazySet(errors);
+      }
+      if (wasConnecting && !timedOut) {
+        int failures = ++c.connectFailures;
+        c.retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(50, 1L << Math.min(failures - 1, 6)));
+      } else {
+        next(c);
+      }
+    }
+
+    private void close(Conn c) {
+      c.connecting = false;
+      if (c.channel != null) {
+        try {
+          c.channel.close();
+        } catch (IOException ignored) {
+          // closing a failed socket
+        }
+        c.channel = null;
+        c.key = null;
+      }
+    }
+
+    @Override
+    void checkTimeouts(long now, long timeoutNanos) {
+      // the lane checks its own connections between selects
+    }
+
+    @Override
+    void closeQuietly() {
+      abort = true;
+      Selector s = selector;
+      if (s != null) {
+        s.wakeup();
       }
     }
   }

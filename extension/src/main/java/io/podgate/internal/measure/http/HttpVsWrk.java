@@ -92,29 +92,35 @@ public final class HttpVsWrk {
 
   /** Runs {@code rounds} x (podgate, wrk) of {@code seconds} each; wrk uses min(2, connections) threads. */
   public static Comparison compare(
-      String url, int connections, int seconds, int rounds, WrkRunner wrk, Consumer<String> log) {
+      String url,
+      int connections,
+      int seconds,
+      int rounds,
+      HttpLoadGenerator.Engine engine,
+      WrkRunner wrk,
+      Consumer<String> log) {
     List<Double> podgateRps = new ArrayList<>();
     List<Double> wrkRps = new ArrayList<>();
     List<HttpLoadResult> podgateRuns = new ArrayList<>();
     List<WrkResult> wrkRuns = new ArrayList<>();
     Duration timeout = Duration.ofSeconds(10);
     // JIT warm-up, not recorded
-    HttpLoadGenerator.run(
+    new HttpLoadGenerator(
         HttpLoadOptions.builder(url)
             .connections(connections)
             .duration(Duration.ofSeconds(2))
             .timeout(timeout)
             .progress(line -> {})
-            .build());
+            .build(), engine).run();
     for (int round = 1; round <= rounds; round++) {
       HttpLoadResult p =
-          HttpLoadGenerator.run(
+          new HttpLoadGenerator(
               HttpLoadOptions.builder(url)
                   .connections(connections)
                   .duration(Duration.ofSeconds(seconds))
                   .timeout(timeout)
                   .progress(log)
-                  .build());
+                  .build(), engine).run();
       podgateRuns.add(p);
       podgateRps.add(p.averageRequestsPerSecond());
       WrkResult w =

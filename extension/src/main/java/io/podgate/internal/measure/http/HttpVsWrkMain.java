@@ -20,8 +20,11 @@ public final class HttpVsWrkMain {
     int connections = args.length > 1 ? Integer.parseInt(args[1]) : 10;
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 4;
+    HttpLoadGenerator.Engine engine =
+        HttpLoadGenerator.Engine.valueOf(
+            System.getProperty("podgate.http.engine", HttpLoadGenerator.Engine.THREAD_PER_CONNECTION.name()));
     HttpVsWrk.Comparison c =
-        HttpVsWrk.compare(url, connections, seconds, rounds, WrkRunner.onPath(), System.out::println);
+        HttpVsWrk.compare(url, connections, seconds, rounds, engine, WrkRunner.onPath(), System.out::println);
     System.out.print(c.toTable());
     System.out.println("JSON " + toJson(c));
   }
