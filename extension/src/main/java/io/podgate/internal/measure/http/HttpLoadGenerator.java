@@ -52,6 +52,7 @@ public final class HttpLoadGenerator {
   private volatile int phase = PHASE_WARMUP;
   private volatile boolean stop;
   private final AtomicLong permits = new AtomicLong(Long.MAX_VALUE);
+  private final boolean countBounded;
 
   public HttpLoadGenerator(HttpLoadOptions options) {
     this(options, Engine.THREAD_PER_CONNECTION);
@@ -64,6 +65,7 @@ public final class HttpLoadGenerator {
     this.request = encodeRequest(options);
     this.head = options.method().equals("HEAD");
     this.timeoutNanos = options.timeout().toNanos();
+    this.countBounded = options.totalRequests().isPresent();
   }
 
   public static HttpLoadResult run(HttpLoadOptions options) {
@@ -324,7 +326,7 @@ public final class HttpLoadGenerator {
       int connectFailures = 0;
       try {
         while (!stop) {
-          if (permits.getAndDecrement() <= 0) {
+          if (countBounded && permits.getAndDecrement() <= 0) {
             break;
           }
           SocketChannel ch = channel;
@@ -605,7 +607,7 @@ public final class HttpLoadGenerator {
 
     /** Starts the next request on {@code c}, or retires it when the run is over. */
     private void next(Conn c) {
-      if (stop || abort || permits.getAndDecrement() <= 0) {
+      if (stop || abort || (countBounded && permits.getAndDecrement() <= 0)) {
         c.done = true;
         close(c);
         return;

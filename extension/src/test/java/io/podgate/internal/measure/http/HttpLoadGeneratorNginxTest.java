@@ -18,6 +18,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Runs the load generator against a real nginx started by the test on 127.0.0.1. */
 @Timeout(120)
@@ -37,16 +39,17 @@ class HttpLoadGeneratorNginxTest {
     }
   }
 
-  @Test
-  void shortRunGetsOnly2xxWithConsistentTotals() {
+  @ParameterizedTest
+  @EnumSource(HttpLoadGenerator.Engine.class)
+  void shortRunGetsOnly2xxWithConsistentTotals(HttpLoadGenerator.Engine engine) {
     List<String> progress = new CopyOnWriteArrayList<>();
     HttpLoadResult r =
-        HttpLoadGenerator.run(
+        new HttpLoadGenerator(
             HttpLoadOptions.builder(nginx.url("/index.html"))
                 .connections(4)
                 .duration(Duration.ofSeconds(2))
                 .progress(progress::add)
-                .build());
+                .build(), engine).run();
     assertThat(r.totalRequests()).isPositive();
     assertThat(r.errors()).isZero();
     assertThat(r.non2xx()).isZero();
@@ -65,12 +68,13 @@ class HttpLoadGeneratorNginxTest {
     assertThat(r.toConsoleTable()).contains(r.totalRequests() + " requests in");
   }
 
-  @Test
-  void requestCountBoundedRunSendsExactlyThatMany() throws IOException {
+  @ParameterizedTest
+  @EnumSource(HttpLoadGenerator.Engine.class)
+  void requestCountBoundedRunSendsExactlyThatMany(HttpLoadGenerator.Engine engine) throws IOException {
     long before = nginx.loggedRequests();
     HttpLoadResult r =
-        HttpLoadGenerator.run(
-            HttpLoadOptions.builder(nginx.url("/index.html")).connections(3).totalRequests(1001).build());
+        new HttpLoadGenerator(
+            HttpLoadOptions.builder(nginx.url("/index.html")).connections(3).totalRequests(1001).build(), engine).run();
     assertThat(r.totalRequests()).isEqualTo(1001);
     assertThat(r.errors()).isZero();
     assertThat(r.latencyHistogram().getTotalCount()).isEqualTo(1001);
@@ -88,39 +92,42 @@ class HttpLoadGeneratorNginxTest {
     assertThat(r.errors()).isZero();
   }
 
-  @Test
-  void serverClosingEveryFewRequestsIsFollowedByReconnects(@TempDir Path ownDir) throws Exception {
+  @ParameterizedTest
+  @EnumSource(HttpLoadGenerator.Engine.class)
+  void serverClosingEveryFewRequestsIsFollowedByReconnects(HttpLoadGenerator.Engine engine, @TempDir Path ownDir) throws Exception {
     try (TestNginx closing = TestNginx.start(ownDir, 3)) {
       HttpLoadResult r =
-          HttpLoadGenerator.run(
-              HttpLoadOptions.builder(closing.url("/index.html")).connections(2).totalRequests(300).build());
+          new HttpLoadGenerator(
+              HttpLoadOptions.builder(closing.url("/index.html")).connections(2).totalRequests(300).build(), engine).run();
       assertThat(r.totalRequests()).isEqualTo(300);
       assertThat(r.errors()).isZero();
       assertThat(closing.loggedRequests()).isEqualTo(300);
     }
   }
 
-  @Test
-  void closedPortCountsErrorsWithoutHanging() throws IOException {
+  @ParameterizedTest
+  @EnumSource(HttpLoadGenerator.Engine.class)
+  void closedPortCountsErrorsWithoutHanging(HttpLoadGenerator.Engine engine) throws IOException {
     int port = TestNginx.freePort();
     HttpLoadResult r =
-        HttpLoadGenerator.run(
+        new HttpLoadGenerator(
             HttpLoadOptions.builder("http://127.0.0.1:" + port + "/")
                 .connections(2)
                 .duration(Duration.ofSeconds(1))
-                .build());
+                .build(), engine).run();
     assertThat(r.totalRequests()).isZero();
     assertThat(r.errors()).isPositive();
     assertThat(r.timeouts()).isZero();
 
     HttpLoadResult counted =
-        HttpLoadGenerator.run(
-            HttpLoadOptions.builder("http://127.0.0.1:" + port + "/").connections(2).totalRequests(20).build());
+        new HttpLoadGenerator(
+            HttpLoadOptions.builder("http://127.0.0.1:" + port + "/").connections(2).totalRequests(20).build(), engine).run();
     assertThat(counted.errors()).isEqualTo(20);
   }
 
-  @Test
-  void silentServerCountsTimeouts() throws Exception {
+  @ParameterizedTest
+  @EnumSource(HttpLoadGenerator.Engine.class)
+  void silentServerCountsTimeouts(HttpLoadGenerator.Engine engine) throws Exception {
     List<Socket> accepted = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread acceptor =
@@ -140,12 +147,12 @@ class HttpLoadGeneratorNginxTest {
       acceptor.setDaemon(true);
       acceptor.start();
       HttpLoadResult r =
-          HttpLoadGenerator.run(
+          new HttpLoadGenerator(
               HttpLoadOptions.builder("http://127.0.0.1:" + silent.getLocalPort() + "/")
                   .connections(2)
                   .duration(Duration.ofMillis(1500))
                   .timeout(Duration.ofMillis(200))
-                  .build());
+                  .build(), engine).run();
       assertThat(r.totalRequests()).isZero();
       assertThat(r.timeouts()).isPositive();
       assertThat(r.errors()).isEqualTo(r.timeouts());
