@@ -40,6 +40,10 @@ class EmbeddedContainerdTest {
       assertThat(CriClient.conditionMet(status, "RuntimeReady")).isTrue();
       assertThat(CriClient.conditionMet(status, "NetworkReady")).isTrue();
       assertThat(d.cri().listPodSandbox()).isEmpty();
+      CriEndpoint endpoint = CriEndpoint.parse("unix://" + d.socket(), "system property " + CriEndpoint.PROPERTY);
+      try (CriClient viaEndpoint = endpoint.connect()) {
+        assertThat(viaEndpoint.version().getRuntimeVersion()).isEqualTo(v.getRuntimeVersion());
+      }
     } finally {
       d.close();
     }
