@@ -39,6 +39,7 @@ final class ImageRootfs {
     Path layer = layer(image, dir);
     Files.createDirectories(dir);
     Path root = Files.createTempDirectory(dir, "rootfs-");
+    Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
     TarRoundTripTest.run("tar", "-xpf", layer.toString(), "-C", root.toString());
     return root;
   }

@@ -84,6 +84,21 @@ class StandardImagesTest {
   }
 
   @Test
+  void nginxServesTheKnownBodyFromItsImageInAPrivateNetworkNamespace() throws Exception {
+    assumeThat(ImageRootfs.isRoot()).as("chroot and unshare need root").isTrue();
+    Path root = ImageRootfs.unpack(new StandardImages(tmp.resolve("cache")).nginx(), tmp);
+    String script = "ip link set lo up; "
+        + "chroot " + root + " /usr/sbin/nginx -e stderr -c /etc/nginx/nginx.conf & pid=$!; "
+        + "for i in $(seq 50); do curl -sf http://127.0.0.1:" + StandardImages.NGINX_PORT + "/ && break; sleep 0.1; done; "
+        + "echo; curl -s -o /dev/null -w 'payload=%{size_download}' http://127.0.0.1" + StandardImages.NGINX_PAYLOAD_PATH + "; echo; "
+        + "kill -TERM $pid; wait $pid; echo exit=$?";
+    String out = String.join("\n", TarRoundTripTest.run("unshare", "--net", "sh", "-c", script));
+    assertThat(out).contains(StandardImages.NGINX_INDEX_BODY.strip())
+        .contains("payload=" + StandardImages.NGINX_PAYLOAD_BYTES)
+        .contains("exit=0");
+  }
+
+  @Test
   void busyboxAndDebugRunTheirToolsInsideTheImage() throws Exception {
     StandardImages images = new StandardImages(tmp.resolve("cache"));
     assumeThat(ImageRootfs.isRoot()).as("chroot needs root").isTrue();
