@@ -109,7 +109,7 @@ class FoundationPodTest {
           () -> cri.execSync(containerId, List.of("sleep", "30"), Duration.ofSeconds(1)));
       assertThat(late.operation()).isEqualTo("ExecSync");
       assertThat(late.getMessage()).contains(containerId).contains("[sleep, 30]").contains("timeout 1s")
-          .contains(d.socket().toString());
+          .contains(d.socket().toString()).contains("outlived its timeout");
 
       assertThat(cri.containerStats(containerId).getAttributes().getId()).isEqualTo(containerId);
 
@@ -119,7 +119,7 @@ class FoundationPodTest {
           httpd.toBuilder().setMetadata(ContainerMetadata.newBuilder().setName("ghost"))
               .setImage(ImageSpec.newBuilder().setImage(unknown)).build(), podConfig));
       assertThat(missing.operation()).isEqualTo("CreateContainer");
-      assertThat(missing.getMessage()).contains(unknown).contains("'ghost'");
+      assertThat(missing.getMessage()).contains(unknown).contains("'ghost'").contains("import or pull it first");
       assertThat(cri.listContainers(ContainerFilter.newBuilder().setPodSandboxId(podId).build()))
           .extracting(c -> c.getMetadata().getName())
           .containsExactly("httpd");
