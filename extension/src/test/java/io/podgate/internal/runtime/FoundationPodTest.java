@@ -134,6 +134,61 @@ class FoundationPodTest {
     EmbeddedContainerdTest.assertLeftNothing(pid, base, "pgcri0", "10.201.0.0/24");
   }
 
+  @Test
+  void closeAfterTheDaemonDiedStillRemovesItsPodsNetworkAndProcesses() throws Exception {
+    StandardImages images = new StandardImages(IMAGE_CACHE);
+    BuiltImage pause = images.pause();
+    int hostPort = freeLocalPort();
+    EmbeddedContainerd d = EmbeddedContainerd.start(
+        EmbeddedContainerdTest.second().sandboxImage(pause.reference()).build());
+    long pid = d.pid();
+    Path base = d.baseDir();
+    List<Long> shims;
+    List<Long> podProcesses = new ArrayList<>();
+    Path netns;
+    String podId;
+    try {
+      new OciArchiveImporter(d.cri().channel(), d.cri().endpoint()).importArchive(pause.archive(), pause.reference());
+      PodSandboxConfig podConfig = PodSandboxConfig.newBuilder()
+          .setMetadata(PodSandboxMetadata.newBuilder().setName("orphan").setNamespace("podgate").setUid("orphan-1"))
+          .addPortMappings(PortMapping.newBuilder().setContainerPort(80).setHostPort(hostPort).setHostIp("127.0.0.1"))
+          .build();
+      podId = d.cri().runPodSandbox(podConfig);
+      String info = d.cri().podSandboxStatus(podId, true).getInfoOrDefault("info", "");
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"(/var/run/netns/[^\"]+)\"").matcher(info);
+      assertThat(m.find()).as("netns path in verbose pod status").isTrue();
+      netns = Path.of(m.group(1));
+      assertThat(netns).exists();
+      assertThat(IptablesCleanup.leftovers(Ipv4Subnet.parse("10.201.1.0/24"))).isNotEmpty();
+      shims = d.shimPids();
+      assertThat(shims).isNotEmpty();
+      for (long shim : shims) {
+        ProcessHandle.of(shim).ifPresent(h -> h.descendants().forEach(p -> podProcesses.add(p.pid())));
+      }
+      assertThat(podProcesses).as("pause process under the shim").isNotEmpty();
+
+      ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+      await().atMost(Duration.ofSeconds(10)).until(() -> !HostProcesses.alive(pid));
+    } finally {
+      d.close();
+    }
+    for (long p : concat(shims, podProcesses)) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(
+          () -> assertThat(HostProcesses.alive(p)).as("process %d after close", p).isFalse());
+    }
+    assertThat(netns).doesNotExist();
+    try (var cached = Files.list(Path.of("/var/lib/cni/results"))) {
+      assertThat(cached.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(podId));
+    }
+    EmbeddedContainerdTest.assertLeftNothing(pid, base, "pgcri1", "10.201.1.0/24");
+  }
+
+  private static List<Long> concat(List<Long> a, List<Long> b) {
+    List<Long> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+
   private String get(String url) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(
         HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
