@@ -24,10 +24,11 @@ public final class TestIds {
   public static String fileStem(String testId) {
     String clean = testId
         .replaceAll("[^A-Za-z0-9._-]+", "_")
+        .replaceAll("\\.{2,}", ".")
         .replaceAll("_{2,}", "_")
         .replaceAll("^[._-]+", "")
         .replaceAll("[._]+$", "");
-    boolean changed = !clean.equals(testId) || RESERVED.contains(clean.toLowerCase(Locale.ROOT));
+    boolean changed = clean.isEmpty() || !clean.equals(testId) || RESERVED.contains(clean.toLowerCase(Locale.ROOT));
     if (!changed && clean.length() <= MAX_LENGTH) {
       return clean;
     }
