@@ -21,6 +21,11 @@ public interface PodgateReport {
 
   void comparison(String label, ComparisonResult result);
 
+  /** Adds a container churn run, labelled by its mode, workers and image. */
+  void churn(ChurnResult result);
+
+  void churn(String label, ChurnResult result);
+
   /** Adds latencies of CRI calls, keyed by operation name (e.g. "RunPodSandbox"). */
   void criLatency(String label, Map<String, List<Duration>> samplesByOperation);
 

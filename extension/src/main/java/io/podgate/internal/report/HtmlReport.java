@@ -6,7 +6,6 @@ import static io.podgate.internal.report.Html.num;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The run's index.html: one self-contained page (inline CSS, inline SVG, a small inline script, a
@@ -302,14 +301,24 @@ final class HtmlReport {
           "average " + num(h.path("cyclesPerSecond").asDouble()) + " /s");
     }
     out.append(p.render());
-    List<String[]> rows = new ArrayList<>();
-    for (Map.Entry<String, JsonNode> e : (Iterable<Map.Entry<String, JsonNode>>) h::fields) {
-      rows.add(row(e.getKey(), e.getValue().isNumber() ? numOf(e.getValue()) : e.getValue().asText()));
+    JsonNode f = m.path("figures");
+    List<String[]> rows = new ArrayList<>(List.of(
+        row("cycles/s", numOf(h.path("cyclesPerSecond"))),
+        row("cycles / failures", numOf(h.path("cycles")) + " / " + numOf(h.path("failures"))),
+        row("mode", text(f.path("mode"))),
+        row("workers", numOf(f.path("workers"))),
+        row("image", text(f.path("image"))),
+        row("elapsed", numOf(f.path("elapsedSeconds")) + " s")));
+    if (f.path("stoppedEarly").isTextual()) {
+      rows.add(row("stopped early", f.path("stoppedEarly").asText()));
     }
-    JsonNode ops = m.path("figures").path("operations");
-    for (JsonNode op : ops) {
-      rows.add(row(op.path("operation").asText() + " p50 / p99", numOf(op.path("p50Ms")) + " / "
-          + numOf(op.path("p99Ms")) + " ms"));
+    for (JsonNode op : f.path("operations")) {
+      rows.add(row(op.path("operation").asText(), "n=" + numOf(op.path("count")) + ", p50 " + numOf(op.path("p50Ms"))
+          + ", p90 " + numOf(op.path("p90Ms")) + ", p99 " + numOf(op.path("p99Ms")) + ", max "
+          + numOf(op.path("maxMs")) + " ms"));
+    }
+    for (JsonNode msg : f.path("failureMessages")) {
+      rows.add(row("failure", msg.asText()));
     }
     table(rows);
   }

@@ -1,5 +1,6 @@
 package io.podgate.internal.report;
 
+import io.podgate.ChurnResult;
 import io.podgate.ComparisonResult;
 import io.podgate.HttpLoadResult;
 import io.podgate.ThroughputResult;
@@ -110,6 +111,39 @@ public final class ReportEntries {
       rounds.add(m);
     }
     return new ReportEntry(ReportKind.COMPARISON, label, at, headline, figures, Map.of("rounds", rounds));
+  }
+
+  public static ReportEntry churn(String label, ChurnResult r, Instant at) {
+    Map<String, Object> headline = new LinkedHashMap<>();
+    headline.put("cyclesPerSecond", finiteOrNull(r.cyclesPerSecond()));
+    headline.put("cycles", r.cycles());
+    headline.put("failures", r.failures());
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("mode", r.mode().name());
+    figures.put("workers", r.workers());
+    figures.put("image", r.image());
+    figures.put("elapsedSeconds", seconds(r.elapsed()));
+    figures.put("stoppedEarly", r.stoppedEarly().orElse(null));
+    figures.put("failureMessages", r.failureMessages());
+    List<Map<String, Object>> ops = new ArrayList<>();
+    for (ChurnResult.OperationLatency l : r.latencies().values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("operation", l.operation());
+      m.put("count", l.count());
+      m.put("p50Ms", finiteOrNull(l.p50Millis()));
+      m.put("p90Ms", finiteOrNull(l.p90Millis()));
+      m.put("p99Ms", finiteOrNull(l.p99Millis()));
+      m.put("maxMs", finiteOrNull(l.maxMillis()));
+      ops.add(m);
+    }
+    figures.put("operations", ops);
+    return new ReportEntry(ReportKind.CHURN, label, at, headline, figures,
+        Map.of("cyclesPerSecond", r.completedPerSecond()));
+  }
+
+  /** A label for a churn run: mode, workers and image. */
+  public static String churnLabel(ChurnResult r) {
+    return r.mode() + ", " + r.workers() + " worker(s), " + r.image();
   }
 
   /** A label for a comparison: subject against baseline. */

@@ -1,5 +1,6 @@
 package io.podgate.internal.report;
 
+import io.podgate.ChurnResult;
 import io.podgate.ComparisonResult;
 import io.podgate.HttpLoadResult;
 import io.podgate.MetricDirection;
@@ -64,6 +65,10 @@ public final class ReportRecorder {
 
   public void comparison(String testId, String label, ComparisonResult result) {
     record(testId, ReportEntries.comparison(label, result, clock.instant()));
+  }
+
+  public void churn(String testId, String label, ChurnResult result) {
+    record(testId, ReportEntries.churn(label, result, clock.instant()));
   }
 
   public void criLatency(String testId, String label, Map<String, List<Duration>> samplesByOperation) {
@@ -133,6 +138,16 @@ public final class ReportRecorder {
     @Override
     public void comparison(String label, ComparisonResult result) {
       ReportRecorder.this.comparison(testId, label, result);
+    }
+
+    @Override
+    public void churn(ChurnResult result) {
+      churn(ReportEntries.churnLabel(result), result);
+    }
+
+    @Override
+    public void churn(String label, ChurnResult result) {
+      ReportRecorder.this.churn(testId, label, result);
     }
 
     @Override
