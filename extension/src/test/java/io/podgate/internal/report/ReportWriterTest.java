@@ -49,6 +49,8 @@ class ReportWriterTest {
     report.http("nginx via pod IP", http);
     report.comparison(cmp);
     report.criLatency("pod lifecycle", SampleResults.criLatency(4));
+    io.podgate.ChurnResult churn = SampleResults.churn(5);
+    report.churn(churn);
     boolean met = report.target("pod start p50", 212.5, 300, "ms", MetricDirection.LOWER_IS_BETTER);
     boolean missed = report.target("req/s", 900, 1000, "req/s", MetricDirection.HIGHER_IS_BETTER);
 
@@ -65,10 +67,13 @@ class ReportWriterTest {
     assertThat(t.path("displayName").asText()).isEqualTo("all kinds");
     assertThat(dir.resolve(t.path("file").asText())).isEqualTo(w.testFiles().get(0)).exists();
     JsonNode ms = t.path("measurements");
-    assertThat(ms).hasSize(4);
-    assertThat(ms.findValuesAsText("kind")).containsExactly("throughput", "http", "comparison", "cri-latency");
-    assertThat(ms.findValuesAsText("label"))
-        .containsExactly("host->pod", "nginx via pod IP", ReportEntries.comparisonLabel(cmp), "pod lifecycle");
+    assertThat(ms).hasSize(5);
+    assertThat(ms.findValuesAsText("kind")).containsExactly("throughput", "http", "comparison", "cri-latency", "churn");
+    assertThat(ms.findValuesAsText("label")).containsExactly("host->pod", "nginx via pod IP",
+        ReportEntries.comparisonLabel(cmp), "pod lifecycle", "POD_PER_CYCLE, 2 worker(s), podgate/busybox:1");
+    assertThat(ms.get(4).path("headline").path("cyclesPerSecond").asDouble()).isEqualTo(churn.cyclesPerSecond());
+    assertThat(ms.get(4).path("headline").path("cycles").asLong()).isEqualTo(churn.cycles());
+    assertThat(ms.get(4).path("headline").path("failures").asLong()).isEqualTo(1);
     assertThat(ms.get(0).path("headline").path("receiverBitsPerSecond").asDouble()).isEqualTo(tp.receiverBitsPerSecond());
     assertThat(ms.get(0).path("headline").path("retransmits").asLong()).isEqualTo(tp.retransmits());
     assertThat(ms.get(1).path("headline").path("latencyP99Ms").asDouble()).isEqualTo(http.latency().p99());

@@ -1,5 +1,7 @@
 package io.podgate.internal.report;
 
+import io.podgate.ChurnOptions;
+import io.podgate.ChurnResult;
 import io.podgate.ComparisonResult;
 import io.podgate.Gates;
 import io.podgate.HttpLoadResult;
@@ -88,5 +90,28 @@ final class SampleResults {
       out.put(op, samples);
     });
     return out;
+  }
+
+  /** 30 s of pod-per-cycle churn with 2 workers, near this machine's containerd-stress rate. */
+  static ChurnResult churn(long seed) {
+    Random rnd = new Random(seed);
+    List<Long> perSecond = new ArrayList<>();
+    long cycles = 0;
+    for (int s = 0; s < 30; s++) {
+      long n = Math.max(0, Math.round(2.4 + 0.8 * rnd.nextGaussian()));
+      perSecond.add(n);
+      cycles += n;
+    }
+    Map<String, ChurnResult.OperationLatency> latencies = new LinkedHashMap<>();
+    Map<String, List<Duration>> samples = criLatency(seed);
+    for (String op : ChurnResult.operations(ChurnOptions.Mode.POD_PER_CYCLE)) {
+      List<Duration> d = samples.getOrDefault(op, samples.get("CreateContainer"));
+      double[] ms = d.stream().mapToDouble(x -> x.toNanos() / 1e6).sorted().toArray();
+      latencies.put(op, new ChurnResult.OperationLatency(op, cycles, ms[ms.length / 2], ms[ms.length * 9 / 10],
+          ms[ms.length - 1], ms[ms.length - 1] * 1.1));
+    }
+    return new ChurnResult(ChurnOptions.Mode.POD_PER_CYCLE, 2, "podgate/busybox:1", cycles, 1,
+        List.of("StartContainer: rpc error: code = DeadlineExceeded <after 10s>"), Duration.ofSeconds(30),
+        latencies, perSecond, null);
   }
 }
