@@ -279,7 +279,7 @@ final class HtmlReport {
       rows.add(row("round " + r.path("round").asInt(), Html.si(r.path("baseline").asDouble()) + " vs "
           + Html.si(r.path("subject").asDouble()) + " → " + pct(r.path("overhead"))));
     }
-    table(rows, verdict.equals("PASS") ? "pass" : verdict.equals("FAIL") ? "fail" : "other");
+    table(rows, verdict.equals("PASS") ? "verdict-pass" : verdict.equals("FAIL") ? "verdict-fail" : "verdict-other");
   }
 
   private void churn(JsonNode m) {
@@ -370,7 +370,8 @@ final class HtmlReport {
   }
 
   private static String shortOp(String op) {
-    return op.length() <= 14 ? op : op.substring(0, 13) + "…";
+    String s = op.replace("PodSandbox", "Pod").replace("Container", "Ctr");
+    return s.length() <= 11 ? s : s.substring(0, 10) + "…";
   }
 
   private void table(List<String[]> rows) {
@@ -438,7 +439,7 @@ final class HtmlReport {
       table{border-collapse:collapse;font-size:13px}td,th{padding:2px 8px;border-bottom:1px solid #eee;text-align:left;vertical-align:top}
       table.figures th{font-weight:500;color:#555;white-space:nowrap}
       .pass{color:#2e7d32;font-weight:600}.fail{color:#c62828;font-weight:600}
-      table.figures.pass tr:first-child td{color:#2e7d32;font-weight:600}table.figures.fail tr:first-child td{color:#c62828;font-weight:600}
+      table.verdict-pass tr:first-child td{color:#2e7d32;font-weight:600}table.verdict-fail tr:first-child td{color:#c62828;font-weight:600}
       .when,.id{color:#777;margin:0;font-size:12px}code{word-break:break-all}
       #podgate-status{color:#777;font-size:12px}
       """;

@@ -12,7 +12,7 @@ final class SvgPlot {
   static final int WIDTH = 560;
   static final int HEIGHT = 300;
   private static final int LEFT = 72;
-  private static final int RIGHT = 16;
+  private static final int RIGHT = 30;
   private static final int TOP = 40;
   private static final int BOTTOM = 52;
 
@@ -156,7 +156,7 @@ final class SvgPlot {
         .append(color).append("\" stroke-width=\"1.5\"").append(dashed ? " stroke-dasharray=\"6 4\"" : "")
         .append("><title>").append(esc(label)).append("</title></line>\n");
     front.append("<text x=\"").append(WIDTH - RIGHT - 4).append("\" y=\"").append(f(py(y) - 4))
-        .append("\" text-anchor=\"end\" class=\"note\" fill=\"").append(color).append("\">").append(esc(label))
+        .append("\" text-anchor=\"end\" class=\"note\" paint-order=\"stroke\" stroke=\"#fff\" stroke-width=\"3\" fill=\"").append(color).append("\">").append(esc(label))
         .append("</text>\n");
     return this;
   }
