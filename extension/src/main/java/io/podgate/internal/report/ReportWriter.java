@@ -44,6 +44,8 @@ public final class ReportWriter {
   public static final String SUMMARY_FILE = "summary.json";
   public static final String INDEX_FILE = "index.html";
   private static final String LOCK_FILE = ".podgate-report.lock";
+  /** One writer at a time in this JVM (a second FileLock from the same JVM would throw); the file lock covers forks. */
+  private static final Object JVM_LOCK = new Object();
 
   /** The files of one write. */
   public record Written(Path dir, Path summary, Path index, List<Path> testFiles, List<String> skipped) {}
@@ -85,7 +87,13 @@ public final class ReportWriter {
   }
 
   /** Writes the recorder's tests, then summary.json and index.html for the whole run. */
-  public synchronized Written write(ReportRecorder recorder) {
+  public Written write(ReportRecorder recorder) {
+    synchronized (JVM_LOCK) {
+      return writeLocked(recorder);
+    }
+  }
+
+  private Written writeLocked(ReportRecorder recorder) {
     try {
       Files.createDirectories(dir);
     } catch (IOException e) {

@@ -110,6 +110,8 @@ class ReportWriterTest {
     rec.throughput("t", tp);
     rec.http("t", "nginx", http);
     rec.comparison("t", "gate", cmp);
+    io.podgate.ChurnResult churn = SampleResults.churn(9);
+    rec.churn("t", "churn", churn);
 
     Path file = writer().write(rec).testFiles().get(0);
     JsonNode t = mapper.readTree(file.toFile());
@@ -135,6 +137,15 @@ class ReportWriterTest {
     assertThat(rounds).hasSize(cmp.rounds());
     assertThat(rounds.get(0).path("overhead").asDouble()).isEqualTo(cmp.overheads().get(0));
     assertThat(m.get(2).path("figures").path("baseline").asText()).isEqualTo(cmp.baselineDescription());
+
+    assertThat(m.get(3).path("series").path("cyclesPerSecond")).hasSize(churn.completedPerSecond().size());
+    assertThat(m.get(3).path("series").path("cyclesPerSecond").get(5).asLong()).isEqualTo(churn.completedPerSecond().get(5));
+    JsonNode ops = m.get(3).path("figures").path("operations");
+    assertThat(ops).hasSize(churn.latencies().size());
+    assertThat(ops.get(0).path("p99Ms").asDouble())
+        .isEqualTo(churn.latency(io.podgate.ChurnResult.RUN_POD_SANDBOX).p99Millis());
+    assertThat(m.get(3).path("figures").path("failureMessages").get(0).asText())
+        .isEqualTo(churn.failureMessages().get(0));
   }
 
   @Test
@@ -172,6 +183,28 @@ class ReportWriterTest {
     assertThat(s.path("tests").findValuesAsText("id")).containsExactly("A#one", "B#two");
     assertThat(s.path("targets")).hasSize(1);
     assertThat(Files.readString(out.index())).contains("A#one", "B#two");
+  }
+
+  @Test
+  void writersOfParallelClassesDoNotTripOverEachOther() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<?>> futures = new ArrayList<>();
+      for (int c = 0; c < 4; c++) {
+        ReportRecorder rec = new ReportRecorder(CLOCK);
+        rec.throughput("Class" + c + "#test", SampleResults.throughput("c" + c, c));
+        futures.add(pool.submit(() -> writer().write(rec)));
+      }
+      for (Future<?> f : futures) {
+        f.get(60, TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    JsonNode s = mapper.readTree(dir.resolve("summary.json").toFile());
+    assertThat(s.path("tests").findValuesAsText("id"))
+        .containsExactly("Class0#test", "Class1#test", "Class2#test", "Class3#test");
   }
 
   @Test
@@ -233,6 +266,15 @@ class ReportWriterTest {
     JsonNode s = mapper.readTree(writer().write(rec).summary().toFile());
     assertThat(s.path("tests").findValues("measurements").stream().mapToInt(JsonNode::size).sum()).isEqualTo(384);
     assertThat(s.path("targets").size()).isEqualTo(384);
+  }
+
+  @Test
+  void targetVerdictFollowsTheDirectionAndFailsOnNonFiniteValues() {
+    assertThat(new ReportTarget("a", 300, 300, "ms", MetricDirection.LOWER_IS_BETTER).verdict()).isEqualTo("pass");
+    assertThat(new ReportTarget("a", 300.1, 300, "ms", MetricDirection.LOWER_IS_BETTER).verdict()).isEqualTo("fail");
+    assertThat(new ReportTarget("b", 7.5, 7.5, "/s", MetricDirection.HIGHER_IS_BETTER).verdict()).isEqualTo("pass");
+    assertThat(new ReportTarget("b", 7.4, 7.5, "/s", MetricDirection.HIGHER_IS_BETTER).verdict()).isEqualTo("fail");
+    assertThat(new ReportTarget("c", Double.NaN, 1, "x", MetricDirection.LOWER_IS_BETTER).passed()).isFalse();
   }
 
   @Test
