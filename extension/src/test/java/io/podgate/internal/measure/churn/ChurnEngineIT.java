@@ -1,0 +1,57 @@
+package io.podgate.internal.measure.churn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podgate.ChurnOptions;
+import io.podgate.ChurnResult;
+import io.podgate.internal.cri.v1.ContainerFilter;
+import io.podgate.internal.cri.v1.PodSandboxFilter;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(300)
+class ChurnEngineIT {
+  static CriTestDaemon daemon;
+
+  @BeforeAll
+  static void startDaemon() throws Exception {
+    daemon = CriTestDaemon.start();
+  }
+
+  @AfterAll
+  static void stopDaemon() {
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  @Test
+  void sharedPodChurnCountsEveryCycleAndLeavesNothing() {
+    List<String> lines = new CopyOnWriteArrayList<>();
+    ChurnResult r = new ChurnEngine(daemon.cri()).run(ChurnOptions.builder().workers(2).cycles(20).progress(lines::add).build());
+    System.out.println(r.summary());
+    assertThat(r.failureMessages()).isEmpty();
+    assertThat(r.cycles()).isEqualTo(20);
+    assertThat(r.cyclesPerSecond()).isPositive();
+    assertThat(r.latencies().keySet()).containsExactly(ChurnResult.CREATE_CONTAINER, ChurnResult.START_CONTAINER,
+        ChurnResult.STOP_CONTAINER, ChurnResult.REMOVE_CONTAINER);
+    assertThat(r.latencies().values()).allSatisfy(l -> {
+      assertThat(l.count()).isEqualTo(20);
+      assertThat(l.p50Millis()).isPositive().isLessThanOrEqualTo(l.p90Millis());
+      assertThat(l.p90Millis()).isLessThanOrEqualTo(l.p99Millis());
+      assertThat(l.p99Millis()).isLessThanOrEqualTo(l.maxMillis());
+    });
+    assertThat(r.completedPerSecond().stream().mapToLong(Long::longValue).sum()).isEqualTo(20);
+    assertThat(lines).last().asString().startsWith("churn done");
+    assertNothingLeft();
+  }
+
+  private static void assertNothingLeft() {
+    assertThat(daemon.cri().listContainers(ContainerFilter.getDefaultInstance())).isEmpty();
+    assertThat(daemon.cri().listPodSandbox(PodSandboxFilter.getDefaultInstance())).isEmpty();
+  }
+}
