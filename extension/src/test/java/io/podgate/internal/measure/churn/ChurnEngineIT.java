@@ -50,6 +50,41 @@ class ChurnEngineIT {
     assertNothingLeft();
   }
 
+  @Test
+  void podPerCycleChurnMeasuresPodOperationsToo() {
+    ChurnResult r = new ChurnEngine(daemon.cri()).run(ChurnOptions.builder()
+        .workers(2).cycles(6).mode(ChurnOptions.Mode.POD_PER_CYCLE).build());
+    System.out.println(r.summary());
+    assertThat(r.failureMessages()).isEmpty();
+    assertThat(r.cycles()).isEqualTo(6);
+    assertThat(r.latencies().keySet()).containsExactlyElementsOf(ChurnResult.operations(ChurnOptions.Mode.POD_PER_CYCLE));
+    assertThat(r.latencies().values()).allSatisfy(l -> assertThat(l.count()).isEqualTo(6));
+    assertNothingLeft();
+  }
+
+  @Test
+  void missingImageFailsEachCycleWithTheRuntimesMessageAndLeavesNothing() {
+    String image = "podgate.local/no-such-image:0";
+    ChurnResult r = new ChurnEngine(daemon.cri()).run(ChurnOptions.builder().workers(2).cycles(4).image(image).build());
+    System.out.println(r.summary());
+    assertThat(r.cycles()).isZero();
+    assertThat(r.failures()).isEqualTo(4);
+    assertThat(r.failureMessages()).hasSize(4).allSatisfy(m -> assertThat(m)
+        .contains("CreateContainer", image)
+        .containsIgnoringCase("not found"));
+    assertThat(r.latencies()).doesNotContainKey(ChurnResult.CREATE_CONTAINER);
+    assertNothingLeft();
+  }
+
+  @Test
+  void durationRunStopsAtMaxFailures() {
+    ChurnResult r = new ChurnEngine(daemon.cri()).run(ChurnOptions.builder().workers(2)
+        .duration(java.time.Duration.ofMinutes(5)).maxFailures(3).image("podgate.local/no-such-image:0").build());
+    assertThat(r.failures()).isBetween(3L, 4L);
+    assertThat(r.stoppedEarly()).hasValueSatisfying(s -> assertThat(s).contains("maxFailures = 3"));
+    assertNothingLeft();
+  }
+
   private static void assertNothingLeft() {
     assertThat(daemon.cri().listContainers(ContainerFilter.getDefaultInstance())).isEmpty();
     assertThat(daemon.cri().listPodSandbox(PodSandboxFilter.getDefaultInstance())).isEmpty();
