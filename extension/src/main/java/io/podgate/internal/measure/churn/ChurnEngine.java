@@ -3,7 +3,9 @@ package io.podgate.internal.measure.churn;
 import io.podgate.ChurnOptions;
 import io.podgate.ChurnResult;
 import io.podgate.PodgateException;
+import io.grpc.Status;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.CriException;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.cri.v1.ContainerMetadata;
@@ -253,13 +255,22 @@ public final class ChurnEngine {
       long n = failures.incrementAndGet();
       synchronized (failureMessages) {
         if (failureMessages.size() < KEPT_FAILURE_MESSAGES) {
-          failureMessages.add("cycle " + cycle + ": " + e.getMessage());
+          failureMessages.add("cycle " + cycle + ": " + e.getMessage() + hint(e));
         }
       }
       if (n >= o.maxFailures() && stoppedEarly.compareAndSet(null, "reached maxFailures = " + o.maxFailures()
           + " (" + n + " failed cycles)")) {
         stop.set(true);
       }
+    }
+
+    private String hint(RuntimeException e) {
+      if (e instanceof CriException c && c.operation().equals(ChurnResult.CREATE_CONTAINER)
+          && c.code() == Status.Code.NOT_FOUND && cri.imageStatus(o.image()).isEmpty()) {
+        return " [image " + o.image() + " is not in this runtime; podgate imports only its own standard images, "
+            + "so import or pull it before the churn]";
+      }
+      return "";
     }
 
     private void progress(AtomicLong lastCount, AtomicLong lastNanos) {

@@ -71,7 +71,8 @@ class ChurnEngineIT {
     assertThat(r.failures()).isEqualTo(4);
     assertThat(r.failureMessages()).hasSize(4).allSatisfy(m -> assertThat(m)
         .contains("CreateContainer", image)
-        .containsIgnoringCase("not found"));
+        .containsIgnoringCase("not found")
+        .contains("is not in this runtime"));
     assertThat(r.latencies()).doesNotContainKey(ChurnResult.CREATE_CONTAINER);
     assertNothingLeft();
   }
@@ -82,6 +83,37 @@ class ChurnEngineIT {
         .duration(java.time.Duration.ofMinutes(5)).maxFailures(3).image("podgate.local/no-such-image:0").build());
     assertThat(r.failures()).isBetween(3L, 4L);
     assertThat(r.stoppedEarly()).hasValueSatisfying(s -> assertThat(s).contains("maxFailures = 3"));
+    assertNothingLeft();
+  }
+
+  @Test
+  void interruptedRunRemovesWhatItCreatedAndSaysSo() throws Exception {
+    java.util.concurrent.CountDownLatch someCycles = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    ChurnOptions options = ChurnOptions.builder().workers(2).duration(java.time.Duration.ofMinutes(5))
+        .mode(ChurnOptions.Mode.POD_PER_CYCLE)
+        .progressInterval(java.time.Duration.ofMillis(200))
+        .progress(line -> {
+          if (!line.contains(" 0 cycles")) {
+            someCycles.countDown();
+          }
+        })
+        .build();
+    Thread runner = new Thread(() -> {
+      try {
+        new ChurnEngine(daemon.cri()).run(options);
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    runner.start();
+    assertThat(someCycles.await(120, java.util.concurrent.TimeUnit.SECONDS)).as("a cycle completed").isTrue();
+    runner.interrupt();
+    runner.join(120_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(io.podgate.PodgateException.class)
+        .hasMessageContaining("churn interrupted after")
+        .hasMessageContaining("everything it created was removed");
     assertNothingLeft();
   }
 
