@@ -79,6 +79,11 @@ public final class OciArchiveImporter {
 
   private record Blob(String digest, String mediaType, long size, TarIndex.Entry entry, Map<String, String> labels) {}
 
+  /** Imports an archive built by {@link HostImageBuilder} under its own reference. */
+  public ImportResult importImage(BuiltImage image) {
+    return importArchive(image.archive(), image.reference());
+  }
+
   /** Imports {@code ociArchive} and names the image {@code imageName} (e.g. {@code podgate.local/pause:1}). */
   public ImportResult importArchive(Path ociArchive, String imageName) {
     if (imageName == null || imageName.isBlank()) {
@@ -512,13 +517,29 @@ public final class OciArchiveImporter {
 
     private PodgateException refused(String action, StatusRuntimeException e) {
       Status s = e.getStatus();
-      String hint = s.getCode() == Status.Code.UNAVAILABLE
+      String hint = isConnectionFailure(s)
           ? " Is containerd running, and is " + endpoint + " its gRPC socket?"
           : "";
       return new PodgateException("importing OCI archive " + archive + " as " + imageName + " into containerd at "
           + endpoint + " (namespace " + namespace + "): " + action + " failed: " + s.getCode()
           + (s.getDescription() == null ? "" : " " + s.getDescription()) + "." + hint, e);
     }
+  }
+
+  /** UNAVAILABLE, or (over junixsocket, to a socket nobody listens on) UNKNOWN "channel closed". */
+  static boolean isConnectionFailure(Status s) {
+    if (s.getCode() == Status.Code.UNAVAILABLE) {
+      return true;
+    }
+    if (s.getCode() != Status.Code.UNKNOWN) {
+      return false;
+    }
+    for (Throwable t = s.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.ClosedChannelException || t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return "channel closed".equals(s.getDescription());
   }
 
   private static String mediaTypeOf(JsonNode descriptor) {

@@ -163,7 +163,7 @@ class OciArchiveImporterTest {
           .isInstanceOf(PodgateException.class)
           .hasMessageContaining("unix://" + socket)
           .hasMessageContaining(built.archive().toString())
-          .hasMessageContaining("UNAVAILABLE")
+          .hasMessageContaining("Leases.Create failed")
           .hasMessageContaining("Is containerd running");
     }
   }
