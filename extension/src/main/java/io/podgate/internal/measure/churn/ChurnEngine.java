@@ -3,13 +3,13 @@ package io.podgate.internal.measure.churn;
 import io.podgate.ChurnOptions;
 import io.podgate.ChurnResult;
 import io.podgate.PodgateException;
+import io.grpc.Status;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.CriException;
 import io.podgate.internal.cri.v1.ContainerConfig;
-import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.cri.v1.ContainerMetadata;
 import io.podgate.internal.cri.v1.ImageSpec;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
-import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.cri.v1.PodSandboxMetadata;
 import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.OciArchiveImporter;
@@ -226,10 +226,10 @@ public final class ChurnEngine {
       } finally {
         if (!completedCleanly) {
           if (containerId != null) {
-            removeContainerQuietly(containerId);
+            LabelSweep.removeContainerQuietly(cri, containerId);
           }
           if (ownPod && podId != null) {
-            removePodQuietly(podId);
+            LabelSweep.removePodQuietly(cri, podId);
           }
         }
       }
@@ -253,13 +253,22 @@ public final class ChurnEngine {
       long n = failures.incrementAndGet();
       synchronized (failureMessages) {
         if (failureMessages.size() < KEPT_FAILURE_MESSAGES) {
-          failureMessages.add("cycle " + cycle + ": " + e.getMessage());
+          failureMessages.add("cycle " + cycle + ": " + e.getMessage() + hint(e));
         }
       }
       if (n >= o.maxFailures() && stoppedEarly.compareAndSet(null, "reached maxFailures = " + o.maxFailures()
           + " (" + n + " failed cycles)")) {
         stop.set(true);
       }
+    }
+
+    private String hint(RuntimeException e) {
+      if (e instanceof CriException c && c.operation().equals(ChurnResult.CREATE_CONTAINER)
+          && c.code() == Status.Code.NOT_FOUND && cri.imageStatus(o.image()).isEmpty()) {
+        return " [image " + o.image() + " is not in this runtime; podgate imports only its own standard images, "
+            + "so import or pull it before the churn]";
+      }
+      return "";
     }
 
     private void progress(AtomicLong lastCount, AtomicLong lastNanos) {
@@ -310,54 +319,8 @@ public final class ChurnEngine {
           .build();
     }
 
-    private void removeContainerQuietly(String id) {
-      try {
-        cri.stopContainer(id, Duration.ZERO);
-      } catch (RuntimeException e) {
-        // it may never have started; removal below decides
-      }
-      try {
-        cri.removeContainer(id);
-      } catch (RuntimeException e) {
-        // the final sweep retries and reports what stays
-      }
-    }
-
-    private void removePodQuietly(String id) {
-      try {
-        cri.stopPodSandbox(id);
-      } catch (RuntimeException e) {
-        // removal below decides
-      }
-      try {
-        cri.removePodSandbox(id);
-      } catch (RuntimeException e) {
-        // the final sweep retries and reports what stays
-      }
-    }
-
-    /** Removes everything labelled with this run's id; throws naming what could not be removed. */
     private void cleanUp() {
-      ContainerFilter containers = ContainerFilter.newBuilder().putLabelSelector(RUN_LABEL, runId).build();
-      PodSandboxFilter pods = PodSandboxFilter.newBuilder().putLabelSelector(RUN_LABEL, runId).build();
-      List<String> left = new ArrayList<>();
-      for (int attempt = 0; attempt < 2; attempt++) {
-        left.clear();
-        try {
-          cri.listContainers(containers).forEach(c -> removeContainerQuietly(c.getId()));
-          cri.listPodSandbox(pods).forEach(p -> removePodQuietly(p.getId()));
-          cri.listContainers(containers).forEach(c -> left.add("container " + c.getId()
-              + " (" + c.getMetadata().getName() + ")"));
-          cri.listPodSandbox(pods).forEach(p -> left.add("pod " + p.getId() + " (" + p.getMetadata().getName() + ")"));
-        } catch (RuntimeException e) {
-          left.add("unknown (listing failed: " + e.getMessage() + ")");
-        }
-        if (left.isEmpty()) {
-          return;
-        }
-      }
-      throw new PodgateException("churn run " + runId + " could not remove what it created at " + cri.endpoint()
-          + ": " + left + ". Remove them by the label " + RUN_LABEL + "=" + runId + ", or restart that containerd.");
+      LabelSweep.removeAll(cri, RUN_LABEL, runId, "churn run " + runId);
     }
   }
 

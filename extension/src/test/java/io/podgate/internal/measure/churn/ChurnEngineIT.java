@@ -50,6 +50,73 @@ class ChurnEngineIT {
     assertNothingLeft();
   }
 
+  @Test
+  void podPerCycleChurnMeasuresPodOperationsToo() {
+    ChurnResult r = new ChurnEngine(daemon.cri()).run(ChurnOptions.builder()
+        .workers(2).cycles(6).mode(ChurnOptions.Mode.POD_PER_CYCLE).build());
+    System.out.println(r.summary());
+    assertThat(r.failureMessages()).isEmpty();
+    assertThat(r.cycles()).isEqualTo(6);
+    assertThat(r.latencies().keySet()).containsExactlyElementsOf(ChurnResult.operations(ChurnOptions.Mode.POD_PER_CYCLE));
+    assertThat(r.latencies().values()).allSatisfy(l -> assertThat(l.count()).isEqualTo(6));
+    assertNothingLeft();
+  }
+
+  @Test
+  void missingImageFailsEachCycleWithTheRuntimesMessageAndLeavesNothing() {
+    String image = "podgate.local/no-such-image:0";
+    ChurnResult r = new ChurnEngine(daemon.cri()).run(ChurnOptions.builder().workers(2).cycles(4).image(image).build());
+    System.out.println(r.summary());
+    assertThat(r.cycles()).isZero();
+    assertThat(r.failures()).isEqualTo(4);
+    assertThat(r.failureMessages()).hasSize(4).allSatisfy(m -> assertThat(m)
+        .contains("CreateContainer", image)
+        .containsIgnoringCase("not found")
+        .contains("is not in this runtime"));
+    assertThat(r.latencies()).doesNotContainKey(ChurnResult.CREATE_CONTAINER);
+    assertNothingLeft();
+  }
+
+  @Test
+  void durationRunStopsAtMaxFailures() {
+    ChurnResult r = new ChurnEngine(daemon.cri()).run(ChurnOptions.builder().workers(2)
+        .duration(java.time.Duration.ofMinutes(5)).maxFailures(3).image("podgate.local/no-such-image:0").build());
+    assertThat(r.failures()).isBetween(3L, 4L);
+    assertThat(r.stoppedEarly()).hasValueSatisfying(s -> assertThat(s).contains("maxFailures = 3"));
+    assertNothingLeft();
+  }
+
+  @Test
+  void interruptedRunRemovesWhatItCreatedAndSaysSo() throws Exception {
+    java.util.concurrent.CountDownLatch someCycles = new java.util.concurrent.CountDownLatch(1);
+    java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+    ChurnOptions options = ChurnOptions.builder().workers(2).duration(java.time.Duration.ofMinutes(5))
+        .mode(ChurnOptions.Mode.POD_PER_CYCLE)
+        .progressInterval(java.time.Duration.ofMillis(200))
+        .progress(line -> {
+          if (!line.contains(" 0 cycles")) {
+            someCycles.countDown();
+          }
+        })
+        .build();
+    Thread runner = new Thread(() -> {
+      try {
+        new ChurnEngine(daemon.cri()).run(options);
+      } catch (Throwable t) {
+        thrown.set(t);
+      }
+    });
+    runner.start();
+    assertThat(someCycles.await(120, java.util.concurrent.TimeUnit.SECONDS)).as("a cycle completed").isTrue();
+    runner.interrupt();
+    runner.join(120_000);
+    assertThat(runner.isAlive()).isFalse();
+    assertThat(thrown.get()).isInstanceOf(io.podgate.PodgateException.class)
+        .hasMessageContaining("churn interrupted after")
+        .hasMessageContaining("everything it created was removed");
+    assertNothingLeft();
+  }
+
   private static void assertNothingLeft() {
     assertThat(daemon.cri().listContainers(ContainerFilter.getDefaultInstance())).isEmpty();
     assertThat(daemon.cri().listPodSandbox(PodSandboxFilter.getDefaultInstance())).isEmpty();
