@@ -49,6 +49,9 @@ public @interface CriContainer {
   /** crictl-style container JSON (CRI {@code ContainerConfig}); attributes set here override it. */
   String config() default "";
 
-  /** When the container counts as ready; by default once it runs. */
-  Wait wait() default @Wait;
+  /**
+   * When the container counts as ready; by default once it runs. (Named {@code waitFor} because
+   * an annotation attribute cannot be called {@code wait}: {@code Object.wait()} is final.)
+   */
+  Wait waitFor() default @Wait;
 }

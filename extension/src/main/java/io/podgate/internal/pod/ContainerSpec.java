@@ -8,6 +8,7 @@ import java.util.Map;
 public record ContainerSpec(
     String origin,
     String name,
+    String fallbackName,
     String image,
     List<String> command,
     List<String> args,
@@ -17,13 +18,18 @@ public record ContainerSpec(
     boolean privileged,
     long memoryLimit,
     ConfigRef config,
-    WaitSpec wait) {
+    WaitSpec readiness) {
 
   public ContainerSpec {
     command = List.copyOf(command);
     args = List.copyOf(args);
     env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
     mounts = List.copyOf(mounts);
+  }
+
+  public ContainerSpec withName(String finalName) {
+    return new ContainerSpec(origin, finalName, fallbackName, image, command, args, env, workingDir, mounts,
+        privileged, memoryLimit, config, readiness);
   }
 
   public record MountSpec(String hostPath, String containerPath, boolean readOnly) {}

@@ -70,20 +70,20 @@ public final class SpecValidator {
         throw new PodSpecException(c.origin(), "mounts[" + i + "].containerPath = \"" + m.containerPath() + "\" must be absolute");
       }
     }
-    ContainerSpec.WaitSpec w = c.wait();
-    checkPort(c, "wait.tcpPort", w.tcpPort());
-    checkPort(c, "wait.httpPort", w.httpPort());
+    ContainerSpec.WaitSpec w = c.readiness();
+    checkPort(c, "waitFor.tcpPort", w.tcpPort());
+    checkPort(c, "waitFor.httpPort", w.httpPort());
     if (w.httpStatus() < 100 || w.httpStatus() > 599) {
-      throw new PodSpecException(c.origin(), "wait.httpStatus = " + w.httpStatus() + " is not an HTTP status");
+      throw new PodSpecException(c.origin(), "waitFor.httpStatus = " + w.httpStatus() + " is not an HTTP status");
     }
     if (w.timeout().isNegative() || w.timeout().isZero()) {
-      throw new PodSpecException(c.origin(), "wait.timeoutSeconds = " + w.timeout().toSeconds() + " must be positive");
+      throw new PodSpecException(c.origin(), "waitFor.timeoutSeconds = " + w.timeout().toSeconds() + " must be positive");
     }
     if (!w.logRegex().isEmpty()) {
       try {
         Pattern.compile(w.logRegex());
       } catch (PatternSyntaxException e) {
-        throw new PodSpecException(c.origin(), "wait.logRegex is not a valid regular expression: " + e.getDescription());
+        throw new PodSpecException(c.origin(), "waitFor.logRegex is not a valid regular expression: " + e.getDescription());
       }
     }
   }
