@@ -15,7 +15,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * is tried, and the first failure is thrown with the others suppressed.
  */
 @SuppressWarnings("deprecation")
-final class PodScope implements ExtensionContext.Store.CloseableResource {
+final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   private final List<RunningPod> owned = new ArrayList<>();
   private final Map<String, RunningPod> byName = new HashMap<>();
 

@@ -6,7 +6,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /** The run's hold on the per-JVM session, or why there is none; closed when the run ends. */
 @SuppressWarnings("deprecation")
-final class SessionHolder implements ExtensionContext.Store.CloseableResource {
+final class SessionHolder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   private final PodgateSession.Lease lease;
   private final RuntimeException failure;
 

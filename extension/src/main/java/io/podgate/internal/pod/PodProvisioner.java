@@ -168,7 +168,9 @@ public final class PodProvisioner {
   /** Runs {@code task} for each index in parallel; the first failure is thrown, the others suppressed. */
   private <T> List<T> parallel(List<?> items, Function<Integer, T> task) {
     if (items.size() == 1) {
-      return List.of(task.apply(0)).stream().toList();
+      List<T> one = new ArrayList<>();
+      one.add(task.apply(0));
+      return one;
     }
     List<CompletableFuture<T>> futures = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
