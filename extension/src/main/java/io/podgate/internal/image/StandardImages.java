@@ -70,8 +70,8 @@ public final class StandardImages {
       Path busybox = host(BUSYBOX, "busybox-static");
       return HostImageBuilder.create(PAUSE_REFERENCE)
           .file(busybox, "/bin/busybox", 0755)
-          .symlink("/bin/sh", "/bin/busybox")
-          .symlink("/bin/sleep", "/bin/busybox")
+          .symlink("/bin/sh", "busybox")
+          .symlink("/bin/sleep", "busybox")
           .entrypoint("/bin/sh", "-c", SLEEP_FOREVER_SCRIPT);
     });
   }
@@ -91,7 +91,7 @@ public final class StandardImages {
           .content("/usr/share/nginx/html/index.html", NGINX_INDEX_BODY, 0644)
           .content("/usr/share/nginx/html" + NGINX_PAYLOAD_PATH, payload(), 0644)
           .exposedPort(NGINX_PORT)
-          .entrypoint(NGINX, "-e", "/dev/stderr", "-c", "/etc/nginx/nginx.conf");
+          .entrypoint(NGINX, "-e", "stderr", "-c", "/etc/nginx/nginx.conf");
     });
   }
 
@@ -149,7 +149,7 @@ public final class StandardImages {
     withBaseFiles(b).file(busybox, "/bin/busybox", 0755);
     for (String applet : applets(busybox)) {
       if (!applet.equals("bin/busybox")) {
-        b.symlink("/" + applet, "/bin/busybox");
+        b.symlink("/" + applet, "../".repeat((int) applet.chars().filter(c -> c == '/').count()) + "bin/busybox");
       }
     }
     return b;
@@ -207,7 +207,7 @@ public final class StandardImages {
         "daemon off;",
         "master_process on;",
         "pid /tmp/nginx.pid;",
-        "error_log /dev/stderr warn;",
+        "error_log stderr warn;",
         "events { worker_connections 1024; }",
         "http {",
         "  access_log off;",

@@ -1,0 +1,768 @@
+package io.podgate.internal.runtime;
+
+import io.podgate.PodgateException;
+import io.grpc.Status;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.CriException;
+import io.podgate.internal.cri.v1.PodSandbox;
+import io.podgate.internal.cri.v1.RuntimeCondition;
+import io.podgate.internal.cri.v1.StatusResponse;
+import java.io.File;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * A private containerd (CRI plugin on) with its own root, state, socket, CNI config, bridge and pod
+ * subnet, started as a child process. Several may run at once with distinct names, bridges and
+ * subnets. {@link #close()} removes pods, stops the daemon and its shims, and deletes the bridge,
+ * the iptables state for its subnet and its base directory.
+ */
+public final class EmbeddedContainerd implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(EmbeddedContainerd.class.getName());
+  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+  private static final Pattern BRIDGE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?");
+  private static final int MAX_SOCKET_PATH = 107;
+
+  /** How to start one embedded containerd. */
+  public static final class Options {
+    private final String name;
+    private final String bridgeName;
+    private final Ipv4Subnet podSubnet;
+    private final Path baseDir;
+    private final String sandboxImage;
+    private final Path containerdBinary;
+    private final Path cniBinDir;
+    private final Duration readyTimeout;
+    private final Duration stopTimeout;
+
+    private Options(Builder b) {
+      this.name = b.name;
+      this.bridgeName = b.bridgeName;
+      this.podSubnet = b.podSubnet;
+      this.baseDir = b.baseDir;
+      this.sandboxImage = b.sandboxImage;
+      this.containerdBinary = b.containerdBinary;
+      this.cniBinDir = b.cniBinDir;
+      this.readyTimeout = b.readyTimeout;
+      this.stopTimeout = b.stopTimeout;
+    }
+
+    public static Builder builder() {
+      return new Builder();
+    }
+
+    public String name() {
+      return name;
+    }
+
+    public String bridgeName() {
+      return bridgeName;
+    }
+
+    public Ipv4Subnet podSubnet() {
+      return podSubnet;
+    }
+
+    /** The base directory asked for, or empty for a fresh one under java.io.tmpdir. */
+    public Optional<Path> baseDir() {
+      return Optional.ofNullable(baseDir);
+    }
+
+    public String sandboxImage() {
+      return sandboxImage;
+    }
+
+    /** The containerd binary asked for, or empty to look it up on PATH. */
+    public Optional<Path> containerdBinary() {
+      return Optional.ofNullable(containerdBinary);
+    }
+
+    public Optional<Path> cniBinDir() {
+      return Optional.ofNullable(cniBinDir);
+    }
+
+    public Duration readyTimeout() {
+      return readyTimeout;
+    }
+
+    public Duration stopTimeout() {
+      return stopTimeout;
+    }
+
+    @Override
+    public String toString() {
+      return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet + ")";
+    }
+
+    public static final class Builder {
+      private String name = "podgate";
+      private String bridgeName;
+      private Ipv4Subnet podSubnet;
+      private Path baseDir;
+      private String sandboxImage = "podgate.local/pause:1";
+      private Path containerdBinary;
+      private Path cniBinDir;
+      private Duration readyTimeout = Duration.ofSeconds(30);
+      private Duration stopTimeout = Duration.ofSeconds(10);
+
+      private Builder() {}
+
+      /** Lower-case letters, digits and '-', at most 32; names the CNI network and base directory. */
+      public Builder name(String name) {
+        this.name = name;
+        return this;
+      }
+
+      /** Host bridge to create (at most 15 characters); must not exist yet. */
+      public Builder bridgeName(String bridgeName) {
+        this.bridgeName = bridgeName;
+        return this;
+      }
+
+      /** Pod network in CIDR notation, e.g. 10.201.0.0/24; the gateway is its first address. */
+      public Builder podSubnet(String cidr) {
+        this.podSubnet = Ipv4Subnet.parse(cidr);
+        return this;
+      }
+
+      /** Where root, state, socket and config go; must be empty or absent, and is deleted on close. */
+      public Builder baseDir(Path baseDir) {
+        this.baseDir = baseDir;
+        return this;
+      }
+
+      public Builder sandboxImage(String sandboxImage) {
+        this.sandboxImage = sandboxImage;
+        return this;
+      }
+
+      public Builder containerdBinary(Path containerdBinary) {
+        this.containerdBinary = containerdBinary;
+        return this;
+      }
+
+      public Builder cniBinDir(Path cniBinDir) {
+        this.cniBinDir = cniBinDir;
+        return this;
+      }
+
+      public Builder readyTimeout(Duration readyTimeout) {
+        this.readyTimeout = readyTimeout;
+        return this;
+      }
+
+      /** How long close() waits after SIGTERM before it kills the daemon. */
+      public Builder stopTimeout(Duration stopTimeout) {
+        this.stopTimeout = stopTimeout;
+        return this;
+      }
+
+      public Options build() {
+        if (name == null || !NAME.matcher(name).matches()) {
+          throw new PodgateException("embedded containerd name '" + name
+              + "' must be 1-32 lower-case letters, digits or '-', starting with a letter or digit");
+        }
+        if (bridgeName == null || !BRIDGE.matcher(bridgeName).matches()) {
+          throw new PodgateException("bridge name '" + bridgeName + "' for containerd '" + name
+              + "' must be 1-15 characters of letters, digits, '_', '.' or '-' (a Linux interface name)");
+        }
+        if (podSubnet == null) {
+          throw new PodgateException("containerd '" + name + "' needs a pod subnet, e.g. podSubnet(\"10.201.0.0/24\")");
+        }
+        if (podSubnet.prefix() > 29) {
+          throw new PodgateException("pod subnet " + podSubnet + " of containerd '" + name
+              + "' is too small; use /29 or larger");
+        }
+        if (sandboxImage == null || sandboxImage.isBlank()) {
+          throw new PodgateException("containerd '" + name + "' needs a sandbox (pause) image reference");
+        }
+        Objects.requireNonNull(readyTimeout, "readyTimeout");
+        Objects.requireNonNull(stopTimeout, "stopTimeout");
+        return new Options(this);
+      }
+    }
+  }
+
+  private final Options options;
+  private final Path baseDir;
+  private final Path socket;
+  private final Path logFile;
+  private final Process process;
+  private final CriClient cri;
+  private final Thread shutdownHook;
+  private boolean closed;
+
+  private EmbeddedContainerd(Options options, Path baseDir, Process process) {
+    this.options = options;
+    this.baseDir = baseDir;
+    this.socket = baseDir.resolve("containerd.sock");
+    this.logFile = baseDir.resolve("containerd.log");
+    this.process = process;
+    this.cri = CriClient.connect(socket);
+    this.shutdownHook = new Thread(this::closeQuietly, "podgate-stop-containerd-" + options.name());
+  }
+
+  /** Checks the host, writes config, starts containerd and waits until CRI reports runtime and network ready. */
+  public static EmbeddedContainerd start(Options options) {
+    Path binary = resolveBinary(options);
+    Path cniBin = options.cniBinDir().orElse(null);
+    if (cniBin != null) {
+      if (!CniBinDir.missing(cniBin).isEmpty()) {
+        throw new PodgateException("CNI plugin directory " + cniBin + " given for containerd '" + options.name()
+            + "' lacks " + CniBinDir.missing(cniBin) + "; point cniBinDir at a directory holding "
+            + CniBinDir.REQUIRED_PLUGINS);
+      }
+    } else {
+      cniBin = CniBinDir.find();
+    }
+    preflightHost(options);
+    Path baseDir = createBaseDir(options);
+    EmbeddedContainerd daemon;
+    try {
+      writeConfig(options, baseDir, cniBin);
+      Process process =
+          new ProcessBuilder(binary.toString(), "--config", baseDir.resolve("config.toml").toString())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(baseDir.resolve("containerd.log").toFile()))
+              .start();
+      daemon = new EmbeddedContainerd(options, baseDir, process);
+    } catch (IOException | RuntimeException e) {
+      deleteTree(baseDir);
+      throw new PodgateException("could not start " + options + " with " + binary + ": " + e.getMessage(), e);
+    }
+    Runtime.getRuntime().addShutdownHook(daemon.shutdownHook);
+    daemon.awaitReady();
+    return daemon;
+  }
+
+  public Options options() {
+    return options;
+  }
+
+  public Path baseDir() {
+    return baseDir;
+  }
+
+  /** The daemon's gRPC socket (CRI and containerd services). */
+  public Path socket() {
+    return socket;
+  }
+
+  /** A CRI client on {@link #socket()}, owned (and closed) by this daemon. */
+  public CriClient cri() {
+    return cri;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public boolean isRunning() {
+    return process.isAlive();
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  /** The gateway (bridge) address of the pod subnet. */
+  public String gateway() {
+    return options.podSubnet().gateway();
+  }
+
+  /** PIDs of the shims this daemon started (found by their -address argument). */
+  public List<Long> shimPids() {
+    return HostProcesses.shimsOf(socket);
+  }
+
+  /** Lets this daemon pull from {@code hostPort} (e.g. 127.0.0.1:5000) over plain HTTP. */
+  public void insecureRegistry(String hostPort) {
+    if (hostPort == null || !HOST_PORT.matcher(hostPort).matches()) {
+      throw new PodgateException("insecure registry '" + hostPort + "' must be host or host:port, e.g. 127.0.0.1:5000");
+    }
+    Path dir = baseDir.resolve("certs.d").resolve(hostPort);
+    String url = "http://" + hostPort;
+    String toml = "server = \"" + url + "\"\n\n[host.\"" + url + "\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
+        + "  skip_verify = true\n";
+    try {
+      Files.createDirectories(dir);
+      Files.writeString(dir.resolve("hosts.toml"), toml);
+    } catch (IOException e) {
+      throw new PodgateException("could not write " + dir.resolve("hosts.toml") + " for insecure registry " + hostPort
+          + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The last {@code lines} lines of containerd's log. */
+  public String logTail(int lines) {
+    return tail(logFile, lines);
+  }
+
+  // ---- start ----
+
+  private static Path resolveBinary(Options options) {
+    if (options.containerdBinary().isPresent()) {
+      Path b = options.containerdBinary().get();
+      if (!Files.isRegularFile(b) || !Files.isExecutable(b)) {
+        throw new PodgateException("containerd binary " + b + " given for containerd '" + options.name()
+            + "' is not an executable file; install the containerd package (Debian: apt-get install containerd)"
+            + " or point containerdBinary at the containerd executable");
+      }
+      return b;
+    }
+    String path = Optional.ofNullable(System.getenv("PATH")).orElse("");
+    for (String dir : path.split(File.pathSeparator)) {
+      if (dir.isEmpty()) {
+        continue;
+      }
+      Path candidate = Path.of(dir, "containerd");
+      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+        return candidate;
+      }
+    }
+    throw new PodgateException("containerd is not on PATH (" + path + "); install the containerd package (Debian:"
+        + " apt-get install containerd) or set the binary with EmbeddedContainerd.Options.containerdBinary(...)");
+  }
+
+  private static void preflightHost(Options options) {
+    if (!isRoot()) {
+      throw new PodgateException("starting containerd '" + options.name() + "' needs root (it creates bridge "
+          + options.bridgeName() + ", network namespaces and iptables rules); run the tests as root, or point "
+          + CriEndpoint.PROPERTY + " at a running CRI runtime");
+    }
+    if (Files.exists(Path.of("/sys/class/net", options.bridgeName()))) {
+      throw new PodgateException("bridge " + options.bridgeName() + " for containerd '" + options.name()
+          + "' already exists on this host; another podgate daemon (or a leftover) uses it. Pick another bridge name,"
+          + " or delete the leftover with `ip link del " + options.bridgeName() + "`");
+    }
+    HostCommand.Result routes = HostCommand.run(List.of("ip", "-4", "route", "show"))
+        .orThrow("reading the host's routes to check pod subnet " + options.podSubnet());
+    for (String line : routes.output().split("\n")) {
+      Optional<Ipv4Subnet> dst = routeDestination(line);
+      if (dst.isPresent() && dst.get().overlaps(options.podSubnet())) {
+        throw new PodgateException("pod subnet " + options.podSubnet() + " of containerd '" + options.name()
+            + "' overlaps the host route '" + line.strip() + "'; pick a subnet no route covers (see `ip route`)");
+      }
+    }
+  }
+
+  /** Destination of one `ip route` line; empty for the default route and unparsable lines. */
+  static Optional<Ipv4Subnet> routeDestination(String line) {
+    String[] tokens = line.strip().split("\\s+");
+    if (tokens.length == 0 || tokens[0].isEmpty()) {
+      return Optional.empty();
+    }
+    int i = 0;
+    if (List.of("unicast", "local", "broadcast", "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat",
+        "anycast").contains(tokens[0]) && tokens.length > 1) {
+      i = 1;
+    }
+    String dst = tokens[i];
+    if (dst.equals("default")) {
+      return Optional.empty();
+    }
+    try {
+      if (dst.contains("/")) {
+        return Optional.of(Ipv4Subnet.parse(dst));
+      }
+      return Optional.of(new Ipv4Subnet(Ipv4Subnet.parseAddress(dst, dst), 32));
+    } catch (RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  static boolean isRoot() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith("Uid:")) {
+          return line.split("\\s+")[2].equals("0"); // effective uid
+        }
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    return false;
+  }
+
+  private static Path createBaseDir(Options options) {
+    Path dir;
+    try {
+      if (options.baseDir().isPresent()) {
+        dir = options.baseDir().get().toAbsolutePath();
+        if (Files.exists(dir)) {
+          try (Stream<Path> s = Files.list(dir)) {
+            if (s.findAny().isPresent()) {
+              throw new PodgateException("base directory " + dir + " of containerd '" + options.name()
+                  + "' is not empty; podgate deletes it on close, so give it an empty or absent directory");
+            }
+          }
+        } else {
+          Files.createDirectories(dir);
+        }
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+      } else {
+        dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
+            "podgate-" + options.name() + "-",
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      }
+    } catch (IOException e) {
+      throw new PodgateException("could not create the base directory of containerd '" + options.name() + "': "
+          + e.getMessage(), e);
+    }
+    String longest = dir.resolve("containerd.sock.ttrpc").toString();
+    if (longest.length() > MAX_SOCKET_PATH) {
+      deleteTree(dir);
+      throw new PodgateException("base directory " + dir + " of containerd '" + options.name()
+          + "' is too deep: socket path " + longest + " exceeds " + MAX_SOCKET_PATH
+          + " bytes (unix socket limit); choose a shorter baseDir");
+    }
+    return dir;
+  }
+
+  static String configToml(Options options, Path baseDir, Path cniBin) {
+    String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
+    return String.join("\n",
+        "version = 2",
+        "root = " + q(baseDir.resolve("root")),
+        "state = " + q(baseDir.resolve("state")),
+        "disabled_plugins = [\"io.containerd.internal.v1.opt\", \"io.containerd.snapshotter.v1.aufs\","
+            + " \"io.containerd.snapshotter.v1.btrfs\", \"io.containerd.snapshotter.v1.devmapper\","
+            + " \"io.containerd.snapshotter.v1.zfs\", \"io.containerd.tracing.processor.v1.otlp\"]",
+        "",
+        "[grpc]",
+        "  address = " + q(baseDir.resolve("containerd.sock")),
+        "[ttrpc]",
+        "  address = " + q(baseDir.resolve("containerd.sock.ttrpc")),
+        "[debug]",
+        "  address = " + q(baseDir.resolve("debug.sock")),
+        "  level = \"info\"",
+        "[metrics]",
+        "  address = \"\"",
+        "",
+        "[" + cri + "]",
+        "  sandbox_image = " + q(options.sandboxImage()),
+        "  restrict_oom_score_adj = true",
+        "  stream_server_address = \"127.0.0.1\"",
+        "  stream_server_port = \"0\"",
+        "[" + cri + ".containerd]",
+        "  snapshotter = \"overlayfs\"",
+        "  default_runtime_name = \"runc\"",
+        "[" + cri + ".containerd.runtimes.runc]",
+        "  runtime_type = \"io.containerd.runc.v2\"",
+        "[" + cri + ".containerd.runtimes.runc.options]",
+        "  SystemdCgroup = false",
+        "[" + cri + ".cni]",
+        "  bin_dir = " + q(cniBin),
+        "  conf_dir = " + q(baseDir.resolve("cni/net.d")),
+        "  max_conf_num = 1",
+        "[" + cri + ".registry]",
+        "  config_path = " + q(baseDir.resolve("certs.d")),
+        "");
+  }
+
+  static String conflist(Options options, Path baseDir) {
+    Ipv4Subnet subnet = options.podSubnet();
+    return "{\n"
+        + "  \"cniVersion\": \"0.4.0\",\n"
+        + "  \"name\": \"podgate-" + options.name() + "\",\n"
+        + "  \"plugins\": [\n"
+        + "    {\n"
+        + "      \"type\": \"bridge\",\n"
+        + "      \"bridge\": \"" + options.bridgeName() + "\",\n"
+        + "      \"isGateway\": true,\n"
+        + "      \"ipMasq\": true,\n"
+        + "      \"hairpinMode\": true,\n"
+        + "      \"ipam\": {\n"
+        + "        \"type\": \"host-local\",\n"
+        + "        \"ranges\": [[{\"subnet\": \"" + subnet + "\", \"gateway\": \"" + subnet.gateway() + "\"}]],\n"
+        + "        \"routes\": [{\"dst\": \"0.0.0.0/0\"}],\n"
+        + "        \"dataDir\": " + jq(baseDir.resolve("cni/ipam")) + "\n"
+        + "      }\n"
+        + "    },\n"
+        + "    {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}}\n"
+        + "  ]\n"
+        + "}\n";
+  }
+
+  private static void writeConfig(Options options, Path baseDir, Path cniBin) throws IOException {
+    Files.createDirectories(baseDir.resolve("cni/net.d"));
+    Files.createDirectories(baseDir.resolve("cni/ipam"));
+    Files.createDirectories(baseDir.resolve("certs.d"));
+    Files.writeString(baseDir.resolve("config.toml"), configToml(options, baseDir, cniBin));
+    Files.writeString(baseDir.resolve("cni/net.d/10-podgate-" + options.name() + ".conflist"),
+        conflist(options, baseDir));
+  }
+
+  private static String q(Object value) {
+    return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+
+  private static String jq(Object value) {
+    return q(value);
+  }
+
+  private void awaitReady() {
+    long deadline = System.nanoTime() + options.readyTimeout().toNanos();
+    String last = "its CRI socket " + socket + " never appeared";
+    CriClient quick = cri.withDeadline(Duration.ofSeconds(2));
+    while (true) {
+      if (!process.isAlive()) {
+        fail("containerd exited with code " + process.exitValue() + " before it became ready", null);
+      }
+      if (Files.exists(socket)) {
+        try {
+          StatusResponse status = quick.status();
+          if (CriClient.conditionMet(status, "RuntimeReady") && CriClient.conditionMet(status, "NetworkReady")) {
+            return;
+          }
+          last = "CRI status: " + status.getStatus().getConditionsList().stream()
+              .map(EmbeddedContainerd::describe).collect(Collectors.joining("; "));
+        } catch (CriException e) {
+          last = e.getMessage();
+          Optional<String> criFailed = logLine("failed to load plugin io.containerd.grpc.v1.cri");
+          if (e.code() == Status.Code.UNIMPLEMENTED && criFailed.isPresent()) {
+            fail("containerd runs but its CRI plugin failed to load: " + criFailed.get(), e);
+          }
+        } catch (RuntimeException e) {
+          last = e.getMessage();
+        }
+      }
+      if (System.nanoTime() - deadline > 0) {
+        fail("containerd did not report RuntimeReady and NetworkReady within " + options.readyTimeout()
+            + " (last seen: " + last + ")", null);
+      }
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        fail("interrupted while waiting for containerd to become ready", e);
+      }
+    }
+  }
+
+  private Optional<String> logLine(String containing) {
+    return tail(logFile, 400).lines().filter(l -> l.contains(containing)).findFirst();
+  }
+
+  private static String describe(RuntimeCondition c) {
+    return c.getType() + "=" + c.getStatus() + (c.getReason().isEmpty() ? "" : " " + c.getReason())
+        + (c.getMessage().isEmpty() ? "" : " (" + c.getMessage() + ")");
+  }
+
+  private void fail(String why, Throwable cause) {
+    String logTail = logTail(40);
+    PodgateException e = new PodgateException(options + " at " + baseDir + ": " + why
+        + ". Last lines of " + logFile + ":\n" + logTail, cause);
+    try {
+      close();
+    } catch (RuntimeException closeProblem) {
+      e.addSuppressed(closeProblem);
+    }
+    throw e;
+  }
+
+  // ---- close ----
+
+  /** Stops everything this daemon made; safe to call twice. Problems are collected and thrown together. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    List<String> problems = new ArrayList<>();
+    List<Throwable> causes = new ArrayList<>();
+    Step step = (what, action) -> {
+      try {
+        action.run();
+      } catch (RuntimeException e) {
+        problems.add(what + ": " + e.getMessage());
+        causes.add(e);
+      }
+    };
+    if (process.isAlive()) {
+      step.run("removing pods", () -> removePods(problems));
+    }
+    step.run("closing the CRI client", cri::close);
+    step.run("stopping containerd (pid " + process.pid() + ")", this::stopDaemon);
+    step.run("ending shims", this::endShims);
+    step.run("unmounting under " + baseDir, this::unmountUnderBaseDir);
+    step.run("deleting bridge " + options.bridgeName(), this::deleteBridge);
+    step.run("removing iptables rules for " + options.podSubnet(), this::cleanIptables);
+    step.run("deleting " + baseDir, () -> {
+      if (!deleteTree(baseDir)) {
+        throw new PodgateException("some files could not be deleted");
+      }
+    });
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException | IllegalArgumentException e) {
+      // the JVM is shutting down (this may be the hook itself) or it was never added
+    }
+    if (!problems.isEmpty()) {
+      PodgateException e = new PodgateException("closing " + options + " left problems:\n  - "
+          + String.join("\n  - ", problems));
+      causes.forEach(e::addSuppressed);
+      throw e;
+    }
+  }
+
+  @FunctionalInterface
+  private interface Step {
+    void run(String what, Runnable action);
+  }
+
+  private void closeQuietly() {
+    try {
+      close();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, e.getMessage());
+    }
+  }
+
+  private void removePods(List<String> problems) {
+    CriClient c = cri.withDeadline(Duration.ofSeconds(60));
+    for (PodSandbox pod : c.listPodSandbox()) {
+      try {
+        c.stopPodSandbox(pod.getId());
+        c.removePodSandbox(pod.getId());
+      } catch (RuntimeException e) {
+        problems.add("removing pod " + pod.getMetadata().getName() + " (" + pod.getId() + "): " + e.getMessage());
+      }
+    }
+  }
+
+  private void stopDaemon() {
+    if (!process.isAlive()) {
+      return;
+    }
+    process.destroy();
+    try {
+      if (!process.waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+          throw new PodgateException("containerd pid " + process.pid() + " survived SIGKILL for 10 s");
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new PodgateException("interrupted while stopping containerd pid " + process.pid(), e);
+    }
+  }
+
+  private void endShims() {
+    List<Long> stuck = new ArrayList<>();
+    for (long pid : HostProcesses.shimsOf(socket)) {
+      if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
+        stuck.add(pid);
+      }
+    }
+    if (!stuck.isEmpty()) {
+      throw new PodgateException("shim processes " + stuck + " did not end");
+    }
+  }
+
+  private void unmountUnderBaseDir() {
+    List<String> mounts = new ArrayList<>();
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] f = line.split(" ");
+        if (f.length > 4) {
+          String point = unescapeMount(f[4]);
+          if (point.startsWith(baseDir + "/")) {
+            mounts.add(point);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new PodgateException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+    }
+    mounts.sort(Comparator.comparingInt(String::length).reversed());
+    List<String> failed = new ArrayList<>();
+    for (String point : mounts) {
+      if (!HostCommand.run(List.of("umount", point)).ok()
+          && !HostCommand.run(List.of("umount", "-l", point)).ok()) {
+        failed.add(point);
+      }
+    }
+    if (!failed.isEmpty()) {
+      throw new PodgateException("could not unmount " + failed);
+    }
+  }
+
+  private static String unescapeMount(String s) {
+    return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+  }
+
+  private void deleteBridge() {
+    if (Files.exists(Path.of("/sys/class/net", options.bridgeName()))) {
+      HostCommand.run(List.of("ip", "link", "del", options.bridgeName())).orThrow("deleting the pod bridge");
+    }
+  }
+
+  private void cleanIptables() {
+    boolean othersRunning = !HostProcesses.containerdDaemons(process.pid()).isEmpty();
+    IptablesCleanup.clean(options.podSubnet(), !othersRunning);
+    List<String> left = IptablesCleanup.leftovers(options.podSubnet());
+    if (!left.isEmpty()) {
+      throw new PodgateException("rules still name " + options.podSubnet() + ": " + left);
+    }
+  }
+
+  static boolean deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return true;
+    }
+    boolean[] ok = {true};
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          ok[0] = false;
+        }
+      });
+    } catch (IOException e) {
+      return false;
+    }
+    return ok[0] && !Files.exists(dir);
+  }
+
+  static String tail(Path file, int lines) {
+    if (!Files.exists(file)) {
+      return "(no log at " + file + ")";
+    }
+    try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "r")) {
+      long len = f.length();
+      long from = Math.max(0, len - 64 * 1024);
+      byte[] buf = new byte[(int) (len - from)];
+      f.seek(from);
+      f.readFully(buf);
+      List<String> all = List.of(new String(buf, StandardCharsets.UTF_8).split("\n"));
+      return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+    } catch (IOException e) {
+      return "(could not read " + file + ": " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public String toString() {
+    return options + " pid " + process.pid() + " at " + socket;
+  }
+}

@@ -1,0 +1,127 @@
+package io.podgate.internal.runtime;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/** Finds processes by their command line under /proc and ends them by PID. */
+final class HostProcesses {
+  private HostProcesses() {}
+
+  /** Command line of {@code pid}, or empty when it is gone or unreadable. */
+  static Optional<List<String>> cmdline(long pid) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      if (raw.length == 0) {
+        return Optional.empty();
+      }
+      String s = new String(raw, StandardCharsets.UTF_8);
+      if (s.endsWith("\0")) {
+        s = s.substring(0, s.length() - 1);
+      }
+      return Optional.of(Arrays.asList(s.split("\0", -1)));
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+  }
+
+  static List<Long> allPids() {
+    List<Long> pids = new ArrayList<>();
+    try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
+      for (Path p : dir) {
+        String name = p.getFileName().toString();
+        if (!name.isEmpty() && name.chars().allMatch(Character::isDigit)) {
+          pids.add(Long.parseLong(name));
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc: " + e.getMessage(), e);
+    }
+    return pids;
+  }
+
+  /** containerd shims started by the daemon whose socket is {@code socket} (their -address argument). */
+  static List<Long> shimsOf(Path socket) {
+    String address = socket.toString();
+    List<Long> shims = new ArrayList<>();
+    for (long pid : allPids()) {
+      cmdline(pid).ifPresent(args -> {
+        if (!args.isEmpty() && baseName(args.get(0)).startsWith("containerd-shim")) {
+          int i = args.indexOf("-address");
+          if (i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(address)) {
+            shims.add(pid);
+          }
+        }
+      });
+    }
+    return shims;
+  }
+
+  /** PIDs of running containerd daemons (not shims), other than {@code exceptPid}. */
+  static List<Long> containerdDaemons(long exceptPid) {
+    List<Long> daemons = new ArrayList<>();
+    for (long pid : allPids()) {
+      if (pid == exceptPid) {
+        continue;
+      }
+      cmdline(pid).ifPresent(args -> {
+        if (!args.isEmpty() && baseName(args.get(0)).equals("containerd")) {
+          daemons.add(pid);
+        }
+      });
+    }
+    return daemons;
+  }
+
+  static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  /**
+   * Ends {@code pid} and everything below it: SIGKILL to its descendants, SIGTERM to it, SIGKILL
+   * after {@code grace}. Returns false when it is still alive afterwards.
+   */
+  static boolean endTree(long pid, Duration grace) {
+    Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+    if (handle.isEmpty()) {
+      return true;
+    }
+    List<ProcessHandle> below = handle.get().descendants().toList();
+    handle.get().destroy();
+    for (ProcessHandle child : below) {
+      child.destroyForcibly();
+    }
+    if (!waitGone(handle.get(), grace)) {
+      handle.get().destroyForcibly();
+      return waitGone(handle.get(), Duration.ofSeconds(5));
+    }
+    return true;
+  }
+
+  static boolean waitGone(ProcessHandle h, Duration d) {
+    try {
+      h.onExit().get(d.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (java.util.concurrent.TimeoutException e) {
+      return !h.isAlive();
+    } catch (java.util.concurrent.ExecutionException e) {
+      return !h.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !h.isAlive();
+    }
+  }
+
+  private static String baseName(String path) {
+    int i = path.lastIndexOf('/');
+    return i < 0 ? path : path.substring(i + 1);
+  }
+}

@@ -1,0 +1,171 @@
+package io.podgate.internal.runtime;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Removes iptables state that CNI left for one pod subnet: per-pod CNI-* chains whose rules name an
+ * address in the subnet, every rule naming such an address or jumping to such a chain, and (only when
+ * asked, i.e. no other daemon can still use them) portmap's shared CNI-HOSTPORT-* chains once empty.
+ */
+final class IptablesCleanup {
+  static final List<String> TABLES = List.of("nat", "filter", "mangle");
+  private static final Pattern ADDRESS = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?");
+  private static final String SHARED_PREFIX = "CNI-HOSTPORT-";
+
+  private IptablesCleanup() {}
+
+  /** One table's rules as iptables-save prints them. */
+  record Table(String name, List<String> chains, List<String> rules) {
+    static Table parse(String name, String save) {
+      List<String> chains = new ArrayList<>();
+      List<String> rules = new ArrayList<>();
+      for (String line : save.split("\n")) {
+        if (line.startsWith(":")) {
+          chains.add(line.substring(1).split(" ")[0]);
+        } else if (line.startsWith("-A ")) {
+          rules.add(line);
+        }
+      }
+      return new Table(name, chains, rules);
+    }
+
+    static String chainOf(String rule) {
+      return rule.split(" ")[1];
+    }
+
+    static String jumpTarget(String rule) {
+      Matcher m = Pattern.compile(" -[jg] (\\S+)").matcher(rule);
+      return m.find() ? m.group(1) : "";
+    }
+  }
+
+  /** True when {@code text} names an address inside {@code subnet} or a network overlapping it. */
+  static boolean mentions(String text, Ipv4Subnet subnet) {
+    Matcher m = ADDRESS.matcher(text);
+    while (m.find()) {
+      int address;
+      try {
+        address = Ipv4Subnet.parseAddress(m.group(1), m.group(1));
+      } catch (RuntimeException e) {
+        continue;
+      }
+      int prefix = m.group(2) == null ? 32 : Integer.parseInt(m.group(2));
+      if (prefix > 32) {
+        continue;
+      }
+      Ipv4Subnet seen = new Ipv4Subnet(address & Ipv4Subnet.mask(prefix), prefix);
+      // a rule about 0.0.0.0/0 or another broad range is not ours
+      if (seen.prefix() >= subnet.prefix() && subnet.overlaps(seen)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The iptables-restore script that removes what belongs to {@code subnet} from {@code table}. */
+  static String planForSubnet(Table table, Ipv4Subnet subnet) {
+    Set<String> ours = new LinkedHashSet<>();
+    for (String rule : table.rules()) {
+      String chain = Table.chainOf(rule);
+      if (chain.startsWith("CNI-") && !chain.startsWith(SHARED_PREFIX) && mentions(rule, subnet)) {
+        ours.add(chain);
+      }
+    }
+    StringBuilder script = new StringBuilder();
+    for (String rule : table.rules()) {
+      String chain = Table.chainOf(rule);
+      if (ours.contains(chain)) {
+        continue; // flushed below
+      }
+      if (mentions(rule, subnet) || ours.contains(Table.jumpTarget(rule))) {
+        script.append("-D").append(rule.substring(2)).append('\n');
+      }
+    }
+    for (String chain : ours) {
+      script.append("-F ").append(chain).append('\n');
+    }
+    for (String chain : ours) {
+      script.append("-X ").append(chain).append('\n');
+    }
+    return script.toString();
+  }
+
+  /** The script removing portmap's shared chains, or empty when any of them still holds a rule. */
+  static String planForSharedChains(Table table) {
+    List<String> shared = table.chains().stream().filter(c -> c.startsWith(SHARED_PREFIX)).toList();
+    if (shared.isEmpty()) {
+      return "";
+    }
+    StringBuilder script = new StringBuilder();
+    for (String rule : table.rules()) {
+      String chain = Table.chainOf(rule);
+      if (shared.contains(chain)) {
+        // a per-pod jump into CNI-HOSTPORT-DNAT means a pod still maps ports: leave everything
+        if (chain.equals(SHARED_PREFIX + "DNAT")) {
+          return "";
+        }
+        continue;
+      }
+      if (shared.contains(Table.jumpTarget(rule))) {
+        if (chain.startsWith("CNI-")) {
+          return ""; // a per-pod chain still uses the shared ones
+        }
+        script.append("-D").append(rule.substring(2)).append('\n');
+      }
+    }
+    for (String chain : shared) {
+      script.append("-F ").append(chain).append('\n');
+    }
+    for (String chain : shared) {
+      script.append("-X ").append(chain).append('\n');
+    }
+    return script.toString();
+  }
+
+  static Table read(String table) {
+    HostCommand.Result r = HostCommand.run(List.of("iptables-save", "-t", table));
+    if (!r.ok()) {
+      // the table does not exist (nothing was ever added to it)
+      return new Table(table, List.of(), List.of());
+    }
+    return Table.parse(table, r.output());
+  }
+
+  static void apply(String table, String script) {
+    if (script.isEmpty()) {
+      return;
+    }
+    String input = "*" + table + "\n" + script + "COMMIT\n";
+    HostCommand.run(List.of("iptables-restore", "-w", "10", "--noflush"), input, Duration.ofSeconds(60))
+        .orThrow("removing iptables rules in table " + table + " (script: " + script.strip().replace('\n', ';') + ")");
+  }
+
+  /** Removes what belongs to {@code subnet}; also the shared chains when {@code includeShared}. */
+  static void clean(Ipv4Subnet subnet, boolean includeShared) {
+    for (String table : TABLES) {
+      apply(table, planForSubnet(read(table), subnet));
+      if (includeShared) {
+        apply(table, planForSharedChains(read(table)));
+      }
+    }
+  }
+
+  /** Chains and rules still naming {@code subnet}, as iptables-save lines (for leak checks). */
+  static List<String> leftovers(Ipv4Subnet subnet) {
+    List<String> left = new ArrayList<>();
+    for (String table : TABLES) {
+      for (String rule : read(table).rules()) {
+        if (mentions(rule, subnet)) {
+          left.add(table + ": " + rule);
+        }
+      }
+    }
+    return left;
+  }
+}
