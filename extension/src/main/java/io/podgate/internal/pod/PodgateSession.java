@@ -89,6 +89,11 @@ public final class PodgateSession {
     return new Lease(current);
   }
 
+  /** Whether a session runs in this JVM now. */
+  public static synchronized boolean active() {
+    return current != null;
+  }
+
   private PodgateSession(String id, Path dir, CriClient cri, EmbeddedContainerd embedded, String runtime,
       StandardImages images, Process watchdog) {
     this.id = id;
