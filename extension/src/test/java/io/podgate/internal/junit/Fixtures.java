@@ -40,6 +40,15 @@ final class Fixtures {
     assertThat(podsOf(session)).as("pods of session %s left behind", session.id()).isEmpty();
   }
 
+  static boolean tcpOpen(String ip, int port) {
+    try (java.net.Socket s = new java.net.Socket()) {
+      s.connect(new java.net.InetSocketAddress(ip, port), 2000);
+      return true;
+    } catch (java.io.IOException e) {
+      return false;
+    }
+  }
+
   /** Messages of every failure (tests and containers), with causes and suppressed ones. */
   static String failures(EngineExecutionResults results) {
     StringBuilder out = new StringBuilder();
