@@ -68,7 +68,7 @@ public final class Watchdog {
   }
 
   /** This JVM's class path with manifest-only jars (as surefire writes them) expanded. */
-  static String classpath() {
+  public static String classpath() {
     Set<String> entries = new LinkedHashSet<>();
     try {
       entries.add(Path.of(Watchdog.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
