@@ -116,6 +116,7 @@ public final class PodProvisioner {
       String podId = cri.runPodSandbox(sandboxConfig);
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
           sandboxConfig.getLabelsMap(), leases);
+      pod.ownsLogDirectory(defaultLogDir);
       String ip = cri.podSandboxStatus(podId).getStatus().getNetwork().getIp();
       pod.ip(ip);
 

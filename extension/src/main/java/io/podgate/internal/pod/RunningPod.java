@@ -30,6 +30,7 @@ public final class RunningPod implements Pod, AutoCloseable {
   private volatile String ip = "";
   private volatile PodTimings timings;
   private volatile boolean closed;
+  private volatile boolean ownsLogDirectory;
 
   RunningPod(CriClient cri, HostPorts hostPorts, String id, String name, String namespace, String origin,
       Path logDirectory, Map<String, String> labels, List<HostPortLease> ports) {
@@ -46,6 +47,10 @@ public final class RunningPod implements Pod, AutoCloseable {
 
   synchronized void add(RunningContainer c) {
     containers.add(c);
+  }
+
+  void ownsLogDirectory(boolean owns) {
+    this.ownsLogDirectory = owns;
   }
 
   void ip(String ip) {
@@ -159,8 +164,27 @@ public final class RunningPod implements Pod, AutoCloseable {
     for (HostPortLease p : ports) {
       hostPorts.release(p.hostIp(), p.hostPort(), p.protocol());
     }
+    deleteLogs();
     if (failure != null) {
       throw failure;
+    }
+  }
+
+  /** Log files are ours to delete: in a directory we made, or named by us in the user's directory. */
+  private void deleteLogs() {
+    List<RunningContainer> list;
+    synchronized (this) {
+      list = List.copyOf(containers);
+    }
+    for (RunningContainer c : list) {
+      try {
+        java.nio.file.Files.deleteIfExists(c.logFile());
+      } catch (java.io.IOException | RuntimeException e) {
+        // a log that cannot be deleted is not worth failing the teardown
+      }
+    }
+    if (ownsLogDirectory) {
+      PodgateSession.deleteTree(logDirectory);
     }
   }
 
