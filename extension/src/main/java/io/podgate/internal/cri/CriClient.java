@@ -382,13 +382,19 @@ public final class CriClient implements AutoCloseable {
     if (!said.isEmpty()) {
       m.append(": ").append(said);
     }
-    m.append(hint(status.getCode(), deadline));
+    m.append(hint(op, status.getCode(), said, deadline));
     // With credentials in play, drop the cause: its text is the runtime's unredacted message.
     return new CriException(op, subject, endpoint, secrets.isEmpty() ? status : Status.fromCode(status.getCode()),
         m.toString(), secrets.isEmpty() ? cause : null);
   }
 
-  private static String hint(Status.Code code, Duration deadline) {
+  private static String hint(String op, Status.Code code, String said, Duration deadline) {
+    if (code == Status.Code.DEADLINE_EXCEEDED && op.equals("ExecSync") && said.contains("timeout")) {
+      return " (the command outlived its timeout and the runtime ended it; give it a longer timeout if it needs one)";
+    }
+    if (code == Status.Code.NOT_FOUND && said.contains("image")) {
+      return " (the runtime does not have this image: import or pull it first)";
+    }
     switch (code) {
       case UNAVAILABLE:
         return " (the runtime does not answer on this socket: check that containerd is running and that the endpoint"

@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -601,6 +603,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
     step.run("closing the CRI client", cri::close);
     step.run("stopping containerd (pid " + process.pid() + ")", this::stopDaemon);
     step.run("ending shims", this::endShims);
+    step.run("deleting CNI result caches", this::deleteCniResults);
+    step.run("deleting runc state", this::deleteRuncState);
     step.run("unmounting under " + baseDir, this::unmountUnderBaseDir);
     step.run("deleting bridge " + options.bridgeName(), this::deleteBridge);
     step.run("removing iptables rules for " + options.podSubnet(), this::cleanIptables);
@@ -666,15 +670,113 @@ public final class EmbeddedContainerd implements AutoCloseable {
     }
   }
 
+  /** Ends shims left running (pods CRI could not remove) and the pod network namespaces they held. */
   private void endShims() {
     List<Long> stuck = new ArrayList<>();
+    Set<Object> podNetns = new HashSet<>();
     for (long pid : HostProcesses.shimsOf(socket)) {
+      ProcessHandle.of(pid).ifPresent(h -> h.descendants()
+          .forEach(p -> netnsInode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
       if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
         stuck.add(pid);
       }
     }
+    List<String> problems = new ArrayList<>();
     if (!stuck.isEmpty()) {
-      throw new PodgateException("shim processes " + stuck + " did not end");
+      problems.add("shim processes " + stuck + " did not end");
+    }
+    if (!podNetns.isEmpty()) {
+      netnsInode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove); // never the host's
+      problems.addAll(deleteNetns(podNetns));
+    }
+    if (!problems.isEmpty()) {
+      throw new PodgateException(String.join("; ", problems));
+    }
+  }
+
+  private static Optional<Object> netnsInode(Path nsLink) {
+    try {
+      return Optional.ofNullable(Files.getAttribute(nsLink, "unix:ino"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Deletes the named network namespaces under /var/run/netns whose inode is in {@code inodes}. */
+  private static List<String> deleteNetns(Set<Object> inodes) {
+    List<String> problems = new ArrayList<>();
+    Path dir = Path.of("/var/run/netns");
+    if (!Files.isDirectory(dir)) {
+      return problems;
+    }
+    try (Stream<Path> entries = Files.list(dir)) {
+      for (Path ns : entries.toList()) {
+        Optional<Object> ino = netnsInode(ns);
+        if (ino.isPresent() && inodes.contains(ino.get())) {
+          HostCommand.Result r = HostCommand.run(List.of("ip", "netns", "delete", ns.getFileName().toString()));
+          if (!r.ok()) {
+            problems.add("could not delete network namespace " + ns + ": " + r.output().strip());
+          }
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot list " + dir + ": " + e.getMessage());
+    }
+    return problems;
+  }
+
+  /** runc state of containers whose rootfs lay under our base directory (left when their shim was killed). */
+  private void deleteRuncState() {
+    Path runc = Path.of("/run/containerd/runc");
+    if (!Files.isDirectory(runc)) {
+      return;
+    }
+    String rootfsPrefix = "\"rootfs\":\"" + baseDir + "/";
+    List<String> failed = new ArrayList<>();
+    try (Stream<Path> namespaces = Files.list(runc)) {
+      for (Path ns : namespaces.toList()) {
+        if (!Files.isDirectory(ns)) {
+          continue;
+        }
+        try (Stream<Path> containers = Files.list(ns)) {
+          for (Path c : containers.toList()) {
+            Path state = c.resolve("state.json");
+            if (Files.isRegularFile(state) && Files.readString(state).contains(rootfsPrefix) && !deleteTree(c)) {
+              failed.add(c.toString());
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new PodgateException("cannot read runc state under " + runc + ": " + e.getMessage(), e);
+    }
+    if (!failed.isEmpty()) {
+      throw new PodgateException("could not delete runc state " + failed);
+    }
+  }
+
+  /** CNI result caches of pods whose sandbox directory is still in our root (CNI DEL never ran for them). */
+  private void deleteCniResults() {
+    Path sandboxes = baseDir.resolve("root/io.containerd.grpc.v1.cri/sandboxes");
+    Path results = Path.of("/var/lib/cni/results");
+    if (!Files.isDirectory(sandboxes) || !Files.isDirectory(results)) {
+      return;
+    }
+    String network = "podgate-" + options.name() + "-";
+    try (Stream<Path> ids = Files.list(sandboxes); Stream<Path> cached = Files.list(results)) {
+      Set<String> ours = new HashSet<>();
+      for (Path id : ids.toList()) {
+        ours.add(network + id.getFileName() + "-");
+        ours.add("cni-loopback-" + id.getFileName() + "-"); // containerd's own loopback network
+      }
+      for (Path f : cached.toList()) {
+        String n = f.getFileName().toString();
+        if (ours.stream().anyMatch(n::startsWith)) {
+          Files.deleteIfExists(f);
+        }
+      }
+    } catch (IOException e) {
+      throw new PodgateException("cannot clean CNI result cache " + results + ": " + e.getMessage(), e);
     }
   }
 

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** Finds processes by their command line under /proc and ends them by PID. */
 final class HostProcesses {
@@ -81,8 +80,16 @@ final class HostProcesses {
     return daemons;
   }
 
+  /** True while {@code pid} exists and is not a zombie (an exited process its parent has not reaped yet). */
   static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      int close = stat.lastIndexOf(')');
+      char state = close >= 0 && close + 2 < stat.length() ? stat.charAt(close + 2) : '?';
+      return state != 'Z' && state != 'X';
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /**
@@ -106,18 +113,21 @@ final class HostProcesses {
     return true;
   }
 
+  /** Waits until {@code h} has exited (a zombie counts as exited). */
   static boolean waitGone(ProcessHandle h, Duration d) {
-    try {
-      h.onExit().get(d.toMillis(), TimeUnit.MILLISECONDS);
-      return true;
-    } catch (java.util.concurrent.TimeoutException e) {
-      return !h.isAlive();
-    } catch (java.util.concurrent.ExecutionException e) {
-      return !h.isAlive();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return !h.isAlive();
+    long deadline = System.nanoTime() + d.toNanos();
+    while (alive(h.pid())) {
+      if (System.nanoTime() - deadline > 0) {
+        return false;
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return !alive(h.pid());
+      }
     }
+    return true;
   }
 
   private static String baseName(String path) {

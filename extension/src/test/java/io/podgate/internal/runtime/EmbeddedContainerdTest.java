@@ -40,6 +40,10 @@ class EmbeddedContainerdTest {
       assertThat(CriClient.conditionMet(status, "RuntimeReady")).isTrue();
       assertThat(CriClient.conditionMet(status, "NetworkReady")).isTrue();
       assertThat(d.cri().listPodSandbox()).isEmpty();
+      CriEndpoint endpoint = CriEndpoint.parse("unix://" + d.socket(), "system property " + CriEndpoint.PROPERTY);
+      try (CriClient viaEndpoint = endpoint.connect()) {
+        assertThat(viaEndpoint.version().getRuntimeVersion()).isEqualTo(v.getRuntimeVersion());
+      }
     } finally {
       d.close();
     }
@@ -151,5 +155,30 @@ class EmbeddedContainerdTest {
     assertThat(Path.of("/sys/class/net", bridge)).doesNotExist();
     assertThat(base).doesNotExist();
     assertThat(IptablesCleanup.leftovers(Ipv4Subnet.parse(subnet))).isEmpty();
+    assertThat(runcStateUnder(base)).isEmpty();
+  }
+
+  /** runc state directories of containers whose rootfs lay under {@code base}. */
+  static List<Path> runcStateUnder(Path base) {
+    Path runc = Path.of("/run/containerd/runc");
+    if (!Files.isDirectory(runc)) {
+      return List.of();
+    }
+    try (var namespaces = Files.list(runc)) {
+      List<Path> found = new java.util.ArrayList<>();
+      for (Path ns : namespaces.toList()) {
+        try (var containers = Files.list(ns)) {
+          for (Path c : containers.toList()) {
+            Path state = c.resolve("state.json");
+            if (Files.isRegularFile(state) && Files.readString(state).contains(base + "/")) {
+              found.add(c);
+            }
+          }
+        }
+      }
+      return found;
+    } catch (java.io.IOException e) {
+      throw new AssertionError(e);
+    }
   }
 }

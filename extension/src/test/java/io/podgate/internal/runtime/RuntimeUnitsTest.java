@@ -1,0 +1,136 @@
+package io.podgate.internal.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.podgate.PodgateException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Parsing and planning pieces of the runtime layer, without a daemon. */
+class RuntimeUnitsTest {
+  @TempDir Path tmp;
+
+  @Test
+  void endpointThatIsARegularFileIsRefusedNamingTheVariable() throws Exception {
+    Path file = Files.writeString(tmp.resolve("containerd.sock"), "not a socket");
+    assertThatThrownBy(() ->
+            CriEndpoint.configured(k -> null, Map.of(CriEndpoint.ENV, "unix://" + file)::get))
+        .isInstanceOf(PodgateException.class)
+        .hasMessageContaining("environment variable PODGATE_CRI_ENDPOINT")
+        .hasMessageContaining("is not a unix socket (a regular file)")
+        .hasMessageContaining("leave it unset");
+  }
+
+  @Test
+  void endpointPropertyWinsAndIsChecked() {
+    Path missing = tmp.resolve("gone.sock");
+    assertThatThrownBy(() -> CriEndpoint.configured(
+            Map.of(CriEndpoint.PROPERTY, "unix://" + missing)::get, Map.of(CriEndpoint.ENV, "ignored")::get))
+        .hasMessageContaining("system property podgate.cri.endpoint")
+        .hasMessageContaining("does not exist");
+    assertThatThrownBy(() -> CriEndpoint.parse("tcp://127.0.0.1:1234", "system property podgate.cri.endpoint"))
+        .hasMessageContaining("only unix:// sockets");
+    assertThatThrownBy(() -> CriEndpoint.parse("unix://run/x.sock", "system property podgate.cri.endpoint"))
+        .hasMessageContaining("three slashes");
+    assertThat(CriEndpoint.configured(k -> null, k -> null)).isEmpty();
+  }
+
+  @Test
+  void cniBinDirWithoutPluginsIsNamed() throws Exception {
+    Path partial = Files.createDirectories(tmp.resolve("cni"));
+    Path bridge = Files.writeString(partial.resolve("bridge"), "#!/bin/sh\n");
+    bridge.toFile().setExecutable(true);
+    assertThatThrownBy(() -> CniBinDir.find(List.of(tmp.resolve("absent"), partial)))
+        .isInstanceOf(PodgateException.class)
+        .hasMessageContaining(tmp.resolve("absent") + " does not exist")
+        .hasMessageContaining(partial + " lacks host-local, portmap, loopback")
+        .hasMessageContaining("containernetworking-plugins");
+  }
+
+  @Test
+  void cniBinDirOfThisHostIsFound() {
+    Path found = CniBinDir.find();
+    assertThat(CniBinDir.missing(found)).isEmpty();
+  }
+
+  @Test
+  void subnetsParseAndOverlap() {
+    Ipv4Subnet s = Ipv4Subnet.parse("10.201.0.0/24");
+    assertThat(s.gateway()).isEqualTo("10.201.0.1");
+    assertThat(s.contains("10.201.0.77")).isTrue();
+    assertThat(s.contains("10.201.1.1")).isFalse();
+    assertThat(s.overlaps(Ipv4Subnet.parse("10.0.0.0/8"))).isTrue();
+    assertThat(s.overlaps(Ipv4Subnet.parse("10.201.1.0/24"))).isFalse();
+    assertThatThrownBy(() -> Ipv4Subnet.parse("10.201.0.0")).hasMessageContaining("CIDR");
+    assertThatThrownBy(() -> Ipv4Subnet.parse("10.301.0.0/24")).hasMessageContaining("out of range");
+  }
+
+  @Test
+  void routeLinesGiveDestinations() {
+    assertThat(EmbeddedContainerd.routeDestination("default via 192.0.2.1 dev eth0")).isEmpty();
+    assertThat(EmbeddedContainerd.routeDestination("192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2"))
+        .contains(Ipv4Subnet.parse("192.0.2.0/24"));
+    assertThat(EmbeddedContainerd.routeDestination("blackhole 10.9.0.0/16")).contains(Ipv4Subnet.parse("10.9.0.0/16"));
+    assertThat(EmbeddedContainerd.routeDestination("10.9.8.7 via 192.0.2.1 dev eth0"))
+        .contains(Ipv4Subnet.parse("10.9.8.7/32"));
+  }
+
+  @Test
+  void iptablesPlanRemovesOnlyWhatNamesTheSubnet() {
+    String save = String.join("\n",
+        "*nat",
+        ":PREROUTING ACCEPT [0:0]",
+        ":POSTROUTING ACCEPT [0:0]",
+        ":CNI-aaa - [0:0]",
+        ":CNI-bbb - [0:0]",
+        ":CNI-DN-ccc - [0:0]",
+        ":CNI-HOSTPORT-DNAT - [0:0]",
+        "-A PREROUTING -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT",
+        "-A POSTROUTING -s 10.201.0.5/32 -m comment --comment \"name: \\\"podgate-a\\\" id: \\\"x\\\"\" -j CNI-aaa",
+        "-A POSTROUTING -s 10.202.0.5/32 -m comment --comment \"name: \\\"other\\\" id: \\\"y\\\"\" -j CNI-bbb",
+        "-A CNI-aaa -d 10.201.0.0/24 -j ACCEPT",
+        "-A CNI-aaa ! -d 224.0.0.0/4 -j MASQUERADE",
+        "-A CNI-bbb -d 10.202.0.0/24 -j ACCEPT",
+        "-A CNI-DN-ccc -p tcp -m tcp --dport 18080 -j DNAT --to-destination 10.201.0.5:80",
+        "-A CNI-HOSTPORT-DNAT -p tcp -m multiport --dports 18080 -j CNI-DN-ccc",
+        "COMMIT");
+    IptablesCleanup.Table t = IptablesCleanup.Table.parse("nat", save);
+    String plan = IptablesCleanup.planForSubnet(t, Ipv4Subnet.parse("10.201.0.0/24"));
+    assertThat(plan.lines().toList()).containsExactly(
+        "-D POSTROUTING -s 10.201.0.5/32 -m comment --comment \"name: \\\"podgate-a\\\" id: \\\"x\\\"\" -j CNI-aaa",
+        "-D CNI-HOSTPORT-DNAT -p tcp -m multiport --dports 18080 -j CNI-DN-ccc",
+        "-F CNI-aaa",
+        "-F CNI-DN-ccc",
+        "-X CNI-aaa",
+        "-X CNI-DN-ccc");
+    // a pod still maps ports: shared chains stay
+    assertThat(IptablesCleanup.planForSharedChains(t)).isEmpty();
+  }
+
+  @Test
+  void sharedChainsGoOnlyWhenEmpty() {
+    String save = String.join("\n",
+        "*nat",
+        ":OUTPUT ACCEPT [0:0]",
+        ":POSTROUTING ACCEPT [0:0]",
+        ":CNI-HOSTPORT-DNAT - [0:0]",
+        ":CNI-HOSTPORT-MASQ - [0:0]",
+        "-A OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT",
+        "-A POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\" -j CNI-HOSTPORT-MASQ",
+        "-A CNI-HOSTPORT-MASQ -m mark --mark 0x2000/0x2000 -j MASQUERADE",
+        "COMMIT");
+    String plan = IptablesCleanup.planForSharedChains(IptablesCleanup.Table.parse("nat", save));
+    assertThat(plan.lines().toList()).containsExactly(
+        "-D OUTPUT -m addrtype --dst-type LOCAL -j CNI-HOSTPORT-DNAT",
+        "-D POSTROUTING -m comment --comment \"CNI portfwd requiring masquerade\" -j CNI-HOSTPORT-MASQ",
+        "-F CNI-HOSTPORT-DNAT",
+        "-F CNI-HOSTPORT-MASQ",
+        "-X CNI-HOSTPORT-DNAT",
+        "-X CNI-HOSTPORT-MASQ");
+  }
+}
