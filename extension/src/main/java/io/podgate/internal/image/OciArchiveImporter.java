@@ -79,6 +79,11 @@ public final class OciArchiveImporter {
 
   private record Blob(String digest, String mediaType, long size, TarIndex.Entry entry, Map<String, String> labels) {}
 
+  /** Imports an archive built by {@link HostImageBuilder} under its own reference. */
+  public ImportResult importImage(BuiltImage image) {
+    return importArchive(image.archive(), image.reference());
+  }
+
   /** Imports {@code ociArchive} and names the image {@code imageName} (e.g. {@code podgate.local/pause:1}). */
   public ImportResult importArchive(Path ociArchive, String imageName) {
     if (imageName == null || imageName.isBlank()) {
@@ -93,6 +98,7 @@ public final class OciArchiveImporter {
     private final String imageName;
     private TarIndex tar;
     private final Map<String, Blob> plan = new LinkedHashMap<>();
+    private final String importId = UUID.randomUUID().toString().substring(0, 13);
 
     Import(Path archive, String imageName) {
       this.archive = archive;
@@ -114,7 +120,7 @@ public final class OciArchiveImporter {
       collect(rootDigest, mediaTypeOf(target), target.path("size").asLong(-1), "the image root named in index.json", new LinkedHashSet<>());
       Blob root = plan.get(rootDigest);
 
-      String leaseId = "podgate-import-" + UUID.randomUUID();
+      String leaseId = "podgate-import-" + importId;
       createLease(leaseId);
       RuntimeException failure = null;
       try {
@@ -364,7 +370,8 @@ public final class OciArchiveImporter {
     }
 
     private void write(ContentGrpc.ContentStub contentAsync, Blob blob) {
-      String ref = "podgate-" + blob.digest().replace(':', '-');
+      // One ref per import: two imports of the same blob at once then race to commit, and the loser sees ALREADY_EXISTS.
+      String ref = "podgate-" + importId + "-" + blob.digest().replace(':', '-');
       BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
       Object done = new Object();
       StreamObserver<WriteContentRequest> requests = contentAsync.write(new StreamObserver<>() {
@@ -411,7 +418,18 @@ public final class OciArchiveImporter {
       } finally {
         if (!finished) {
           requests.onError(Status.CANCELLED.withDescription("podgate import aborted").asRuntimeException());
+          abortQuietly(contentAsync, ref);
         }
+      }
+    }
+
+    private void abortQuietly(ContentGrpc.ContentStub contentAsync, String ref) {
+      try {
+        ContentGrpc.newBlockingStub(contentAsync.getChannel()).withInterceptors(ContainerdHeaders.namespace(namespace))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .abort(io.podgate.internal.containerd.content.AbortRequest.newBuilder().setRef(ref).build());
+      } catch (StatusRuntimeException ignored) {
+        // nothing to abort, or containerd is gone; the lease expiry cleans up either way
       }
     }
 
@@ -512,13 +530,29 @@ public final class OciArchiveImporter {
 
     private PodgateException refused(String action, StatusRuntimeException e) {
       Status s = e.getStatus();
-      String hint = s.getCode() == Status.Code.UNAVAILABLE
+      String hint = isConnectionFailure(s)
           ? " Is containerd running, and is " + endpoint + " its gRPC socket?"
           : "";
       return new PodgateException("importing OCI archive " + archive + " as " + imageName + " into containerd at "
           + endpoint + " (namespace " + namespace + "): " + action + " failed: " + s.getCode()
           + (s.getDescription() == null ? "" : " " + s.getDescription()) + "." + hint, e);
     }
+  }
+
+  /** UNAVAILABLE, or (over junixsocket, to a socket nobody listens on) UNKNOWN "channel closed". */
+  static boolean isConnectionFailure(Status s) {
+    if (s.getCode() == Status.Code.UNAVAILABLE) {
+      return true;
+    }
+    if (s.getCode() != Status.Code.UNKNOWN) {
+      return false;
+    }
+    for (Throwable t = s.getCause(); t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.ClosedChannelException || t instanceof java.net.ConnectException) {
+        return true;
+      }
+    }
+    return "channel closed".equals(s.getDescription());
   }
 
   private static String mediaTypeOf(JsonNode descriptor) {

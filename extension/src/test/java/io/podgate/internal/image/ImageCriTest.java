@@ -65,7 +65,7 @@ class ImageCriTest {
   @Test
   void importedImageIsKnownToCriWithItsConfigDigestAsId() throws Exception {
     BuiltImage busybox = images.busybox();
-    importer.importArchive(busybox.archive(), busybox.reference());
+    importer.importImage(busybox);
 
     Image image = cri().imageStatus(busybox.reference()).orElseThrow(
         () -> new AssertionError("CRI ImageStatus does not know " + busybox.reference() + " after import"));
@@ -79,7 +79,7 @@ class ImageCriTest {
   @Test
   void podOnImportedPauseRunsImportedBusyboxAndStopsCleanlyOnTerm() {
     BuiltImage busybox = images.busybox();
-    importer.importArchive(busybox.archive(), busybox.reference());
+    importer.importImage(busybox);
     PodSandboxConfig pod = pod("busybox-pod");
     String podId = cri().runPodSandbox(pod);
     try {
@@ -104,7 +104,7 @@ class ImageCriTest {
   @Test
   void nginxFromImportedImageServesItsKnownBodyOnThePodIp() throws Exception {
     BuiltImage nginx = images.nginx();
-    importer.importArchive(nginx.archive(), nginx.reference());
+    importer.importImage(nginx);
     PodSandboxConfig pod = pod("nginx-pod");
     String podId = cri().runPodSandbox(pod);
     try {
