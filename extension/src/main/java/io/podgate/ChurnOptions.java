@@ -152,7 +152,7 @@ public final class ChurnOptions {
       return this;
     }
 
-    /** Run this many cycles in total, spread over the workers. */
+    /** Attempt this many cycles in total, spread over the workers (failed ones count as attempts). */
     public Builder cycles(long cycles) {
       if (cycles < 1) {
         throw new IllegalArgumentException("churn cycles must be at least 1, got " + cycles);
