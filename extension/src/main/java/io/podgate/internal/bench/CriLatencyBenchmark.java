@@ -63,9 +63,25 @@ public final class CriLatencyBenchmark {
     }
   }
 
-  public record Result(int repetitions, String image, List<OperationFigures> operations) {
+  /** {@code samplesMillis}: every timed call per operation, in order (empty when built from figures only). */
+  public record Result(int repetitions, String image, List<OperationFigures> operations,
+      Map<String, List<Double>> samplesMillis) {
     public Result {
       operations = List.copyOf(operations);
+      Map<String, List<Double>> copy = new LinkedHashMap<>();
+      samplesMillis.forEach((op, v) -> copy.put(op, List.copyOf(v)));
+      samplesMillis = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    public Result(int repetitions, String image, List<OperationFigures> operations) {
+      this(repetitions, image, operations, Map.of());
+    }
+
+    /** The samples as durations, for {@code ReportRecorder.criLatency}. */
+    public Map<String, List<Duration>> samples() {
+      Map<String, List<Duration>> m = new LinkedHashMap<>();
+      samplesMillis.forEach((op, v) -> m.put(op, v.stream().map(ms -> Duration.ofNanos(Math.round(ms * 1e6))).toList()));
+      return m;
     }
 
     public OperationFigures operation(String name) {
@@ -156,7 +172,7 @@ public final class CriLatencyBenchmark {
       double ref = CRICTL_REFERENCE_MILLIS.get(op);
       figures.add(new OperationFigures(op, v.length, median, v[0], v[v.length - 1], ref, median <= ref));
     });
-    return new Result(repetitions, image, figures);
+    return new Result(repetitions, image, figures, samples);
   }
 
   private void repetition(CriClient cri, String runId, int rep, Map<String, List<Double>> samples) {
