@@ -47,9 +47,9 @@ class EndpointTest {
     assertThat(PodgateSession.active()).as("another test class still holds a session").isFalse();
     StandardImages images = new StandardImages(StandardImages.defaultCacheDir());
     try (EmbeddedContainerd daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
-        .name("pgjun-endpoint")
-        .bridgeName(System.getProperty(PodgateSession.BRIDGE_PROPERTY, "pgjun0"))
-        .podSubnet(System.getProperty(PodgateSession.SUBNET_PROPERTY, "10.204.0.0/24"))
+        .name("pgtest-endpoint")
+        .bridgeName(System.getProperty(PodgateSession.BRIDGE_PROPERTY, "pgtest0"))
+        .podSubnet(System.getProperty(PodgateSession.SUBNET_PROPERTY, "10.87.0.0/24"))
         .baseDir(Path.of("/tmp/pg-junit/endpoint-" + UUID.randomUUID().toString().substring(0, 8)))
         .sandboxImage(StandardImages.PAUSE_REFERENCE)
         .build())) {

@@ -59,7 +59,7 @@ class InjectionTest extends SessionTestBase {
       assertThat(web.namespace()).isEqualTo("default");
       assertThat(web.labels()).containsEntry("team", "podgate").containsKey("io.podgate.session")
           .containsEntry("io.podgate.owner-pid", Long.toString(ProcessHandle.current().pid()));
-      assertThat(ip).isEqualTo(web.ip()).startsWith("10.204.0.");
+      assertThat(ip).isEqualTo(web.ip()).matches(InjectionTest::inPodSubnet, "an address of the pod subnet " + System.getProperty("podgate.subnet"));
       assertThat(address.getHostAddress()).isEqualTo(ip);
       assertThat(web.containers()).extracting(Container::name).containsExactlyInAnyOrder("httpd", "shell");
       assertThat(httpd.id()).isEqualTo(web.container("httpd").id());
@@ -118,11 +118,15 @@ class InjectionTest extends SessionTestBase {
         .toList();
     assertThat(reports).filteredOn(r -> "default/web".equals(r.get("podgate.pod"))).hasSize(2)
         .allSatisfy(r -> {
-          assertThat(r.get("podgate.pod.ip")).startsWith("10.204.0.");
+          assertThat(r.get("podgate.pod.ip")).matches(InjectionTest::inPodSubnet, "an address of the pod subnet " + System.getProperty("podgate.subnet"));
           assertThat(r.get("podgate.pod.images")).contains("httpd=podgate:busybox", "shell=podgate:busybox");
           assertThat(r).containsKeys("podgate.pod.id", "podgate.pod.createMs", "podgate.pod.startMs", "podgate.pod.readyMs");
         });
     assertThat(reports).extracting(r -> r.get("podgate.pod.id")).containsAll(SEEN);
     Fixtures.assertNoPodsLeft(session());
+  }
+
+  static boolean inPodSubnet(String ip) {
+    return io.podgate.internal.runtime.Ipv4Subnet.parse(System.getProperty("podgate.subnet", "10.88.0.0/16")).contains(ip);
   }
 }
