@@ -28,6 +28,12 @@ public final class ThroughputRun {
     return this;
   }
 
+  /** Each run sends this many bytes (iperf3 -n) instead of lasting a duration: short runs, many rounds. */
+  public ThroughputRun bytes(long bytes) {
+    options = options.toBuilder().bytes(bytes).build();
+    return this;
+  }
+
   public ThroughputRun parallelStreams(int streams) {
     options = options.toBuilder().parallelStreams(streams).build();
     return this;
@@ -96,7 +102,7 @@ public final class ThroughputRun {
 
   private ThroughputResult measureOnce(Throughput path, String suffix, ThroughputOptions o) {
     String label = path.label(o) + suffix;
-    Duration planned = o.duration().plusSeconds(o.omitSeconds());
+    Duration planned = o.bytes().isPresent() ? null : o.expectedLength();
     ThroughputResult r;
     try {
       r = measure.ticking("iperf3 " + label, planned, () -> path.path().measure(o).withLabel(label));
