@@ -1,10 +1,11 @@
 package io.podgate;
 
-/** AssertJ entry point for churn results (to be folded into PodgateAssertions). */
+/** Kept for source compatibility; use {@link PodgateAssertions#assertThat(ChurnResult)}. */
+@Deprecated
 public final class ChurnAssertions {
   private ChurnAssertions() {}
 
   public static ChurnResultAssert assertThat(ChurnResult actual) {
-    return new ChurnResultAssert(actual);
+    return PodgateAssertions.assertThat(actual);
   }
 }

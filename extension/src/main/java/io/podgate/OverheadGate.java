@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Consumer;
 
 /**
  * A gate on the paired overhead of a subject against a baseline. Not thread-safe; each {@link
@@ -20,6 +21,7 @@ public final class OverheadGate {
   private int maxRounds = 12;
   private Optional<Duration> maxTime = Optional.empty();
   private double confidence = 0.95;
+  private Consumer<ComparisonResult> onResult = r -> {};
 
   OverheadGate(Measurement baseline, Measurement subject) {
     this.baseline = Objects.requireNonNull(baseline, "baseline");
@@ -72,10 +74,18 @@ public final class OverheadGate {
     return this;
   }
 
+  /** Called with every result before {@link #evaluate} returns (and before {@link #check} throws). */
+  OverheadGate onResult(Consumer<ComparisonResult> listener) {
+    this.onResult = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
   /** Runs the rounds and returns the figures and verdict; never throws for a FAIL. */
   public ComparisonResult evaluate() {
     Comparison.Plan plan = new Comparison.Plan(minRounds, maxRounds, maxTime, threshold, confidence, direction);
-    return new Comparison(baseline, subject, plan).run();
+    ComparisonResult result = new Comparison(baseline, subject, plan).run();
+    onResult.accept(result);
+    return result;
   }
 
   /**

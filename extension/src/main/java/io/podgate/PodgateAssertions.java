@@ -14,4 +14,12 @@ public final class PodgateAssertions {
   public static ComparisonResultAssert assertThat(ComparisonResult actual) {
     return new ComparisonResultAssert(actual);
   }
+
+  public static ChurnResultAssert assertThat(ChurnResult actual) {
+    return new ChurnResultAssert(actual);
+  }
+
+  public static HttpLoadResultAssert assertThat(HttpLoadResult actual) {
+    return new HttpLoadResultAssert(actual);
+  }
 }

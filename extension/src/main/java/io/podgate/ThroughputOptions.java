@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * How one iperf3 throughput run is made. Immutable; build with {@link #builder()}.
@@ -13,6 +14,7 @@ import java.util.OptionalInt;
  */
 public final class ThroughputOptions {
   private final Duration duration;
+  private final OptionalLong bytes;
   private final int parallelStreams;
   private final boolean reverse;
   private final OptionalInt mss;
@@ -24,6 +26,7 @@ public final class ThroughputOptions {
 
   private ThroughputOptions(Builder b) {
     this.duration = b.duration;
+    this.bytes = b.bytes;
     this.parallelStreams = b.parallelStreams;
     this.reverse = b.reverse;
     this.mss = b.mss;
@@ -45,6 +48,7 @@ public final class ThroughputOptions {
   public Builder toBuilder() {
     Builder b = new Builder();
     b.duration = duration;
+    b.bytes = bytes;
     b.parallelStreams = parallelStreams;
     b.reverse = reverse;
     b.mss = mss;
@@ -59,6 +63,19 @@ public final class ThroughputOptions {
   /** Length of the measured part of the run (iperf3 {@code -t}), whole seconds. */
   public Duration duration() {
     return duration;
+  }
+
+  /**
+   * iperf3 {@code -n}: when present the run sends this many bytes instead of lasting
+   * {@link #duration()} (short, sub-second runs for many gate rounds).
+   */
+  public OptionalLong bytes() {
+    return bytes;
+  }
+
+  /** Longest a client run may take before it is stopped: the duration, or 60 s for a byte count. */
+  public Duration expectedLength() {
+    return bytes.isPresent() ? Duration.ofSeconds(60) : duration.plusSeconds(omitSeconds);
   }
 
   /** iperf3 {@code -P}. */
@@ -103,7 +120,8 @@ public final class ThroughputOptions {
 
   @Override
   public String toString() {
-    return "ThroughputOptions{t=" + duration.toSeconds() + "s, P=" + parallelStreams
+    return "ThroughputOptions{" + (bytes.isPresent() ? "n=" + bytes.getAsLong() + "B" : "t=" + duration.toSeconds() + "s")
+        + ", P=" + parallelStreams
         + (reverse ? ", reverse" : "") + (mss.isPresent() ? ", M=" + mss.getAsInt() : "")
         + ", port=" + (port == 0 ? "auto" : port) + (omitSeconds > 0 ? ", O=" + omitSeconds : "")
         + bindAddress.map(a -> ", B=" + a).orElse("") + "}";
@@ -111,6 +129,7 @@ public final class ThroughputOptions {
 
   public static final class Builder {
     private Duration duration = Duration.ofSeconds(10);
+    private OptionalLong bytes = OptionalLong.empty();
     private int parallelStreams = 1;
     private boolean reverse;
     private OptionalInt mss = OptionalInt.empty();
@@ -129,6 +148,16 @@ public final class ThroughputOptions {
             "iperf3 duration must be a whole number of seconds >= 1, got " + duration);
       }
       this.duration = duration;
+      this.bytes = OptionalLong.empty();
+      return this;
+    }
+
+    /** Send {@code bytes} (iperf3 {@code -n}) instead of running for a duration; at least 1 MiB. */
+    public Builder bytes(long bytes) {
+      if (bytes < 1L << 20) {
+        throw new IllegalArgumentException("iperf3 byte count must be at least 1 MiB (1048576), got " + bytes);
+      }
+      this.bytes = OptionalLong.of(bytes);
       return this;
     }
 

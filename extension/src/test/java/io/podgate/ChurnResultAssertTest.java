@@ -25,8 +25,8 @@ class ChurnResultAssertTest {
   void rateComparesCompletedCyclesPerSecond() {
     ChurnResult r = result(75, 0, List.of(), 100);
     assertThat(r.cyclesPerSecond()).isEqualTo(7.5);
-    ChurnAssertions.assertThat(r).hasRateAtLeast(7.5).hasNoFailures();
-    assertThatThrownBy(() -> ChurnAssertions.assertThat(r).hasRateAtLeast(7.6))
+    PodgateAssertions.assertThat(r).hasRateAtLeast(7.5).hasNoFailures();
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r).hasRateAtLeast(7.6))
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("at least 7.60 cycles/s but got 7.50 cycles/s")
         .hasMessageContaining("75 cycles in 10.0 s");
@@ -35,7 +35,7 @@ class ChurnResultAssertTest {
   @Test
   void failuresQuoteTheFirstMessages() {
     ChurnResult r = result(3, 2, List.of("cycle w0-0: CRI CreateContainer failed: NOT_FOUND"), 100);
-    assertThatThrownBy(() -> ChurnAssertions.assertThat(r).hasNoFailures())
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r).hasNoFailures())
         .isInstanceOf(AssertionError.class)
         .hasMessageContaining("2 of 5 failed")
         .hasMessageContaining("CRI CreateContainer failed: NOT_FOUND");
@@ -45,18 +45,18 @@ class ChurnResultAssertTest {
   void stoppedEarlyCountsAsFailure() {
     ChurnResult r = new ChurnResult(ChurnOptions.Mode.SHARED_POD, 1, "img", 4, 0, List.of(), Duration.ofSeconds(1),
         Map.of(), List.of(4L), "interrupted");
-    assertThatThrownBy(() -> ChurnAssertions.assertThat(r).hasNoFailures())
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r).hasNoFailures())
         .hasMessageContaining("stopped early: interrupted");
   }
 
   @Test
   void p99IsComparedInMillisAndUnknownOperationsAreNamed() {
     ChurnResult r = result(10, 0, List.of(), 120.5);
-    ChurnAssertions.assertThat(r).hasOperationP99AtMost(ChurnResult.START_CONTAINER, Duration.ofMillis(121));
-    assertThatThrownBy(() -> ChurnAssertions.assertThat(r)
+    PodgateAssertions.assertThat(r).hasOperationP99AtMost(ChurnResult.START_CONTAINER, Duration.ofMillis(121));
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r)
             .hasOperationP99AtMost(ChurnResult.START_CONTAINER, Duration.ofMillis(120)))
         .hasMessageContaining("StartContainer p99 latency of at most 120.00 ms but it was 120.50 ms");
-    assertThatThrownBy(() -> ChurnAssertions.assertThat(r)
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r)
             .hasOperationP99AtMost(ChurnResult.RUN_POD_SANDBOX, Duration.ofSeconds(1)))
         .hasMessageContaining("'RunPodSandbox'")
         .hasMessageContaining("[CreateContainer, StartContainer]");

@@ -3,10 +3,12 @@ package io.podgate.internal.junit;
 import io.podgate.Container;
 import io.podgate.CriContainer;
 import io.podgate.HostPort;
+import io.podgate.Measure;
 import io.podgate.Pod;
 import io.podgate.PodIp;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.PodgateReport;
 import io.podgate.internal.junit.Declarations.ContainerRef;
 import io.podgate.internal.junit.Declarations.PodDecl;
 import io.podgate.internal.pod.ContainerSpec;
@@ -29,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -44,7 +47,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * run. Pods live in {@link PodScope}s in the JUnit store of the context that made them, so JUnit
  * tears them down when that context ends.
  */
-public final class PodgateExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, ParameterResolver {
+public final class PodgateExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
+    ParameterResolver {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PodgateExtension.class);
 
   // ---- runtime ----
@@ -78,6 +82,26 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
       }
     }
     return false;
+  }
+
+  // ---- reports and measurements ----
+
+  private static RunReport runReport(ExtensionContext ctx) {
+    return ctx.getRoot().getStore(NS).getOrComputeIfAbsent(RunReport.class, k -> new RunReport(), RunReport.class);
+  }
+
+  /** The test's (or, for a @BeforeAll parameter, the class's) report and measurement environment. */
+  private static TestMeasureEnvironment environment(ExtensionContext ctx) {
+    return ctx.getStore(NS).getOrComputeIfAbsent("measure-env:" + ctx.getUniqueId(), k -> {
+      PodgateReport report = runReport(ctx).forTest(ctx.getUniqueId(), ctx.getDisplayName(), ctx::publishReportEntry);
+      return new TestMeasureEnvironment(() -> session(ctx).cri(), report);
+    }, TestMeasureEnvironment.class);
+  }
+
+  /** Writes the report files after each class, so an aborted run still leaves what it measured. */
+  @Override
+  public void afterAll(ExtensionContext ctx) {
+    runReport(ctx).write();
   }
 
   // ---- scopes ----
@@ -308,6 +332,9 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
   @Override
   public boolean supportsParameter(ParameterContext pc, ExtensionContext ctx) {
     Parameter p = pc.getParameter();
+    if (p.getType() == Measure.class || p.getType() == PodgateReport.class) {
+      return true;
+    }
     return p.isAnnotationPresent(PodSandbox.class) || p.isAnnotationPresent(PodIp.class) || p.isAnnotationPresent(HostPort.class)
         || (p.getType() == Container.class && p.getAnnotationsByType(CriContainer.class).length > 0);
   }
@@ -315,6 +342,12 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
   @Override
   public Object resolveParameter(ParameterContext pc, ExtensionContext ctx) {
     Parameter p = pc.getParameter();
+    if (p.getType() == PodgateReport.class) {
+      return environment(ctx).report();
+    }
+    if (p.getType() == Measure.class) {
+      return new Measure(environment(ctx));
+    }
     try {
       Map<Integer, RunningPod> pods = parameterPods(ctx, pc.getDeclaringExecutable());
       if (p.isAnnotationPresent(PodSandbox.class)) {

@@ -17,6 +17,7 @@ public final class RunningContainer implements Container {
   private final String image;
   private final Path logFile;
   private final String origin;
+  private volatile RunningPod pod;
 
   RunningContainer(CriClient cri, String id, String name, String image, Path logFile, String origin) {
     this.cri = cri;
@@ -59,6 +60,20 @@ public final class RunningContainer implements Container {
   @Override
   public String logs() {
     return String.join("\n", CriLogs.lines(logFile));
+  }
+
+  void pod(RunningPod pod) {
+    this.pod = pod;
+  }
+
+  /** The pod this container runs in. */
+  public RunningPod pod() {
+    return pod;
+  }
+
+  /** The CRI client this container was created through (for measurement runners). */
+  public CriClient cri() {
+    return cri;
   }
 
   public Path logFile() {

@@ -46,6 +46,7 @@ public final class RunningPod implements Pod, AutoCloseable {
   }
 
   synchronized void add(RunningContainer c) {
+    c.pod(this);
     containers.add(c);
   }
 

@@ -88,7 +88,7 @@ public final class Iperf3 {
 
   private CommandResult runClientCommand(String serverAddress, int port, ThroughputOptions options) {
     List<String> command = clientCommand(serverAddress, port, options);
-    Duration timeout = options.duration().plusSeconds(options.omitSeconds()).plus(CLIENT_SLACK);
+    Duration timeout = options.expectedLength().plus(CLIENT_SLACK);
     try {
       return clientRunner.run(command, timeout);
     } catch (CommandNotFoundException e) {
@@ -97,8 +97,13 @@ public final class Iperf3 {
   }
 
   static List<String> clientCommand(String serverAddress, int port, ThroughputOptions options) {
-    List<String> c = new ArrayList<>(List.of(options.binary(), "-c", serverAddress, "-p", Integer.toString(port),
-        "-t", Long.toString(options.duration().toSeconds()), "-P", Integer.toString(options.parallelStreams())));
+    List<String> c = new ArrayList<>(List.of(options.binary(), "-c", serverAddress, "-p", Integer.toString(port)));
+    if (options.bytes().isPresent()) {
+      c.addAll(List.of("-n", Long.toString(options.bytes().getAsLong())));
+    } else {
+      c.addAll(List.of("-t", Long.toString(options.duration().toSeconds())));
+    }
+    c.addAll(List.of("-P", Integer.toString(options.parallelStreams())));
     if (options.reverse()) {
       c.add("-R");
     }

@@ -89,7 +89,7 @@ public final class Iperf3JsonParser {
         reverse,
         mss,
         pmtu,
-        Duration.ofSeconds(seconds),
+        seconds > 0 ? Duration.ofSeconds(seconds) : Duration.ofNanos((long) (sumReceived.path("seconds").asDouble() * 1e9)),
         omit,
         intervals,
         doubleOf(cpu, "host_total"),

@@ -56,6 +56,11 @@ public final class ThroughputPath {
     return new ThroughputPath(name, serverRunner, serverAddress, clientRunner, OptionalInt.of(mss));
   }
 
+  /** The same endpoints under another name. */
+  public ThroughputPath renamed(String newName) {
+    return new ThroughputPath(newName, serverRunner, serverAddress, clientRunner, defaultMss);
+  }
+
   public String name() {
     return name;
   }

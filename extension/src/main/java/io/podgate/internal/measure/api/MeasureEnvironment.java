@@ -1,0 +1,21 @@
+package io.podgate.internal.measure.api;
+
+import io.podgate.PodgateReport;
+import io.podgate.internal.cri.CriClient;
+import java.util.function.Consumer;
+
+/** What {@link io.podgate.Measure} needs from whoever hands it out (the JUnit extension). */
+public interface MeasureEnvironment {
+
+  /** The runtime's CRI client; throws a named error when there is no runtime. */
+  CriClient cri();
+
+  /** Where every measurement is recorded. */
+  PodgateReport report();
+
+  /** Where progress lines go. */
+  Consumer<String> progress();
+
+  /** Closes {@code resource} when the test that asked for it ends. */
+  void closeAtEnd(AutoCloseable resource);
+}
