@@ -108,8 +108,11 @@ public final class PodgateSession {
       t.setDaemon(true);
       return t;
     });
+    String network = embedded == null ? "the pod network of " + runtime
+        : "pod subnet " + embedded.options().podSubnet() + " of the embedded containerd (system property "
+            + SUBNET_PROPERTY + ")";
     this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(),
-        Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID)), dir.resolve("pods"), executor);
+        Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID)), dir.resolve("pods"), executor, network);
   }
 
   private static PodgateSession start() {
