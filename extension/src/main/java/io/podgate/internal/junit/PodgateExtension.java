@@ -213,6 +213,7 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
       entry.put("podgate.pod.startMs", Long.toString(pod.timings().startMs()));
       entry.put("podgate.pod.readyMs", Long.toString(pod.timings().readyMs()));
     }
+    entry.values().removeIf(String::isBlank); // JUnit refuses blank values (e.g. a pod without containers)
     ctx.publishReportEntry(entry);
   }
 

@@ -182,10 +182,16 @@ public final class PodProvisioner {
       return pod;
     } catch (RuntimeException e) {
       if (pod != null) {
+        // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
+        boolean interrupted = Thread.interrupted();
         try {
           pod.close();
         } catch (RuntimeException cleanup) {
           e.addSuppressed(cleanup);
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
       } else {
         for (HostPortLease l : leases) {
