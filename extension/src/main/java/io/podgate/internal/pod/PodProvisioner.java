@@ -135,6 +135,19 @@ public final class PodProvisioner {
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
           sandboxConfig.getLabelsMap(), leases);
       pod.ownsLogDirectory(defaultLogDir);
+      pod.privileged(sandboxConfig.getLinux().getSecurityContext().getPrivileged());
+      var ns = sandboxConfig.getLinux().getSecurityContext().getNamespaceOptions();
+      List<String> hostNs = new ArrayList<>();
+      if (ns.getNetwork() == io.podgate.internal.cri.v1.NamespaceMode.NODE) {
+        hostNs.add("network");
+      }
+      if (ns.getPid() == io.podgate.internal.cri.v1.NamespaceMode.NODE) {
+        hostNs.add("pid");
+      }
+      if (ns.getIpc() == io.podgate.internal.cri.v1.NamespaceMode.NODE) {
+        hostNs.add("ipc");
+      }
+      pod.hostNamespaces(hostNs);
       String ip = cri.podSandboxStatus(podId).getStatus().getNetwork().getIp();
       pod.ip(ip);
 

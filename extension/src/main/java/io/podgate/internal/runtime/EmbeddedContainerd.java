@@ -580,6 +580,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
         try {
           StatusResponse status = quick.status();
           if (CriClient.conditionMet(status, "RuntimeReady") && CriClient.conditionMet(status, "NetworkReady")) {
+            restrictSockets();
             return;
           }
           last = "CRI status: " + status.getStatus().getConditionsList().stream()
@@ -603,6 +604,20 @@ public final class EmbeddedContainerd implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         fail("interrupted while waiting for containerd to become ready", e);
+      }
+    }
+  }
+
+  /** containerd makes its sockets 0660 (group root); only root needs them, and the directory is 0700 anyway. */
+  private void restrictSockets() {
+    for (String name : List.of("containerd.sock", "containerd.sock.ttrpc", "debug.sock")) {
+      Path sock = baseDir.resolve(name);
+      try {
+        if (Files.exists(sock)) {
+          Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
+        }
+      } catch (IOException e) {
+        fail("could not make " + sock + " private (chmod 0600): " + e.getMessage(), e);
       }
     }
   }
