@@ -34,7 +34,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  */
 class LoadTest {
   static final String CHURN_CYCLES_PROPERTY = "podgate.reliability.churnCycles";
-  static final long DEFAULT_CHURN_CYCLES = 200;
+  static final long DEFAULT_CHURN_CYCLES = 100;
   static final int PODS = 30;
   static final Set<String> IPS = ConcurrentHashMap.newKeySet();
 
@@ -100,7 +100,7 @@ class LoadTest {
       System.out.printf("containerd pid %d: RSS %d -> %d KiB, fds %d -> %d over %d cycles%n", d.pid(), before.rssKib(),
           after.rssKib(), before.fds(), after.fds(), cycles);
       // Tolerance: fds may differ by a few (gRPC connections, log files); RSS by the Go heap's slack,
-      // at most half again or 32 MiB, whichever is larger. A leak per cycle exceeds both over 200+ cycles.
+      // at most half again or 32 MiB, whichever is larger. A leak per cycle exceeds both over 100+ cycles.
       assertThat(after.fds()).as("open fds of containerd").isLessThanOrEqualTo(before.fds() + 10);
       assertThat(after.rssKib()).as("VmRSS KiB of containerd")
           .isLessThanOrEqualTo(Math.max(before.rssKib() * 3 / 2, before.rssKib() + 32 * 1024));
