@@ -237,6 +237,11 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
       entry.put("podgate.pod.startMs", Long.toString(pod.timings().startMs()));
       entry.put("podgate.pod.readyMs", Long.toString(pod.timings().readyMs()));
     }
+    if (pod.privileged()) {
+      entry.put("podgate.pod.privileged", "true"); // asked for by the test: shown so it is never silent
+    }
+    entry.put("podgate.pod.hostNamespaces", String.join(",", pod.hostNamespaces()));
+    entry.values().removeIf(String::isBlank); // JUnit refuses blank values (e.g. a pod without containers)
     ctx.publishReportEntry(entry);
   }
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /** The run's hold on the per-JVM session, or why there is none; closed when the run ends. */
 @SuppressWarnings("deprecation")
 final class SessionHolder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-  private final PodgateSession.Lease lease;
+  private PodgateSession.Lease lease;
   private final RuntimeException failure;
 
   private SessionHolder(PodgateSession.Lease lease, RuntimeException failure) {
@@ -31,16 +31,22 @@ final class SessionHolder implements ExtensionContext.Store.CloseableResource, A
     return failure == null ? "" : failure.getMessage();
   }
 
-  PodgateSession session() {
+  /** The session; if its embedded containerd died since, a new one is started for the tests still to come. */
+  synchronized PodgateSession session() {
     if (failure != null) {
       throw new PodgateException("podgate has no container runtime: " + failure.getMessage()
           + "\n(Use @Podgate(disabledWithoutRuntime = true) to skip such tests instead.)", failure);
+    }
+    if (!lease.session().healthy()) {
+      PodgateSession.Lease old = lease;
+      lease = PodgateSession.acquire();
+      old.close();
     }
     return lease.session();
   }
 
   @Override
-  public void close() {
+  public synchronized void close() {
     if (lease != null) {
       lease.close();
     }

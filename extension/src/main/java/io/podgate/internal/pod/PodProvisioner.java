@@ -32,9 +32,17 @@ public final class PodProvisioner {
   private final Map<String, String> sessionLabels;
   private final Path podsDir;
   private final ExecutorService executor;
+  private final String network;
 
   public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
       Path podsDir, ExecutorService executor) {
+    this(cri, images, hostPorts, sessionLabels, podsDir, executor, "the runtime's pod network");
+  }
+
+  /** {@code network} names the pod network in messages, e.g. "pod subnet 10.88.0.0/16 (system property podgate.subnet)". */
+  public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
+      Path podsDir, ExecutorService executor, String network) {
+    this.network = network;
     this.cri = cri;
     this.images = images;
     this.hostPorts = hostPorts;
@@ -113,10 +121,33 @@ public final class PodProvisioner {
       long t1 = System.nanoTime();
 
       PodSandboxConfig sandboxConfig = sandbox.build();
-      String podId = cri.runPodSandbox(sandboxConfig);
+      String podId;
+      try {
+        podId = cri.runPodSandbox(sandboxConfig);
+      } catch (RuntimeException e) {
+        if (String.valueOf(e.getMessage()).contains("no IP addresses available")) {
+          throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: no free address in " + network
+              + ", every address is held by a pod; use a larger subnet or fewer pods at once. Runtime said: "
+              + e.getMessage(), e);
+        }
+        throw e;
+      }
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
           sandboxConfig.getLabelsMap(), leases);
       pod.ownsLogDirectory(defaultLogDir);
+      pod.privileged(sandboxConfig.getLinux().getSecurityContext().getPrivileged());
+      var ns = sandboxConfig.getLinux().getSecurityContext().getNamespaceOptions();
+      List<String> hostNs = new ArrayList<>();
+      if (ns.getNetwork() == io.podgate.internal.cri.v1.NamespaceMode.NODE) {
+        hostNs.add("network");
+      }
+      if (ns.getPid() == io.podgate.internal.cri.v1.NamespaceMode.NODE) {
+        hostNs.add("pid");
+      }
+      if (ns.getIpc() == io.podgate.internal.cri.v1.NamespaceMode.NODE) {
+        hostNs.add("ipc");
+      }
+      pod.hostNamespaces(hostNs);
       String ip = cri.podSandboxStatus(podId).getStatus().getNetwork().getIp();
       pod.ip(ip);
 
@@ -129,14 +160,29 @@ public final class PodProvisioner {
         cfg.getImageBuilder().setImage(imageRefs.get(i));
         cfg.setLogPath(logPrefix + c.name() + ".log");
         cfg.putAllLabels(sessionLabels);
-        String id = cri.createContainer(podId, cfg.build(), sandboxConfig);
+        String id;
+        try {
+          id = cri.createContainer(podId, cfg.build(), sandboxConfig);
+        } catch (RuntimeException e) {
+          throw new PodgateException(c.origin() + ": creating container '" + c.name() + "' of pod '" + name
+              + "' failed: " + e.getMessage(), e);
+        }
         RunningContainer rc = new RunningContainer(cri, id, c.name(), declared, logDir.resolve(cfg.getLogPath()), c.origin());
         return rc;
       });
       containers.forEach(created::add);
       long t2 = System.nanoTime();
       parallel(containers, i -> {
-        cri.startContainer(containers.get(i).id());
+        RunningContainer c = containers.get(i);
+        try {
+          cri.startContainer(c.id());
+        } catch (RuntimeException e) {
+          String said = String.valueOf(e.getMessage());
+          String hint = said.contains("exec:") && said.contains("no such file or directory")
+              ? " (the command does not exist in image " + c.image() + "; fix command/args or the image)" : "";
+          throw new PodgateException(c.origin() + ": starting container '" + c.name() + "' of pod '" + name
+              + "' failed: " + said + hint, e);
+        }
         return null;
       });
       long t3 = System.nanoTime();
@@ -149,10 +195,16 @@ public final class PodProvisioner {
       return pod;
     } catch (RuntimeException e) {
       if (pod != null) {
+        // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
+        boolean interrupted = Thread.interrupted();
         try {
           pod.close();
         } catch (RuntimeException cleanup) {
           e.addSuppressed(cleanup);
+        } finally {
+          if (interrupted) {
+            Thread.currentThread().interrupt();
+          }
         }
       } else {
         for (HostPortLease l : leases) {

@@ -41,7 +41,6 @@ public final class PodgateSession {
 
   private static final long PID = ProcessHandle.current().pid();
   private static PodgateSession current;
-  private static int leases;
 
   private final String id;
   private final Path dir;
@@ -51,6 +50,8 @@ public final class PodgateSession {
   private final ExecutorService executor;
   private final PodProvisioner provisioner;
   private final Process watchdog;
+  private int leases;
+  private boolean ended;
 
   /** A hold on the session; closing the last one ends it. */
   public static final class Lease implements AutoCloseable {
@@ -72,7 +73,7 @@ public final class PodgateSession {
           return;
         }
         closed = true;
-        if (--leases == 0 && current == session) {
+        if (--session.leases == 0 && current == session) {
           current = null;
           session.end();
         }
@@ -80,13 +81,39 @@ public final class PodgateSession {
     }
   }
 
-  /** Starts the session if needed and returns a lease on it. Fails saying what was tried. */
+  /**
+   * Starts the session if needed and returns a lease on it. A session whose embedded containerd
+   * died is ended (its leftovers removed) and replaced. Fails saying what was tried.
+   */
   public static synchronized Lease acquire() {
+    if (current != null && !current.healthy()) {
+      PodgateSession dead = current;
+      current = null;
+      try {
+        dead.end();
+      } catch (RuntimeException e) {
+        System.getLogger(PodgateSession.class.getName()).log(System.Logger.Level.WARNING,
+            "cleaning up after session " + dead.id + " whose containerd died: " + e.getMessage());
+      }
+    }
     if (current == null) {
       current = start();
     }
-    leases++;
+    current.leases++;
     return new Lease(current);
+  }
+
+  /** False once its embedded containerd is gone (killed, crashed); an endpoint session counts as healthy. */
+  public boolean healthy() {
+    return !ended && (embedded == null || embedded.isRunning());
+  }
+
+  /** What the runtime is, and if it died, that it did: for messages about failed calls. */
+  public String describeRuntime() {
+    if (embedded != null && !embedded.isRunning()) {
+      return runtime + " (it is no longer running: killed or crashed; see " + embedded.logFile() + ")";
+    }
+    return runtime;
   }
 
   /** Whether a session runs in this JVM now. */
@@ -108,8 +135,11 @@ public final class PodgateSession {
       t.setDaemon(true);
       return t;
     });
+    String network = embedded == null ? "the pod network of " + runtime
+        : "pod subnet " + embedded.options().podSubnet() + " of the embedded containerd (system property "
+            + SUBNET_PROPERTY + ")";
     this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(),
-        Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID)), dir.resolve("pods"), executor);
+        Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID)), dir.resolve("pods"), executor, network);
   }
 
   private static PodgateSession start() {
@@ -233,6 +263,10 @@ public final class PodgateSession {
   }
 
   private void end() {
+    if (ended) {
+      return;
+    }
+    ended = true;
     List<RuntimeException> problems = new ArrayList<>();
     watchdog.destroy();
     try {
@@ -243,10 +277,12 @@ public final class PodgateSession {
     if (watchdog.isAlive()) {
       watchdog.destroyForcibly();
     }
-    try {
-      removeOwn();
-    } catch (RuntimeException e) {
-      problems.add(e);
+    if (embedded == null || embedded.isRunning()) {
+      try {
+        removeOwn();
+      } catch (RuntimeException e) {
+        problems.add(e);
+      }
     }
     try {
       if (embedded != null) {

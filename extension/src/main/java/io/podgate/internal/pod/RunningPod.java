@@ -31,6 +31,8 @@ public final class RunningPod implements Pod, AutoCloseable {
   private volatile PodTimings timings;
   private volatile boolean closed;
   private volatile boolean ownsLogDirectory;
+  private volatile boolean privileged;
+  private volatile List<String> hostNamespaces = List.of();
 
   RunningPod(CriClient cri, HostPorts hostPorts, String id, String name, String namespace, String origin,
       Path logDirectory, Map<String, String> labels, List<HostPortLease> ports) {
@@ -52,6 +54,24 @@ public final class RunningPod implements Pod, AutoCloseable {
 
   void ownsLogDirectory(boolean owns) {
     this.ownsLogDirectory = owns;
+  }
+
+  void privileged(boolean privileged) {
+    this.privileged = privileged;
+  }
+
+  /** Whether the pod runs privileged (some container asked for it). */
+  public boolean privileged() {
+    return privileged;
+  }
+
+  void hostNamespaces(List<String> namespaces) {
+    this.hostNamespaces = List.copyOf(namespaces);
+  }
+
+  /** Host namespaces (network, pid, ipc) the pod shares because its config asked; empty normally. */
+  public List<String> hostNamespaces() {
+    return hostNamespaces;
   }
 
   void ip(String ip) {

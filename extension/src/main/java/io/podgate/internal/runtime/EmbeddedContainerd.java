@@ -352,6 +352,18 @@ public final class EmbeddedContainerd implements AutoCloseable {
           + "' already exists on this host; another podgate daemon (or a leftover) uses it. Pick another bridge name,"
           + " or delete the leftover with `ip link del " + options.bridgeName() + "`");
     }
+    for (NetworkClaim claim : runningClaims()) {
+      if (claim.bridge().equals(options.bridgeName())) {
+        throw new PodgateException("bridge " + options.bridgeName() + " for containerd '" + options.name()
+            + "' is already claimed by the containerd running as pid " + claim.pid() + " (CNI config " + claim.conflist()
+            + "); give each daemon its own bridge name. Nothing was created");
+      }
+      if (claim.subnet().overlaps(options.podSubnet())) {
+        throw new PodgateException("pod subnet " + options.podSubnet() + " of containerd '" + options.name()
+            + "' overlaps subnet " + claim.subnet() + " of the containerd running as pid " + claim.pid() + " (CNI config "
+            + claim.conflist() + "); give each daemon a subnet of its own. Nothing was created");
+      }
+    }
     HostCommand.Result routes = HostCommand.run(List.of("ip", "-4", "route", "show"))
         .orThrow("reading the host's routes to check pod subnet " + options.podSubnet());
     for (String line : routes.output().split("\n")) {
@@ -361,6 +373,44 @@ public final class EmbeddedContainerd implements AutoCloseable {
             + "' overlaps the host route '" + line.strip() + "'; pick a subnet no route covers (see `ip route`)");
       }
     }
+  }
+
+  /** Bridge and subnet a running containerd's CNI config uses (its bridge exists only once it has a pod). */
+  record NetworkClaim(long pid, Path conflist, String bridge, Ipv4Subnet subnet) {}
+
+  private static final Pattern CONF_DIR = Pattern.compile("(?m)^\\s*conf_dir\\s*=\\s*\"([^\"]+)\"");
+  private static final Pattern CNI_BRIDGE = Pattern.compile("\"bridge\"\\s*:\\s*\"([^\"]+)\"");
+  private static final Pattern CNI_SUBNET = Pattern.compile("\"subnet\"\\s*:\\s*\"([^\"]+)\"");
+
+  /** Networks of the containerd daemons running now whose config names a CNI conf dir (best effort). */
+  static List<NetworkClaim> runningClaims() {
+    List<NetworkClaim> claims = new ArrayList<>();
+    for (long pid : HostProcesses.containerdDaemons(-1)) {
+      List<String> args = HostProcesses.cmdline(pid).orElse(List.of());
+      int i = args.indexOf("--config");
+      if (i < 0 || i + 1 >= args.size()) {
+        continue;
+      }
+      try {
+        java.util.regex.Matcher dir = CONF_DIR.matcher(Files.readString(Path.of(args.get(i + 1))));
+        if (!dir.find() || !Files.isDirectory(Path.of(dir.group(1)))) {
+          continue;
+        }
+        try (Stream<Path> confs = Files.list(Path.of(dir.group(1)))) {
+          for (Path conf : confs.filter(f -> f.toString().endsWith(".conflist")).toList()) {
+            String json = Files.readString(conf);
+            java.util.regex.Matcher b = CNI_BRIDGE.matcher(json);
+            java.util.regex.Matcher n = CNI_SUBNET.matcher(json);
+            if (b.find() && n.find()) {
+              claims.add(new NetworkClaim(pid, conf, b.group(1), Ipv4Subnet.parse(n.group(1))));
+            }
+          }
+        }
+      } catch (IOException | RuntimeException unreadable) {
+        // a daemon we cannot inspect (gone, other layout): the bridge and route checks still apply
+      }
+    }
+    return claims;
   }
 
   /** Destination of one `ip route` line; empty for the default route and unparsable lines. */
@@ -530,6 +580,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
         try {
           StatusResponse status = quick.status();
           if (CriClient.conditionMet(status, "RuntimeReady") && CriClient.conditionMet(status, "NetworkReady")) {
+            restrictSockets();
             return;
           }
           last = "CRI status: " + status.getStatus().getConditionsList().stream()
@@ -553,6 +604,20 @@ public final class EmbeddedContainerd implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         fail("interrupted while waiting for containerd to become ready", e);
+      }
+    }
+  }
+
+  /** containerd makes its sockets 0660 (group root); only root needs them, and the directory is 0700 anyway. */
+  private void restrictSockets() {
+    for (String name : List.of("containerd.sock", "containerd.sock.ttrpc", "debug.sock")) {
+      Path sock = baseDir.resolve(name);
+      try {
+        if (Files.exists(sock)) {
+          Files.setPosixFilePermissions(sock, PosixFilePermissions.fromString("rw-------"));
+        }
+      } catch (IOException e) {
+        fail("could not make " + sock + " private (chmod 0600): " + e.getMessage(), e);
       }
     }
   }

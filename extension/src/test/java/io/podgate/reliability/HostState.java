@@ -1,0 +1,174 @@
+package io.podgate.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.podgate.internal.runtime.Ipv4Subnet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * What a podgate run may leave on the host, scoped to one bridge and pod subnet (other work on the
+ * machine uses other ones): daemon and shim processes, the bridge, network namespaces holding an
+ * address of the subnet, iptables rules and CNI result caches naming one.
+ */
+final class HostState {
+  private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(?![0-9])");
+
+  private HostState() {}
+
+  static String bridge() {
+    return System.getProperty("podgate.bridge", "podgate0");
+  }
+
+  static Ipv4Subnet subnet() {
+    return Ipv4Subnet.parse(System.getProperty("podgate.subnet", "10.88.0.0/16"));
+  }
+
+  /** Everything found that names {@code subnet} or belongs to the sessions seen; empty when clean. */
+  static List<String> leftovers(String bridge, Ipv4Subnet subnet, List<SessionProbe.Seen> sessions) {
+    List<String> left = new ArrayList<>();
+    for (SessionProbe.Seen s : sessions) {
+      if (s.daemonPid() != 0 && ProcessHandle.of(s.daemonPid()).map(ProcessHandle::isAlive).orElse(false)) {
+        left.add("containerd pid " + s.daemonPid() + " of session " + s.sessionId());
+      }
+      if (s.socket() != null && !shimsOf(s.socket()).isEmpty()) {
+        left.add("shims " + shimsOf(s.socket()) + " of " + s.socket());
+      }
+      if (Files.exists(s.dir())) {
+        left.add("session directory " + s.dir());
+      }
+    }
+    if (Files.exists(Path.of("/sys/class/net", bridge))) {
+      left.add("bridge " + bridge);
+    }
+    left.addAll(netnsIn(subnet));
+    left.addAll(iptablesNaming(subnet));
+    left.addAll(cniResultsNaming(subnet));
+    return left;
+  }
+
+  static void assertClean(String bridge, Ipv4Subnet subnet, List<SessionProbe.Seen> sessions) {
+    await("nothing of " + bridge + "/" + subnet + " left").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(() -> assertThat(leftovers(bridge, subnet, sessions)).as("left behind").isEmpty());
+  }
+
+  static void assertClean() {
+    assertClean(bridge(), subnet(), List.copyOf(SessionProbe.SEEN));
+  }
+
+  static boolean mentions(String text, Ipv4Subnet subnet) {
+    Matcher m = IPV4.matcher(text);
+    while (m.find()) {
+      try {
+        if (subnet.contains(m.group(1))) {
+          return true;
+        }
+      } catch (RuntimeException notAnAddress) {
+        // e.g. 999.1.1.1
+      }
+    }
+    return false;
+  }
+
+  static List<String> iptablesNaming(Ipv4Subnet subnet) {
+    List<String> hits = new ArrayList<>();
+    for (String table : List.of("nat", "filter")) {
+      for (String l : run("iptables-save", "-t", table).split("\n")) {
+        if (mentions(l, subnet)) {
+          hits.add("iptables " + table + ": " + l);
+        }
+      }
+    }
+    return hits;
+  }
+
+  static List<String> netnsIn(Ipv4Subnet subnet) {
+    List<String> hits = new ArrayList<>();
+    Path dir = Path.of("/var/run/netns");
+    if (!Files.isDirectory(dir)) {
+      return hits;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path ns : s.toList()) {
+        String addrs = run("ip", "-n", ns.getFileName().toString(), "-4", "-o", "addr");
+        if (mentions(addrs, subnet)) {
+          hits.add("network namespace " + ns + ": " + addrs.strip());
+        }
+      }
+    } catch (IOException e) {
+      hits.add("cannot list " + dir + ": " + e.getMessage());
+    }
+    return hits;
+  }
+
+  static List<String> cniResultsNaming(Ipv4Subnet subnet) {
+    List<String> hits = new ArrayList<>();
+    Path dir = Path.of("/var/lib/cni/results");
+    if (!Files.isDirectory(dir)) {
+      return hits;
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      for (Path f : s.toList()) {
+        try {
+          if (mentions(Files.readString(f), subnet)) {
+            hits.add("CNI result cache " + f);
+          }
+        } catch (IOException gone) {
+          // removed while we looked
+        }
+      }
+    } catch (IOException e) {
+      hits.add("cannot list " + dir + ": " + e.getMessage());
+    }
+    return hits;
+  }
+
+  /** Processes started with {@code -address <socket>} (containerd shims of that daemon). */
+  static List<Long> shimsOf(Path socket) {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : procs.toList()) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          List<String> args = List.of(new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
+          int i = args.indexOf("-address");
+          if (i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(socket.toString())) {
+            pids.add(Long.parseLong(name));
+          }
+        } catch (IOException gone) {
+          // exited while we looked
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list /proc", e);
+    }
+    return pids;
+  }
+
+  static String run(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      p.waitFor();
+      return out;
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
+    }
+  }
+}
