@@ -519,7 +519,33 @@ public final class Topology implements AutoCloseable {
       if (n.remote()) {
         Path socket = CriEndpoint.parse(n.endpoint(), "remote node '" + n.name() + "'").socket();
         nodes.put(n.name(), new Node(n.name(), n.podSubnet(), addresses.get(n.name()), null, null, socket, null,
-            CriClient.connect(socket)));
+            answeringClient(n, socket)));
+      }
+    }
+  }
+
+  /** A client that got an answer to Version (a fresh unix-socket channel may fail its first call). */
+  private static CriClient answeringClient(NodeSpec n, Path socket) {
+    CriClient client = CriClient.connect(socket);
+    CriClient quick = client.withDeadline(Duration.ofSeconds(3));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (true) {
+      try {
+        quick.version();
+        return client;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() - deadline > 0) {
+          client.close();
+          throw new PodgateException("remote node '" + n.name() + "' at " + n.endpoint() + " does not answer CRI"
+              + " Version within 10 s: " + e.getMessage() + "; check the runtime (or the forwarded socket) is up", e);
+        }
+        try {
+          Thread.sleep(200);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          client.close();
+          throw new PodgateException("interrupted while connecting to remote node '" + n.name() + "'", ie);
+        }
       }
     }
   }
