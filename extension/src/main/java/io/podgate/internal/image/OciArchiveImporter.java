@@ -98,6 +98,7 @@ public final class OciArchiveImporter {
     private final String imageName;
     private TarIndex tar;
     private final Map<String, Blob> plan = new LinkedHashMap<>();
+    private final String importId = UUID.randomUUID().toString().substring(0, 13);
 
     Import(Path archive, String imageName) {
       this.archive = archive;
@@ -119,7 +120,7 @@ public final class OciArchiveImporter {
       collect(rootDigest, mediaTypeOf(target), target.path("size").asLong(-1), "the image root named in index.json", new LinkedHashSet<>());
       Blob root = plan.get(rootDigest);
 
-      String leaseId = "podgate-import-" + UUID.randomUUID();
+      String leaseId = "podgate-import-" + importId;
       createLease(leaseId);
       RuntimeException failure = null;
       try {
@@ -369,7 +370,8 @@ public final class OciArchiveImporter {
     }
 
     private void write(ContentGrpc.ContentStub contentAsync, Blob blob) {
-      String ref = "podgate-" + blob.digest().replace(':', '-');
+      // One ref per import: two imports of the same blob at once then race to commit, and the loser sees ALREADY_EXISTS.
+      String ref = "podgate-" + importId + "-" + blob.digest().replace(':', '-');
       BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
       Object done = new Object();
       StreamObserver<WriteContentRequest> requests = contentAsync.write(new StreamObserver<>() {
@@ -416,7 +418,18 @@ public final class OciArchiveImporter {
       } finally {
         if (!finished) {
           requests.onError(Status.CANCELLED.withDescription("podgate import aborted").asRuntimeException());
+          abortQuietly(contentAsync, ref);
         }
+      }
+    }
+
+    private void abortQuietly(ContentGrpc.ContentStub contentAsync, String ref) {
+      try {
+        ContentGrpc.newBlockingStub(contentAsync.getChannel()).withInterceptors(ContainerdHeaders.namespace(namespace))
+            .withDeadlineAfter(10, TimeUnit.SECONDS)
+            .abort(io.podgate.internal.containerd.content.AbortRequest.newBuilder().setRef(ref).build());
+      } catch (StatusRuntimeException ignored) {
+        // nothing to abort, or containerd is gone; the lease expiry cleans up either way
       }
     }
 

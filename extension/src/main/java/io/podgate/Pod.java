@@ -1,0 +1,33 @@
+package io.podgate;
+
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/** A running pod created by podgate. */
+public interface Pod {
+  /** CRI pod sandbox id. */
+  String id();
+
+  String name();
+
+  String namespace();
+
+  /** The pod's IP address on the pod network. */
+  String ip();
+
+  InetAddress inetAddress();
+
+  /** Host port a TCP container port is published on; fails if the port is not mapped. */
+  int hostPort(int containerPort);
+
+  List<Container> containers();
+
+  /** The container of that name; fails naming the containers there are. */
+  Container container(String name);
+
+  Path logDirectory();
+
+  Map<String, String> labels();
+}

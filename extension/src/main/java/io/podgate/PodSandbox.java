@@ -1,0 +1,61 @@
+package io.podgate;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * A pod (CRI pod sandbox) to create for a field or parameter of type {@link Pod}. Its containers
+ * are declared with {@link CriContainer} on the same element or on {@link Container} fields.
+ *
+ * <p>A static field gets one pod per test class; an instance field or a parameter gets one pod per
+ * test method; {@link Scope#SUITE} shares one pod among all test classes of the run.
+ */
+@Target({ElementType.FIELD, ElementType.PARAMETER})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface PodSandbox {
+  /** Pod name; defaults to the name in {@link #config()}, else the field or parameter name. */
+  String name() default "";
+
+  /** Pod namespace; defaults to the one in {@link #config()}, else {@code default}. */
+  String namespace() default "";
+
+  /** Labels as {@code key=value}. */
+  String[] labels() default {};
+
+  /** Annotations as {@code key=value}. */
+  String[] annotations() default {};
+
+  String hostname() default "";
+
+  /** Directory containerd writes container logs to; defaults to a directory of the session. */
+  String logDirectory() default "";
+
+  String[] dnsServers() default {};
+
+  String[] dnsSearches() default {};
+
+  String[] dnsOptions() default {};
+
+  /** Ports published on the host; they replace mappings of the same container port in {@link #config()}. */
+  PortMapping[] ports() default {};
+
+  /**
+   * crictl-style pod sandbox JSON (snake_case fields of CRI {@code PodSandboxConfig}), as a
+   * classpath resource or a file path. Attributes set on this annotation override its values.
+   */
+  String config() default "";
+
+  Scope scope() default Scope.DEFAULT;
+
+  /** How long a pod lives. */
+  enum Scope {
+    /** Static field: one pod per test class. Instance field or parameter: one pod per test method. */
+    DEFAULT,
+    /** One pod for the whole run, shared by every class that declares it by the same name. */
+    SUITE
+  }
+}

@@ -1,0 +1,48 @@
+package io.podgate.internal.junit;
+
+import io.podgate.PodgateException;
+import io.podgate.internal.pod.PodgateSession;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** The run's hold on the per-JVM session, or why there is none; closed when the run ends. */
+@SuppressWarnings("deprecation")
+final class SessionHolder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private final PodgateSession.Lease lease;
+  private final RuntimeException failure;
+
+  private SessionHolder(PodgateSession.Lease lease, RuntimeException failure) {
+    this.lease = lease;
+    this.failure = failure;
+  }
+
+  static SessionHolder open() {
+    try {
+      return new SessionHolder(PodgateSession.acquire(), null);
+    } catch (RuntimeException e) {
+      return new SessionHolder(null, e);
+    }
+  }
+
+  boolean failed() {
+    return failure != null;
+  }
+
+  String failureMessage() {
+    return failure == null ? "" : failure.getMessage();
+  }
+
+  PodgateSession session() {
+    if (failure != null) {
+      throw new PodgateException("podgate has no container runtime: " + failure.getMessage()
+          + "\n(Use @Podgate(disabledWithoutRuntime = true) to skip such tests instead.)", failure);
+    }
+    return lease.session();
+  }
+
+  @Override
+  public void close() {
+    if (lease != null) {
+      lease.close();
+    }
+  }
+}

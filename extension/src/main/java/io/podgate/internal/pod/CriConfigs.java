@@ -1,0 +1,129 @@
+package io.podgate.internal.pod;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.podgate.internal.cri.v1.ContainerConfig;
+import io.podgate.internal.cri.v1.ContainerMetadata;
+import io.podgate.internal.cri.v1.DNSConfig;
+import io.podgate.internal.cri.v1.ImageSpec;
+import io.podgate.internal.cri.v1.KeyValue;
+import io.podgate.internal.cri.v1.Mount;
+import io.podgate.internal.cri.v1.PodSandboxConfig;
+import io.podgate.internal.cri.v1.PodSandboxMetadata;
+import io.podgate.internal.cri.v1.PortMapping;
+import io.podgate.internal.cri.v1.Protocol;
+import io.podgate.internal.pod.ContainerSpec.MountSpec;
+import io.podgate.internal.pod.PodSpec.PortSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Builds CRI configs from crictl-style JSON (if any) overlaid with annotation values. */
+public final class CriConfigs {
+  private CriConfigs() {}
+
+  /** Parses crictl-style snake_case JSON; an unknown field fails naming it. */
+  public static <B extends Message.Builder> B parse(ConfigRef ref, String origin, B builder) {
+    String json = ref.read(origin, "config");
+    try {
+      JsonFormat.parser().merge(json, builder);
+    } catch (InvalidProtocolBufferException | RuntimeException e) {
+      throw new PodSpecException(origin, "config = \"" + ref.location() + "\" is not a valid "
+          + builder.getDescriptorForType().getName() + " JSON: " + e.getMessage()
+          + " (fields are CRI runtime.v1 names in snake_case, as crictl writes them)");
+    }
+    return builder;
+  }
+
+  /** The sandbox config before host ports are settled and session labels are added. */
+  public static PodSandboxConfig.Builder sandbox(PodSpec spec) {
+    PodSandboxConfig.Builder b = PodSandboxConfig.newBuilder();
+    if (spec.config().present()) {
+      parse(spec.config(), spec.origin(), b);
+    }
+    PodSandboxMetadata.Builder md = b.getMetadataBuilder();
+    md.setName(first(spec.name(), md.getName(), spec.defaultName()));
+    md.setNamespace(first(spec.namespace(), md.getNamespace(), "default"));
+    if (md.getUid().isEmpty()) {
+      md.setUid(UUID.randomUUID().toString());
+    }
+    if (!spec.hostname().isEmpty()) {
+      b.setHostname(spec.hostname());
+    }
+    if (!spec.logDirectory().isEmpty()) {
+      b.setLogDirectory(spec.logDirectory());
+    }
+    if (!spec.dnsServers().isEmpty() || !spec.dnsSearches().isEmpty() || !spec.dnsOptions().isEmpty()) {
+      DNSConfig.Builder dns = b.getDnsConfigBuilder();
+      if (!spec.dnsServers().isEmpty()) {
+        dns.clearServers().addAllServers(spec.dnsServers());
+      }
+      if (!spec.dnsSearches().isEmpty()) {
+        dns.clearSearches().addAllSearches(spec.dnsSearches());
+      }
+      if (!spec.dnsOptions().isEmpty()) {
+        dns.clearOptions().addAllOptions(spec.dnsOptions());
+      }
+    }
+    List<PortMapping> ports = new ArrayList<>(b.getPortMappingsList());
+    for (PortSpec p : spec.ports()) {
+      Protocol protocol = Protocol.forNumber(p.protocol().ordinal());
+      ports.removeIf(m -> m.getContainerPort() == p.containerPort() && m.getProtocol() == protocol);
+      ports.add(PortMapping.newBuilder().setContainerPort(p.containerPort()).setHostPort(p.hostPort())
+          .setHostIp(p.hostIp()).setProtocol(protocol).build());
+    }
+    b.clearPortMappings().addAllPortMappings(ports);
+    b.putAllLabels(spec.labels());
+    b.putAllAnnotations(spec.annotations());
+    return b;
+  }
+
+  /** The container spec with its name settled (annotation, else JSON, else field or image name). */
+  public static ContainerConfig.Builder container(ContainerSpec spec) {
+    ContainerConfig.Builder b = ContainerConfig.newBuilder();
+    if (spec.config().present()) {
+      parse(spec.config(), spec.origin(), b);
+    }
+    ContainerMetadata.Builder md = b.getMetadataBuilder();
+    md.setName(first(spec.name(), md.getName(), spec.fallbackName()));
+    if (!spec.image().isBlank()) {
+      b.setImage(ImageSpec.newBuilder().setImage(spec.image()));
+    }
+    if (!spec.command().isEmpty()) {
+      b.clearCommand().addAllCommand(spec.command());
+    }
+    if (!spec.args().isEmpty()) {
+      b.clearArgs().addAllArgs(spec.args());
+    }
+    if (!spec.workingDir().isEmpty()) {
+      b.setWorkingDir(spec.workingDir());
+    }
+    Map<String, String> env = new LinkedHashMap<>();
+    b.getEnvsList().forEach(kv -> env.put(kv.getKey(), kv.getValue()));
+    env.putAll(spec.env());
+    b.clearEnvs();
+    env.forEach((k, v) -> b.addEnvs(KeyValue.newBuilder().setKey(k).setValue(v)));
+    for (MountSpec m : spec.mounts()) {
+      b.addMounts(Mount.newBuilder().setHostPath(m.hostPath()).setContainerPath(m.containerPath()).setReadonly(m.readOnly()));
+    }
+    if (spec.privileged()) {
+      b.getLinuxBuilder().getSecurityContextBuilder().setPrivileged(true);
+    }
+    if (spec.memoryLimit() > 0) {
+      b.getLinuxBuilder().getResourcesBuilder().setMemoryLimitInBytes(spec.memoryLimit());
+    }
+    return b;
+  }
+
+  static String first(String... candidates) {
+    for (String c : candidates) {
+      if (c != null && !c.isEmpty()) {
+        return c;
+      }
+    }
+    return "";
+  }
+}

@@ -1,0 +1,222 @@
+package io.podgate.internal.pod;
+
+import io.podgate.PodgateException;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.v1.ContainerConfig;
+import io.podgate.internal.cri.v1.PodSandboxConfig;
+import io.podgate.internal.cri.v1.PortMapping;
+import io.podgate.internal.pod.RunningPod.HostPortLease;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.function.Function;
+
+/**
+ * Creates pods through CRI: checks everything it can first, settles host ports, makes images
+ * available, runs the sandbox, creates and starts the containers in parallel and waits until they
+ * are ready. A failure at any step removes what was created and reports the step.
+ */
+public final class PodProvisioner {
+  private final CriClient cri;
+  private final ImageResolver images;
+  private final HostPorts hostPorts;
+  private final Map<String, String> sessionLabels;
+  private final Path podsDir;
+  private final ExecutorService executor;
+
+  public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
+      Path podsDir, ExecutorService executor) {
+    this.cri = cri;
+    this.images = images;
+    this.hostPorts = hostPorts;
+    this.sessionLabels = Map.copyOf(sessionLabels);
+    this.podsDir = podsDir;
+    this.executor = executor;
+  }
+
+  /** A pod spec with its JSON read and every value checked; creating it may still fail at runtime. */
+  public record Prepared(PodSpec spec, PodSandboxConfig.Builder sandbox, List<ContainerSpec> containers,
+      List<ContainerConfig.Builder> containerConfigs) {}
+
+  /** Reads JSON configs and checks every value; creates nothing. */
+  public Prepared prepare(PodSpec spec) {
+    SpecValidator.validate(spec.withContainers(List.of()));
+    PodSandboxConfig.Builder sandbox = CriConfigs.sandbox(spec);
+    List<ContainerSpec> containers = new ArrayList<>();
+    List<ContainerConfig.Builder> configs = new ArrayList<>();
+    for (ContainerSpec c : spec.containers()) {
+      ContainerConfig.Builder cfg = CriConfigs.container(c);
+      ContainerSpec named = c.withName(cfg.getMetadata().getName());
+      if (named.image().isBlank() && cfg.getImage().getImage().isBlank()) {
+        throw new PodSpecException(c.origin(), "image is empty (neither the annotation nor config \""
+            + c.config().location() + "\" names one); set image = \"podgate:busybox\" or another image");
+      }
+      containers.add(named);
+      configs.add(cfg);
+    }
+    SpecValidator.validate(spec.withContainers(containers));
+    return new Prepared(spec, sandbox, containers, configs);
+  }
+
+  public RunningPod provision(PodSpec spec) {
+    return provision(prepare(spec));
+  }
+
+  public RunningPod provision(Prepared prepared) {
+    PodSpec spec = prepared.spec();
+    PodSandboxConfig.Builder sandbox = prepared.sandbox();
+    String name = sandbox.getMetadata().getName();
+    String uid8 = sandbox.getMetadata().getUid().replace("-", "");
+    uid8 = uid8.substring(0, Math.min(8, uid8.length()));
+
+    List<HostPortLease> leases = new ArrayList<>();
+    RunningPod pod = null;
+    try {
+      List<PortMapping> mappings = new ArrayList<>();
+      for (int i = 0; i < sandbox.getPortMappingsCount(); i++) {
+        PortMapping m = sandbox.getPortMappings(i);
+        PodSpec.Protocol protocol = PodSpec.Protocol.values()[m.getProtocolValue()];
+        String hostIp = m.getHostIp().isEmpty() ? "0.0.0.0" : m.getHostIp();
+        int port = hostPorts.reserve(spec.origin(), "port mapping of container port " + m.getContainerPort(), hostIp,
+            m.getHostPort(), protocol);
+        leases.add(new HostPortLease(m.getContainerPort(), protocol, hostIp, port));
+        mappings.add(m.toBuilder().setHostPort(port).build());
+      }
+      sandbox.clearPortMappings().addAllPortMappings(mappings);
+      sandbox.putAllLabels(sessionLabels);
+      boolean defaultLogDir = sandbox.getLogDirectory().isEmpty();
+      if (defaultLogDir) {
+        sandbox.setLogDirectory(podsDir.resolve(name + "-" + uid8).toString());
+      }
+      Path logDir = Path.of(sandbox.getLogDirectory());
+      createDirectories(logDir);
+      if (prepared.containers().stream().anyMatch(ContainerSpec::privileged)) {
+        sandbox.getLinuxBuilder().getSecurityContextBuilder().setPrivileged(true);
+      }
+
+      long t0 = System.nanoTime();
+      List<String> imageRefs = parallel(prepared.containers(), i -> {
+        String declared = prepared.containers().get(i).image().isBlank()
+            ? prepared.containerConfigs().get(i).getImage().getImage()
+            : prepared.containers().get(i).image();
+        return images.resolve(declared, prepared.containers().get(i).origin());
+      });
+      long t1 = System.nanoTime();
+
+      PodSandboxConfig sandboxConfig = sandbox.build();
+      String podId = cri.runPodSandbox(sandboxConfig);
+      pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
+          sandboxConfig.getLabelsMap(), leases);
+      pod.ownsLogDirectory(defaultLogDir);
+      String ip = cri.podSandboxStatus(podId).getStatus().getNetwork().getIp();
+      pod.ip(ip);
+
+      RunningPod created = pod;
+      String logPrefix = defaultLogDir ? "" : name + "_" + uid8 + "_";
+      List<RunningContainer> containers = parallel(prepared.containers(), i -> {
+        ContainerSpec c = prepared.containers().get(i);
+        ContainerConfig.Builder cfg = prepared.containerConfigs().get(i).clone();
+        String declared = c.image().isBlank() ? cfg.getImage().getImage() : c.image();
+        cfg.getImageBuilder().setImage(imageRefs.get(i));
+        cfg.setLogPath(logPrefix + c.name() + ".log");
+        cfg.putAllLabels(sessionLabels);
+        String id = cri.createContainer(podId, cfg.build(), sandboxConfig);
+        RunningContainer rc = new RunningContainer(cri, id, c.name(), declared, logDir.resolve(cfg.getLogPath()), c.origin());
+        return rc;
+      });
+      containers.forEach(created::add);
+      long t2 = System.nanoTime();
+      parallel(containers, i -> {
+        cri.startContainer(containers.get(i).id());
+        return null;
+      });
+      long t3 = System.nanoTime();
+      parallel(containers, i -> {
+        Readiness.awaitReady(created, containers.get(i), prepared.containers().get(i).readiness());
+        return null;
+      });
+      long t4 = System.nanoTime();
+      pod.timings(new PodTimings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3)));
+      return pod;
+    } catch (RuntimeException e) {
+      if (pod != null) {
+        try {
+          pod.close();
+        } catch (RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
+      } else {
+        for (HostPortLease l : leases) {
+          hostPorts.release(l.hostIp(), l.hostPort(), l.protocol());
+        }
+      }
+      if (e instanceof PodgateException) {
+        throw e;
+      }
+      throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Runs {@code task} for each index in parallel; the first failure is thrown, the others suppressed. */
+  private <T> List<T> parallel(List<?> items, Function<Integer, T> task) {
+    if (items.size() == 1) {
+      List<T> one = new ArrayList<>();
+      one.add(task.apply(0));
+      return one;
+    }
+    List<CompletableFuture<T>> futures = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      int index = i;
+      futures.add(CompletableFuture.supplyAsync(() -> task.apply(index), executor));
+    }
+    List<T> results = new ArrayList<>();
+    RuntimeException first = null;
+    for (CompletableFuture<T> f : futures) {
+      try {
+        results.add(f.join());
+      } catch (CompletionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException r ? r : e;
+        if (first == null) {
+          first = cause;
+        } else {
+          first.addSuppressed(cause);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+    return results;
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create log directory " + dir, e);
+    }
+  }
+
+  private static long ms(long nanos) {
+    return nanos / 1_000_000;
+  }
+
+  static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> m = new LinkedHashMap<>(a);
+    m.putAll(b);
+    return m;
+  }
+
+  static <K, V> Map<K, V> newMap() {
+    return new HashMap<>();
+  }
+}

@@ -1,0 +1,309 @@
+package io.podgate.internal.pod;
+
+import io.podgate.PodgateException;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.v1.PodSandbox;
+import io.podgate.internal.image.OciArchiveImporter;
+import io.podgate.internal.image.StandardImages;
+import io.podgate.internal.runtime.CriEndpoint;
+import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.internal.watchdog.Watchdog;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+
+/**
+ * The per-JVM podgate session: one runtime (the configured CRI endpoint, else one embedded
+ * containerd), the images made for it, the provisioner, and a watchdog process that removes the
+ * session's pods (and stops the embedded daemon) if this JVM dies without closing it. Leases count
+ * its users; the last one to close ends it.
+ */
+public final class PodgateSession {
+  public static final String SESSION_LABEL = "io.podgate.session";
+  public static final String OWNER_PID_LABEL = "io.podgate.owner-pid";
+  public static final String BRIDGE_PROPERTY = "podgate.bridge";
+  public static final String SUBNET_PROPERTY = "podgate.subnet";
+  public static final String WORKDIR_PROPERTY = "podgate.workdir";
+  public static final String IMAGE_CACHE_PROPERTY = "podgate.imageCache";
+  public static final String DEFAULT_BRIDGE = "podgate0";
+  public static final String DEFAULT_SUBNET = "10.88.0.0/16";
+
+  private static final long PID = ProcessHandle.current().pid();
+  private static PodgateSession current;
+  private static int leases;
+
+  private final String id;
+  private final Path dir;
+  private final CriClient cri;
+  private final EmbeddedContainerd embedded;
+  private final String runtime;
+  private final ExecutorService executor;
+  private final PodProvisioner provisioner;
+  private final Process watchdog;
+
+  /** A hold on the session; closing the last one ends it. */
+  public static final class Lease implements AutoCloseable {
+    private final PodgateSession session;
+    private boolean closed;
+
+    private Lease(PodgateSession session) {
+      this.session = session;
+    }
+
+    public PodgateSession session() {
+      return session;
+    }
+
+    @Override
+    public void close() {
+      synchronized (PodgateSession.class) {
+        if (closed) {
+          return;
+        }
+        closed = true;
+        if (--leases == 0 && current == session) {
+          current = null;
+          session.end();
+        }
+      }
+    }
+  }
+
+  /** Starts the session if needed and returns a lease on it. Fails saying what was tried. */
+  public static synchronized Lease acquire() {
+    if (current == null) {
+      current = start();
+    }
+    leases++;
+    return new Lease(current);
+  }
+
+  /** Whether a session runs in this JVM now. */
+  public static synchronized boolean active() {
+    return current != null;
+  }
+
+  private PodgateSession(String id, Path dir, CriClient cri, EmbeddedContainerd embedded, String runtime,
+      StandardImages images, Process watchdog) {
+    this.id = id;
+    this.dir = dir;
+    this.cri = cri;
+    this.embedded = embedded;
+    this.runtime = runtime;
+    this.watchdog = watchdog;
+    AtomicInteger n = new AtomicInteger();
+    this.executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "podgate-" + id + "-" + n.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(),
+        Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID)), dir.resolve("pods"), executor);
+  }
+
+  private static PodgateSession start() {
+    String id = newId();
+    Path workdir = Path.of(System.getProperty(WORKDIR_PROPERTY, Path.of(System.getProperty("java.io.tmpdir"), "podgate").toString()));
+    Path dir = workdir.resolve("session-" + id);
+    StandardImages images = new StandardImages(Optional.ofNullable(System.getProperty(IMAGE_CACHE_PROPERTY))
+        .map(Path::of).orElseGet(StandardImages::defaultCacheDir));
+    List<String> tried = new ArrayList<>();
+    Optional<CriEndpoint> endpoint;
+    try {
+      endpoint = CriEndpoint.configured();
+    } catch (RuntimeException e) {
+      throw new PodgateException("the configured CRI endpoint is unusable: " + e.getMessage(), e);
+    }
+    CriClient cri = null;
+    EmbeddedContainerd embedded = null;
+    try {
+      createDirectories(dir);
+      String runtime;
+      if (endpoint.isPresent()) {
+        tried.add("CRI endpoint " + endpoint.get().uri() + " (from " + endpoint.get().source() + ")");
+        cri = endpoint.get().connect();
+        cri.version();
+        runtime = endpoint.get().uri();
+        removeOrphans(cri, id);
+        new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
+      } else {
+        String bridge = System.getProperty(BRIDGE_PROPERTY, DEFAULT_BRIDGE);
+        String subnet = System.getProperty(SUBNET_PROPERTY, DEFAULT_SUBNET);
+        tried.add("no CRI endpoint configured (system property " + CriEndpoint.PROPERTY + ", environment "
+            + CriEndpoint.ENV + ")");
+        tried.add("embedded containerd on bridge " + bridge + " (" + BRIDGE_PROPERTY + "), subnet " + subnet
+            + " (" + SUBNET_PROPERTY + ")");
+        embedded = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+            .name("podgate-" + id)
+            .bridgeName(bridge)
+            .podSubnet(subnet)
+            .baseDir(dir.resolve("containerd"))
+            .sandboxImage(StandardImages.PAUSE_REFERENCE)
+            .build());
+        cri = embedded.cri();
+        runtime = "embedded " + embedded;
+        new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
+      }
+      Path socket = embedded != null ? embedded.socket() : endpoint.get().socket();
+      Process watchdog = Watchdog.spawn(new Watchdog.Args(PID, ProcessHandle.current().info().startInstant()
+          .map(i -> i.toEpochMilli()).orElse(0L), socket, id, dir,
+          embedded == null ? 0 : embedded.pid(), embedded == null ? "" : embedded.options().bridgeName()));
+      return new PodgateSession(id, dir, cri, embedded, runtime, images, watchdog);
+    } catch (RuntimeException e) {
+      if (embedded != null) {
+        try {
+          embedded.close();
+        } catch (RuntimeException closing) {
+          e.addSuppressed(closing);
+        }
+      } else if (cri != null) {
+        cri.close();
+      }
+      deleteTree(dir);
+      throw new PodgateException("podgate could not get a container runtime. Tried: " + String.join("; then ", tried)
+          + ". Failure: " + e.getMessage()
+          + ". Run as root with containerd, runc and CNI plugins installed, or point " + CriEndpoint.PROPERTY
+          + " at a running containerd socket.", e);
+    }
+  }
+
+  /** Removes pods left by sessions whose JVM is gone. */
+  static void removeOrphans(CriClient cri, String ownId) {
+    for (PodSandbox pod : cri.listPodSandbox()) {
+      String session = pod.getLabelsOrDefault(SESSION_LABEL, "");
+      String owner = pod.getLabelsOrDefault(OWNER_PID_LABEL, "");
+      if (session.isEmpty() || session.equals(ownId) || owner.isEmpty()) {
+        continue;
+      }
+      boolean alive;
+      try {
+        alive = ProcessHandle.of(Long.parseLong(owner)).map(ProcessHandle::isAlive).orElse(false);
+      } catch (NumberFormatException e) {
+        alive = false;
+      }
+      if (!alive) {
+        try {
+          cri.stopPodSandbox(pod.getId());
+          cri.removePodSandbox(pod.getId());
+        } catch (RuntimeException e) {
+          System.getLogger(PodgateSession.class.getName()).log(System.Logger.Level.WARNING,
+              "could not remove orphaned pod " + pod.getId() + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public CriClient cri() {
+    return cri;
+  }
+
+  public String runtime() {
+    return runtime;
+  }
+
+  public Optional<EmbeddedContainerd> embedded() {
+    return Optional.ofNullable(embedded);
+  }
+
+  public PodProvisioner provisioner() {
+    return provisioner;
+  }
+
+  public long watchdogPid() {
+    return watchdog.pid();
+  }
+
+  private void end() {
+    List<RuntimeException> problems = new ArrayList<>();
+    watchdog.destroy();
+    try {
+      watchdog.waitFor(Duration.ofSeconds(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (watchdog.isAlive()) {
+      watchdog.destroyForcibly();
+    }
+    try {
+      removeOwn();
+    } catch (RuntimeException e) {
+      problems.add(e);
+    }
+    try {
+      if (embedded != null) {
+        embedded.close();
+      } else {
+        cri.close();
+      }
+    } catch (RuntimeException e) {
+      problems.add(e);
+    }
+    executor.shutdownNow();
+    deleteTree(dir);
+    if (!problems.isEmpty()) {
+      PodgateException e = new PodgateException("ending podgate session " + id + " failed: " + problems.get(0).getMessage());
+      problems.forEach(e::addSuppressed);
+      throw e;
+    }
+  }
+
+  /** Pods of this session still there (a test leaked them): removed before the runtime goes. */
+  private void removeOwn() {
+    for (PodSandbox pod : cri.listPodSandbox()) {
+      if (id.equals(pod.getLabelsOrDefault(SESSION_LABEL, ""))) {
+        cri.stopPodSandbox(pod.getId());
+        cri.removePodSandbox(pod.getId());
+      }
+    }
+  }
+
+  private static String newId() {
+    byte[] b = new byte[5];
+    new java.security.SecureRandom().nextBytes(b);
+    return HexFormat.of().formatHex(b);
+  }
+
+  private static void createDirectories(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new PodgateException("cannot create session directory " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  public static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort: a busy file stays, the rest goes
+        }
+      });
+    } catch (IOException ignored) {
+      // nothing to walk
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.podgate.internal.pod;
+
+import io.podgate.Container;
+import io.podgate.ContainerState;
+import io.podgate.ExecResult;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.v1.ContainerStatus;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** Handle of a container podgate created. */
+public final class RunningContainer implements Container {
+  private final CriClient cri;
+  private final String id;
+  private final String name;
+  private final String image;
+  private final Path logFile;
+  private final String origin;
+
+  RunningContainer(CriClient cri, String id, String name, String image, Path logFile, String origin) {
+    this.cri = cri;
+    this.id = id;
+    this.name = name;
+    this.image = image;
+    this.logFile = logFile;
+    this.origin = origin;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String image() {
+    return image;
+  }
+
+  @Override
+  public ExecResult exec(String... command) {
+    return exec(Duration.ofSeconds(60), command);
+  }
+
+  @Override
+  public ExecResult exec(Duration timeout, String... command) {
+    if (command.length == 0) {
+      throw new IllegalArgumentException("exec in container '" + name + "' needs a command");
+    }
+    var r = cri.execSync(id, List.of(command), timeout);
+    return new ExecResult(r.exitCode(), r.stdout(), r.stderr());
+  }
+
+  @Override
+  public String logs() {
+    return String.join("\n", CriLogs.lines(logFile));
+  }
+
+  public Path logFile() {
+    return logFile;
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  @Override
+  public ContainerState status() {
+    ContainerStatus s = cri.containerStatus(id).getStatus();
+    ContainerState.State state = switch (s.getState()) {
+      case CONTAINER_CREATED -> ContainerState.State.CREATED;
+      case CONTAINER_RUNNING -> ContainerState.State.RUNNING;
+      case CONTAINER_EXITED -> ContainerState.State.EXITED;
+      default -> ContainerState.State.UNKNOWN;
+    };
+    return new ContainerState(state, s.getExitCode(), s.getReason().isEmpty() ? s.getMessage() : s.getReason());
+  }
+
+  @Override
+  public String toString() {
+    return "Container[" + name + ", " + image + ", " + id + "]";
+  }
+}

@@ -1,0 +1,195 @@
+package io.podgate.internal.pod;
+
+import io.podgate.Container;
+import io.podgate.Pod;
+import io.podgate.PodgateException;
+import io.podgate.internal.cri.CriClient;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** Handle of a pod podgate created; {@link #close()} stops and removes it. */
+public final class RunningPod implements Pod, AutoCloseable {
+  /** A host port handed to this pod. */
+  record HostPortLease(int containerPort, PodSpec.Protocol protocol, String hostIp, int hostPort) {}
+
+  private final CriClient cri;
+  private final HostPorts hostPorts;
+  private final String id;
+  private final String name;
+  private final String namespace;
+  private final String origin;
+  private final Path logDirectory;
+  private final Map<String, String> labels;
+  private final List<HostPortLease> ports;
+  private final List<RunningContainer> containers = new ArrayList<>();
+  private volatile String ip = "";
+  private volatile PodTimings timings;
+  private volatile boolean closed;
+  private volatile boolean ownsLogDirectory;
+
+  RunningPod(CriClient cri, HostPorts hostPorts, String id, String name, String namespace, String origin,
+      Path logDirectory, Map<String, String> labels, List<HostPortLease> ports) {
+    this.cri = cri;
+    this.hostPorts = hostPorts;
+    this.id = id;
+    this.name = name;
+    this.namespace = namespace;
+    this.origin = origin;
+    this.logDirectory = logDirectory;
+    this.labels = Map.copyOf(labels);
+    this.ports = List.copyOf(ports);
+  }
+
+  synchronized void add(RunningContainer c) {
+    containers.add(c);
+  }
+
+  void ownsLogDirectory(boolean owns) {
+    this.ownsLogDirectory = owns;
+  }
+
+  void ip(String ip) {
+    this.ip = ip;
+  }
+
+  void timings(PodTimings timings) {
+    this.timings = timings;
+  }
+
+  public PodTimings timings() {
+    return timings;
+  }
+
+  public String origin() {
+    return origin;
+  }
+
+  @Override
+  public String id() {
+    return id;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public String namespace() {
+    return namespace;
+  }
+
+  @Override
+  public String ip() {
+    return ip;
+  }
+
+  @Override
+  public InetAddress inetAddress() {
+    try {
+      return InetAddress.getByName(ip); // an IP literal: no lookup
+    } catch (UnknownHostException e) {
+      throw new PodgateException("pod '" + name + "' has no usable IP (\"" + ip + "\")", e);
+    }
+  }
+
+  @Override
+  public int hostPort(int containerPort) {
+    return hostPort(containerPort, PodSpec.Protocol.TCP);
+  }
+
+  public int hostPort(int containerPort, PodSpec.Protocol protocol) {
+    return ports.stream()
+        .filter(p -> p.containerPort() == containerPort && p.protocol() == protocol)
+        .mapToInt(HostPortLease::hostPort)
+        .findFirst()
+        .orElseThrow(() -> new PodgateException("pod '" + name + "' (" + origin + ") does not publish container port "
+            + containerPort + "/" + protocol + "; published: " + ports.stream()
+                .map(p -> p.containerPort() + "/" + p.protocol() + "->" + p.hostIp() + ":" + p.hostPort())
+                .collect(Collectors.joining(", ", "[", "]"))
+            + ". Add ports = @PortMapping(containerPort = " + containerPort + ") to @PodSandbox"));
+  }
+
+  @Override
+  public synchronized List<Container> containers() {
+    return List.copyOf(containers);
+  }
+
+  @Override
+  public synchronized Container container(String containerName) {
+    return containers.stream().filter(c -> c.name().equals(containerName)).findFirst()
+        .orElseThrow(() -> new PodgateException("pod '" + name + "' has no container '" + containerName
+            + "'; it has " + containers.stream().map(RunningContainer::name).toList()));
+  }
+
+  @Override
+  public Path logDirectory() {
+    return logDirectory;
+  }
+
+  @Override
+  public Map<String, String> labels() {
+    return labels;
+  }
+
+  /** Stops and removes the pod (and so its containers), then frees its host ports. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    PodgateException failure = null;
+    try {
+      cri.stopPodSandbox(id);
+    } catch (RuntimeException e) {
+      failure = new PodgateException("stopping pod '" + name + "' (" + id + ", " + origin + ") failed: " + e.getMessage(), e);
+    }
+    try {
+      cri.removePodSandbox(id);
+    } catch (RuntimeException e) {
+      PodgateException removal =
+          new PodgateException("removing pod '" + name + "' (" + id + ", " + origin + ") failed: " + e.getMessage(), e);
+      if (failure == null) {
+        failure = removal;
+      } else {
+        failure.addSuppressed(removal);
+      }
+    }
+    for (HostPortLease p : ports) {
+      hostPorts.release(p.hostIp(), p.hostPort(), p.protocol());
+    }
+    deleteLogs();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Log files are ours to delete: in a directory we made, or named by us in the user's directory. */
+  private void deleteLogs() {
+    List<RunningContainer> list;
+    synchronized (this) {
+      list = List.copyOf(containers);
+    }
+    for (RunningContainer c : list) {
+      try {
+        java.nio.file.Files.deleteIfExists(c.logFile());
+      } catch (java.io.IOException | RuntimeException e) {
+        // a log that cannot be deleted is not worth failing the teardown
+      }
+    }
+    if (ownsLogDirectory) {
+      PodgateSession.deleteTree(logDirectory);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Pod[" + namespace + "/" + name + ", " + id + ", " + ip + "]";
+  }
+}

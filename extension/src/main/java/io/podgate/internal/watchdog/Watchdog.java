@@ -1,0 +1,233 @@
+package io.podgate.internal.watchdog;
+
+import io.podgate.PodgateException;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.v1.PodSandbox;
+import io.podgate.internal.cri.v1.PodSandboxFilter;
+import java.io.File;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Runs outside the test JVM (started detached with setsid) and polls the owner's PID every second.
+ * When the owner is gone without having stopped it, it removes the session's pods through CRI and,
+ * for an embedded containerd, stops the daemon by PID, ends its shims, deletes its bridge and
+ * the session directory.
+ */
+public final class Watchdog {
+  private static final String SESSION_LABEL = "io.podgate.session";
+
+  /** What to watch and what to clean; {@code daemonPid} 0 means the runtime is not ours. */
+  public record Args(long ownerPid, long ownerStartMillis, Path socket, String sessionId, Path sessionDir,
+      long daemonPid, String bridge) {
+    List<String> toList() {
+      return List.of(Long.toString(ownerPid), Long.toString(ownerStartMillis), socket.toString(), sessionId,
+          sessionDir.toString(), Long.toString(daemonPid), bridge.isEmpty() ? "-" : bridge);
+    }
+
+    static Args parse(String[] a) {
+      return new Args(Long.parseLong(a[0]), Long.parseLong(a[1]), Path.of(a[2]), a[3], Path.of(a[4]),
+          Long.parseLong(a[5]), a[6].equals("-") ? "" : a[6]);
+    }
+  }
+
+  private Watchdog() {}
+
+  /** Starts the watchdog as its own session leader; it outlives this JVM. */
+  public static Process spawn(Args args) {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> cmd = new ArrayList<>();
+    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+      cmd.add("/usr/bin/setsid");
+    }
+    cmd.addAll(List.of(java.toString(), "-Xmx48m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", classpath(), Watchdog.class.getName()));
+    cmd.addAll(args.toList());
+    try {
+      Files.createDirectories(args.sessionDir());
+      return new ProcessBuilder(cmd)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(args.sessionDir().resolve("watchdog.log").toFile()))
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+          .start();
+    } catch (IOException e) {
+      throw new PodgateException("cannot start the podgate watchdog (" + String.join(" ", cmd.subList(0, 2)) + "): "
+          + e.getMessage(), e);
+    }
+  }
+
+  /** This JVM's class path with manifest-only jars (as surefire writes them) expanded. */
+  public static String classpath() {
+    Set<String> entries = new LinkedHashSet<>();
+    try {
+      entries.add(Path.of(Watchdog.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
+    } catch (Exception e) {
+      // fall back to java.class.path alone
+    }
+    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
+      if (entry.isEmpty()) {
+        continue;
+      }
+      entries.add(entry);
+      if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
+        try (JarFile jar = new JarFile(entry)) {
+          var mf = jar.getManifest();
+          String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
+          if (cp != null) {
+            for (String ref : cp.trim().split("\\s+")) {
+              URI uri = Path.of(entry).toUri().resolve(ref);
+              if ("file".equals(uri.getScheme())) {
+                entries.add(Path.of(uri).toString());
+              }
+            }
+          }
+        } catch (IOException | RuntimeException e) {
+          // keep the entry as it is
+        }
+      }
+    }
+    return String.join(File.pathSeparator, entries);
+  }
+
+  public static void main(String[] argv) throws Exception {
+    Args args = Args.parse(argv);
+    log("watching pid " + args.ownerPid() + " for session " + args.sessionId());
+    while (ownerAlive(args)) {
+      Thread.sleep(1000);
+    }
+    log("owner pid " + args.ownerPid() + " is gone; cleaning session " + args.sessionId());
+    clean(args);
+    log("done");
+  }
+
+  static boolean ownerAlive(Args args) {
+    return ProcessHandle.of(args.ownerPid())
+        .filter(ProcessHandle::isAlive)
+        .map(p -> args.ownerStartMillis() == 0
+            || p.info().startInstant().map(Instant::toEpochMilli).map(s -> Math.abs(s - args.ownerStartMillis()) < 2000)
+                .orElse(true))
+        .orElse(false);
+  }
+
+  static void clean(Args args) {
+    if (Files.exists(args.socket())) {
+      try (CriClient cri = CriClient.connect(args.socket())) {
+        CriClient c = cri.withDeadline(Duration.ofSeconds(20));
+        for (PodSandbox pod : c.listPodSandbox(PodSandboxFilter.newBuilder().putLabelSelector(SESSION_LABEL, args.sessionId()).build())) {
+          try {
+            c.stopPodSandbox(pod.getId());
+            c.removePodSandbox(pod.getId());
+            log("removed pod " + pod.getMetadata().getName() + " " + pod.getId());
+          } catch (RuntimeException e) {
+            log("removing pod " + pod.getId() + " failed: " + e.getMessage());
+          }
+        }
+      } catch (RuntimeException e) {
+        log("CRI cleanup failed: " + e.getMessage());
+      }
+    }
+    if (args.daemonPid() > 0) {
+      endProcess(args.daemonPid());
+      for (long shim : shimsOf(args.socket())) {
+        endProcess(shim);
+      }
+      unmountUnder(args.sessionDir());
+      if (!args.bridge().isEmpty() && Files.exists(Path.of("/sys/class/net", args.bridge()))) {
+        run("ip", "link", "del", args.bridge());
+      }
+      deleteTree(args.sessionDir());
+    }
+  }
+
+  static void endProcess(long pid) {
+    ProcessHandle.of(pid).ifPresent(p -> {
+      p.destroy();
+      try {
+        p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (Exception e) {
+        p.destroyForcibly();
+      }
+      log("ended pid " + pid);
+    });
+  }
+
+  /** Processes whose command line names {@code -address <socket>} (containerd shims). */
+  static List<Long> shimsOf(Path socket) {
+    List<Long> out = new ArrayList<>();
+    ProcessHandle.allProcesses().forEach(p -> {
+      try {
+        String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+        if (cmdline.contains("containerd-shim") && cmdline.contains(socket.toString())) {
+          out.add(p.pid());
+        }
+      } catch (IOException | RuntimeException e) {
+        // gone meanwhile
+      }
+    });
+    return out;
+  }
+
+  static void unmountUnder(Path dir) {
+    try {
+      List<String> points = new ArrayList<>();
+      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
+        String[] f = line.split(" ");
+        if (f.length > 4 && f[4].startsWith(dir + "/")) {
+          points.add(f[4].replace("\\040", " "));
+        }
+      }
+      points.sort(Comparator.comparingInt(String::length).reversed());
+      for (String p : points) {
+        run("umount", "-l", p);
+      }
+    } catch (IOException e) {
+      log("reading mountinfo failed: " + e.getMessage());
+    }
+  }
+
+  static void run(String... cmd) {
+    try {
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes());
+      int rc = p.waitFor();
+      log(String.join(" ", cmd) + " -> " + rc + (out.isBlank() ? "" : ": " + out.strip()));
+    } catch (IOException e) {
+      log(String.join(" ", cmd) + " failed: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  static void deleteTree(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+          // best effort
+        }
+      });
+    } catch (IOException ignored) {
+      // nothing to walk
+    }
+  }
+
+  private static void log(String message) {
+    System.out.println(Instant.now() + " podgate-watchdog: " + message);
+    System.out.flush();
+  }
+}

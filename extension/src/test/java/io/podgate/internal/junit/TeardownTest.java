@@ -1,0 +1,48 @@
+package io.podgate.internal.junit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.podgate.CriContainer;
+import io.podgate.Pod;
+import io.podgate.PodSandbox;
+import io.podgate.Podgate;
+import io.podgate.internal.pod.PodgateSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.testkit.engine.EngineExecutionResults;
+
+/** A teardown failure is reported, and the other pods are still removed. */
+class TeardownTest extends SessionTestBase {
+  @Podgate
+  @ExtendWith(FixtureOnly.class)
+  static class PodRemovedBehindOurBack {
+    @PodSandbox
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sleep", "3600"})
+    Pod first;
+
+    @PodSandbox
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sleep", "3600"})
+    Pod second;
+
+    @PodSandbox
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sleep", "3600"})
+    Pod third;
+
+    @Test
+    void removesSecondItself() {
+      try (PodgateSession.Lease lease = PodgateSession.acquire()) {
+        lease.session().cri().stopPodSandbox(second.id());
+        lease.session().cri().removePodSandbox(second.id());
+      }
+    }
+  }
+
+  @Test
+  void failureIsReportedAndTheRestIsRemoved() {
+    EngineExecutionResults results = Fixtures.run(PodRemovedBehindOurBack.class);
+    assertThat(results.testEvents().failed().count()).isEqualTo(1);
+    assertThat(Fixtures.failures(results)).contains("tearing down pods failed")
+        .contains("pod 'second'").contains("@PodSandbox on field PodRemovedBehindOurBack.second");
+    Fixtures.assertNoPodsLeft(session());
+  }
+}

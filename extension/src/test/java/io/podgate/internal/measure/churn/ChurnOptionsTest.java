@@ -1,0 +1,46 @@
+package io.podgate.internal.measure.churn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.podgate.ChurnOptions;
+import io.podgate.ChurnResult;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ChurnOptionsTest {
+  @Test
+  void defaults() {
+    ChurnOptions o = ChurnOptions.builder().build();
+    assertThat(o.workers()).isEqualTo(2);
+    assertThat(o.duration()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(o.cycles()).isZero();
+    assertThat(o.image()).isEqualTo("podgate.local/busybox:1");
+    assertThat(o.mode()).isEqualTo(ChurnOptions.Mode.SHARED_POD);
+    assertThat(ChurnOptions.builder().cycles(5).build().duration()).isNull();
+  }
+
+  @Test
+  void badValuesAreNamed() {
+    assertThatThrownBy(() -> ChurnOptions.builder().workers(0)).hasMessageContaining("workers must be at least 1, got 0");
+    assertThatThrownBy(() -> ChurnOptions.builder().cycles(0)).hasMessageContaining("cycles");
+    assertThatThrownBy(() -> ChurnOptions.builder().duration(Duration.ZERO)).hasMessageContaining("duration");
+    assertThatThrownBy(() -> ChurnOptions.builder().image(" ")).hasMessageContaining("image");
+  }
+
+  @Test
+  void operationsPerMode() {
+    assertThat(ChurnResult.operations(ChurnOptions.Mode.SHARED_POD))
+        .containsExactly("CreateContainer", "StartContainer", "StopContainer", "RemoveContainer");
+    assertThat(ChurnResult.operations(ChurnOptions.Mode.POD_PER_CYCLE)).hasSize(7)
+        .startsWith("RunPodSandbox").endsWith("StopPodSandbox", "RemovePodSandbox");
+  }
+
+  @Test
+  void jsonCarriesTheSeries() {
+    ChurnResult r = new ChurnResult(ChurnOptions.Mode.SHARED_POD, 2, "img", 3, 0, List.of(), Duration.ofSeconds(2),
+        java.util.Map.of(), List.of(1L, 2L), null);
+    assertThat(ChurnJson.toJson(r)).contains("\"completedPerSecond\" : [ 1, 2 ]").contains("\"cyclesPerSecond\" : 1.5");
+  }
+}
