@@ -70,11 +70,11 @@ class TopologyCrashTest {
     Path dir = Files.createDirectories(state.resolve("tstale"));
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    HostCommand.run(List.of("ip", "netns", "add", "pgn-stale")).orThrow("netns");
-    HostCommand.run(List.of("ip", "link", "add", "pgnstale", "type", "bridge")).orThrow("link");
-    Files.writeString(dir.resolve(TopologyManifest.FILE_NAME), String.join("\n",
-        "owner " + gone.pid() + " 0", "dir " + dir, "netns pgn-stale", "link pgnstale", ""));
     try {
+      HostCommand.run(List.of("ip", "netns", "add", "pgn-stale")).orThrow("netns");
+      HostCommand.run(List.of("ip", "link", "add", "pgnstale", "type", "bridge")).orThrow("link");
+      Files.writeString(dir.resolve(TopologyManifest.FILE_NAME), String.join("\n",
+          "owner " + gone.pid() + " 0", "dir " + dir, "netns pgn-stale", "link pgnstale", ""));
       assertThat(TopologyJanitor.cleanStale(state)).containsExactly(dir.resolve(TopologyManifest.FILE_NAME));
       assertThat(Path.of("/var/run/netns/pgn-stale")).doesNotExist();
       assertThat(Path.of("/sys/class/net/pgnstale")).doesNotExist();
