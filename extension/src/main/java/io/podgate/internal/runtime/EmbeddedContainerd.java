@@ -392,7 +392,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
       Optional<Ipv4Subnet> dst = routeDestination(line);
       if (dst.isPresent() && dst.get().overlaps(options.podSubnet())) {
         throw new PodgateException("pod subnet " + options.podSubnet() + " of containerd '" + options.name()
-            + "' overlaps the route '" + line.strip() + "' " + where(options)
+            + "' overlaps the " + (options.netns().isPresent() ? "route '" + line.strip() + "' " + where(options)
+            : "host route '" + line.strip() + "'")
             + "; pick a subnet no route covers (see `" + String.join(" ", ip(options, "route")) + "`)");
       }
     }
