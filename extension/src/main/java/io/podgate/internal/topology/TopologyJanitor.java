@@ -85,7 +85,7 @@ public final class TopologyJanitor {
     for (List<String> n : values(entries, "netns")) {
       if (Files.exists(NETNS_DIR.resolve(n.get(0)))) {
         HostCommand.Result res = HostCommand.run(List.of("ip", "netns", "delete", n.get(0)));
-        if (!res.ok()) {
+        if (!res.ok() && Files.exists(NETNS_DIR.resolve(n.get(0)))) {
           problems.add("netns " + n.get(0) + ": " + res.output().strip());
         }
       }
@@ -95,7 +95,7 @@ public final class TopologyJanitor {
     for (List<String> l : links) {
       if (Files.exists(Path.of("/sys/class/net", l.get(0)))) {
         HostCommand.Result res = HostCommand.run(List.of("ip", "link", "del", l.get(0)));
-        if (!res.ok()) {
+        if (!res.ok() && Files.exists(Path.of("/sys/class/net", l.get(0)))) {
           problems.add("link " + l.get(0) + ": " + res.output().strip());
         }
       }
