@@ -37,6 +37,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EmbeddedContainerd.class.getName());
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final Pattern BRIDGE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
+  private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+  private static final Path NETNS_DIR = Path.of("/var/run/netns");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?");
   private static final int MAX_SOCKET_PATH = 107;
 
@@ -51,6 +53,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     private final Path cniBinDir;
     private final Duration readyTimeout;
     private final Duration stopTimeout;
+    private final String netns;
 
     private Options(Builder b) {
       this.name = b.name;
@@ -62,6 +65,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
       this.cniBinDir = b.cniBinDir;
       this.readyTimeout = b.readyTimeout;
       this.stopTimeout = b.stopTimeout;
+      this.netns = b.netns;
     }
 
     public static Builder builder() {
@@ -106,9 +110,15 @@ public final class EmbeddedContainerd implements AutoCloseable {
       return stopTimeout;
     }
 
+    /** The named network namespace the daemon (and its pod bridge) lives in, or empty for the host's. */
+    public Optional<String> netns() {
+      return Optional.ofNullable(netns);
+    }
+
     @Override
     public String toString() {
-      return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet + ")";
+      return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet
+          + (netns == null ? "" : ", netns " + netns) + ")";
     }
 
     public static final class Builder {
@@ -121,8 +131,19 @@ public final class EmbeddedContainerd implements AutoCloseable {
       private Path cniBinDir;
       private Duration readyTimeout = Duration.ofSeconds(30);
       private Duration stopTimeout = Duration.ofSeconds(10);
+      private String netns;
 
       private Builder() {}
+
+      /**
+       * Runs the daemon inside the existing named network namespace {@code name} (see {@code ip netns});
+       * its pod bridge and CNI iptables rules are then made there, not on the host. The caller owns the
+       * namespace. Sockets and files stay on the host filesystem.
+       */
+      public Builder netns(String name) {
+        this.netns = name;
+        return this;
+      }
 
       /** Lower-case letters, digits and '-', at most 32; names the CNI network and base directory. */
       public Builder name(String name) {
@@ -195,6 +216,10 @@ public final class EmbeddedContainerd implements AutoCloseable {
         }
         Objects.requireNonNull(readyTimeout, "readyTimeout");
         Objects.requireNonNull(stopTimeout, "stopTimeout");
+        if (netns != null && !NETNS.matcher(netns).matches()) {
+          throw new PodgateException("network namespace name '" + netns + "' for containerd '" + name
+              + "' must be 1-64 letters, digits, '_', '.' or '-'");
+        }
         return new Options(this);
       }
     }
@@ -237,8 +262,11 @@ public final class EmbeddedContainerd implements AutoCloseable {
     EmbeddedContainerd daemon;
     try {
       writeConfig(options, baseDir, cniBin);
+      List<String> command = new ArrayList<>();
+      options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NETNS_DIR.resolve(ns), "--")));
+      command.addAll(List.of(binary.toString(), "--config", baseDir.resolve("config.toml").toString()));
       Process process =
-          new ProcessBuilder(binary.toString(), "--config", baseDir.resolve("config.toml").toString())
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(baseDir.resolve("containerd.log").toFile()))
               .start();
@@ -347,12 +375,18 @@ public final class EmbeddedContainerd implements AutoCloseable {
           + options.bridgeName() + ", network namespaces and iptables rules); run the tests as root, or point "
           + CriEndpoint.PROPERTY + " at a running CRI runtime");
     }
-    if (Files.exists(Path.of("/sys/class/net", options.bridgeName()))) {
-      throw new PodgateException("bridge " + options.bridgeName() + " for containerd '" + options.name()
-          + "' already exists on this host; another podgate daemon (or a leftover) uses it. Pick another bridge name,"
-          + " or delete the leftover with `ip link del " + options.bridgeName() + "`");
+    if (options.netns().isPresent() && !Files.exists(NETNS_DIR.resolve(options.netns().get()))) {
+      throw new PodgateException("network namespace " + options.netns().get() + " for containerd '" + options.name()
+          + "' does not exist (no " + NETNS_DIR.resolve(options.netns().get()) + "); create it first with"
+          + " `ip netns add " + options.netns().get() + "`");
     }
-    for (NetworkClaim claim : runningClaims()) {
+    if (bridgeExists(options)) {
+      throw new PodgateException("bridge " + options.bridgeName() + " for containerd '" + options.name()
+          + "' already exists " + where(options) + "; another podgate daemon (or a leftover) uses it. Pick another"
+          + " bridge name, or delete the leftover with `" + String.join(" ", ip(options, "link", "del",
+          options.bridgeName())) + "`");
+    }
+    for (NetworkClaim claim : runningClaims(options)) {
       if (claim.bridge().equals(options.bridgeName())) {
         throw new PodgateException("bridge " + options.bridgeName() + " for containerd '" + options.name()
             + "' is already claimed by the containerd running as pid " + claim.pid() + " (CNI config " + claim.conflist()
@@ -364,13 +398,15 @@ public final class EmbeddedContainerd implements AutoCloseable {
             + claim.conflist() + "); give each daemon a subnet of its own. Nothing was created");
       }
     }
-    HostCommand.Result routes = HostCommand.run(List.of("ip", "-4", "route", "show"))
+    HostCommand.Result routes = HostCommand.run(ip(options, "-4", "route", "show"))
         .orThrow("reading the host's routes to check pod subnet " + options.podSubnet());
     for (String line : routes.output().split("\n")) {
       Optional<Ipv4Subnet> dst = routeDestination(line);
       if (dst.isPresent() && dst.get().overlaps(options.podSubnet())) {
         throw new PodgateException("pod subnet " + options.podSubnet() + " of containerd '" + options.name()
-            + "' overlaps the host route '" + line.strip() + "'; pick a subnet no route covers (see `ip route`)");
+            + "' overlaps the " + (options.netns().isPresent() ? "route '" + line.strip() + "' " + where(options)
+            : "host route '" + line.strip() + "'")
+            + "; pick a subnet no route covers (see `" + String.join(" ", ip(options, "route")) + "`)");
       }
     }
   }
@@ -382,10 +418,17 @@ public final class EmbeddedContainerd implements AutoCloseable {
   private static final Pattern CNI_BRIDGE = Pattern.compile("\"bridge\"\\s*:\\s*\"([^\"]+)\"");
   private static final Pattern CNI_SUBNET = Pattern.compile("\"subnet\"\\s*:\\s*\"([^\"]+)\"");
 
-  /** Networks of the containerd daemons running now whose config names a CNI conf dir (best effort). */
-  static List<NetworkClaim> runningClaims() {
+  /**
+   * Networks of the containerd daemons running now, in the network namespace the new daemon will
+   * use, whose config names a CNI conf dir (best effort).
+   */
+  static List<NetworkClaim> runningClaims(Options options) {
     List<NetworkClaim> claims = new ArrayList<>();
+    Optional<String> ours = netnsIdentity(options);
     for (long pid : HostProcesses.containerdDaemons(-1)) {
+      if (ours.isEmpty() || !ours.equals(netnsIdentity(pid))) {
+        continue;
+      }
       List<String> args = HostProcesses.cmdline(pid).orElse(List.of());
       int i = args.indexOf("--config");
       if (i < 0 || i + 1 >= args.size()) {
@@ -411,10 +454,54 @@ public final class EmbeddedContainerd implements AutoCloseable {
       }
     }
     return claims;
+
+  }
+
+  /** Inode of the network namespace the daemon will run in, as {@code net:[inode]}. */
+  private static Optional<String> netnsIdentity(Options options) {
+    try {
+      if (options.netns().isPresent()) {
+        Object inode = Files.getAttribute(NETNS_DIR.resolve(options.netns().get()), "unix:ino");
+        return Optional.of("net:[" + inode + "]");
+      }
+      return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Optional<String> netnsIdentity(long pid) {
+    try {
+      return Optional.of(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString());
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** An {@code ip} command run on the host, or with {@code -n ns} in the daemon's namespace. */
+  private static List<String> ip(Options options, String... args) {
+    List<String> c = new ArrayList<>(List.of("ip"));
+    options.netns().ifPresent(ns -> c.addAll(List.of("-n", ns)));
+    c.addAll(List.of(args));
+    return c;
+  }
+
+  private static String where(Options options) {
+    return options.netns().map(ns -> "in network namespace " + ns).orElse("on this host");
+  }
+
+  private static boolean bridgeExists(Options options) {
+    if (options.netns().isEmpty()) {
+      return Files.exists(Path.of("/sys/class/net", options.bridgeName()));
+    }
+    if (!Files.exists(NETNS_DIR.resolve(options.netns().get()))) {
+      return false;
+    }
+    return HostCommand.run(ip(options, "link", "show", "dev", options.bridgeName())).ok();
   }
 
   /** Destination of one `ip route` line; empty for the default route and unparsable lines. */
-  static Optional<Ipv4Subnet> routeDestination(String line) {
+  public static Optional<Ipv4Subnet> routeDestination(String line) {
     String[] tokens = line.strip().split("\\s+");
     if (tokens.length == 0 || tokens[0].isEmpty()) {
       return Optional.empty();
@@ -752,6 +839,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     }
     if (!podNetns.isEmpty()) {
       netnsInode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove); // never the host's
+      options.netns().flatMap(ns -> netnsInode(NETNS_DIR.resolve(ns))).ifPresent(podNetns::remove); // nor the node's
       problems.addAll(deleteNetns(podNetns));
     }
     if (!problems.isEmpty()) {
@@ -878,12 +966,15 @@ public final class EmbeddedContainerd implements AutoCloseable {
   }
 
   private void deleteBridge() {
-    if (Files.exists(Path.of("/sys/class/net", options.bridgeName()))) {
-      HostCommand.run(List.of("ip", "link", "del", options.bridgeName())).orThrow("deleting the pod bridge");
+    if (bridgeExists(options)) {
+      HostCommand.run(ip(options, "link", "del", options.bridgeName())).orThrow("deleting the pod bridge");
     }
   }
 
   private void cleanIptables() {
+    if (options.netns().isPresent()) {
+      return; // CNI wrote its rules in that namespace; they go when its owner deletes it
+    }
     boolean othersRunning = !HostProcesses.containerdDaemons(process.pid()).isEmpty();
     IptablesCleanup.clean(options.podSubnet(), !othersRunning);
     List<String> left = IptablesCleanup.leftovers(options.podSubnet());

@@ -11,13 +11,13 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a host tool (ip, iptables-save, umount...) and captures its combined output. */
-final class HostCommand {
-  record Result(List<String> command, int exitCode, String output) {
-    boolean ok() {
+public final class HostCommand {
+  public record Result(List<String> command, int exitCode, String output) {
+    public boolean ok() {
       return exitCode == 0;
     }
 
-    Result orThrow(String what) {
+    public Result orThrow(String what) {
       if (!ok()) {
         throw new PodgateException(what + ": `" + String.join(" ", command) + "` exited " + exitCode + ": "
             + output.strip());
@@ -28,11 +28,11 @@ final class HostCommand {
 
   private HostCommand() {}
 
-  static Result run(List<String> command) {
+  public static Result run(List<String> command) {
     return run(command, null, Duration.ofSeconds(30));
   }
 
-  static Result run(List<String> command, String stdin, Duration timeout) {
+  public static Result run(List<String> command, String stdin, Duration timeout) {
     Process p;
     try {
       p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -12,11 +12,11 @@ import java.util.List;
 import java.util.Optional;
 
 /** Finds processes by their command line under /proc and ends them by PID. */
-final class HostProcesses {
+public final class HostProcesses {
   private HostProcesses() {}
 
   /** Command line of {@code pid}, or empty when it is gone or unreadable. */
-  static Optional<List<String>> cmdline(long pid) {
+  public static Optional<List<String>> cmdline(long pid) {
     try {
       byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
       if (raw.length == 0) {
@@ -32,7 +32,7 @@ final class HostProcesses {
     }
   }
 
-  static List<Long> allPids() {
+  public static List<Long> allPids() {
     List<Long> pids = new ArrayList<>();
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc"))) {
       for (Path p : dir) {
@@ -48,7 +48,7 @@ final class HostProcesses {
   }
 
   /** containerd shims started by the daemon whose socket is {@code socket} (their -address argument). */
-  static List<Long> shimsOf(Path socket) {
+  public static List<Long> shimsOf(Path socket) {
     String address = socket.toString();
     List<Long> shims = new ArrayList<>();
     for (long pid : allPids()) {
@@ -81,7 +81,7 @@ final class HostProcesses {
   }
 
   /** True while {@code pid} exists and is not a zombie (an exited process its parent has not reaped yet). */
-  static boolean alive(long pid) {
+  public static boolean alive(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       int close = stat.lastIndexOf(')');
@@ -96,7 +96,7 @@ final class HostProcesses {
    * Ends {@code pid} and everything below it: SIGKILL to its descendants, SIGTERM to it, SIGKILL
    * after {@code grace}. Returns false when it is still alive afterwards.
    */
-  static boolean endTree(long pid, Duration grace) {
+  public static boolean endTree(long pid, Duration grace) {
     Optional<ProcessHandle> handle = ProcessHandle.of(pid);
     if (handle.isEmpty()) {
       return true;

@@ -37,7 +37,7 @@ public record Ipv4Subnet(int network, int prefix) {
   }
 
   /** Parses a dotted IPv4 address; {@code context} names the input in the error. */
-  static int parseAddress(String text, String context) {
+  public static int parseAddress(String text, String context) {
     String[] o = text.split("\\.", -1);
     if (o.length != 4) {
       throw new PodgateException("'" + context + "' does not hold an IPv4 address");
@@ -58,11 +58,11 @@ public record Ipv4Subnet(int network, int prefix) {
     return v;
   }
 
-  static int mask(int prefix) {
+  public static int mask(int prefix) {
     return prefix == 0 ? 0 : -1 << (32 - prefix);
   }
 
-  static String format(int address) {
+  public static String format(int address) {
     return ((address >>> 24) & 255) + "." + ((address >>> 16) & 255) + "." + ((address >>> 8) & 255) + "."
         + (address & 255);
   }

@@ -26,11 +26,13 @@ public final class HostNginx implements AutoCloseable {
   private static final long START_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Path dir;
+  private final String address;
   private final int port;
   private final Process process;
 
-  private HostNginx(Path dir, int port, Process process) {
+  private HostNginx(Path dir, String address, int port, Process process) {
     this.dir = dir;
+    this.address = address;
     this.port = port;
     this.process = process;
   }
@@ -45,6 +47,15 @@ public final class HostNginx implements AutoCloseable {
    * world-readable because the workers run as nobody.
    */
   public static HostNginx start(Path dir, String body) {
+    return start(dir, body, List.of(), "127.0.0.1", 0);
+  }
+
+  /**
+   * Starts nginx listening on {@code address:port} (port 0: a free loopback port), launched behind
+   * {@code commandPrefix}, e.g. {@code ip netns exec <ns>} to run it in a network namespace whose
+   * address this host can reach.
+   */
+  public static HostNginx start(Path dir, String body, List<String> commandPrefix, String address, int fixedPort) {
     if (!Files.isExecutable(BINARY)) {
       throw new PodgateException(BINARY + " is missing: install Debian's nginx-light (ci/install does)");
     }
@@ -60,18 +71,20 @@ public final class HostNginx implements AutoCloseable {
       requireTraversable(dir.toAbsolutePath().getParent());
       Files.writeString(root.resolve("index.html"), body, StandardCharsets.UTF_8);
       Files.setPosixFilePermissions(root.resolve("index.html"), PosixFilePermissions.fromString("rw-r--r--"));
-      port = freePort();
+      port = fixedPort > 0 ? fixedPort : freePort();
       Path conf = dir.resolve("nginx.conf");
-      Files.writeString(conf, config(dir, root, port), StandardCharsets.UTF_8);
-      p = new ProcessBuilder(BINARY.toString(), "-e", dir.resolve("error.log").toString(), "-p", dir + "/",
-          "-c", conf.toString())
+      Files.writeString(conf, config(dir, root, address, port), StandardCharsets.UTF_8);
+      List<String> command = new ArrayList<>(commandPrefix);
+      command.addAll(List.of(BINARY.toString(), "-e", dir.resolve("error.log").toString(), "-p", dir + "/",
+          "-c", conf.toString()));
+      p = new ProcessBuilder(command)
           .redirectErrorStream(true)
           .redirectOutput(dir.resolve("stdout.log").toFile())
           .start();
     } catch (IOException e) {
       throw new PodgateException("could not prepare or start nginx in " + dir + ": " + e.getMessage(), e);
     }
-    HostNginx nginx = new HostNginx(dir, port, p);
+    HostNginx nginx = new HostNginx(dir, address, port, p);
     try {
       nginx.awaitListening();
     } catch (RuntimeException e) {
@@ -93,6 +106,10 @@ public final class HostNginx implements AutoCloseable {
   }
 
   static String config(Path dir, Path root, int port) {
+    return config(dir, root, "127.0.0.1", port);
+  }
+
+  static String config(Path dir, Path root, String address, int port) {
     return String.join("\n",
         "worker_processes auto;",
         "daemon off;",
@@ -113,7 +130,7 @@ public final class HostNginx implements AutoCloseable {
         "  uwsgi_temp_path " + dir.resolve("tmp/uwsgi") + ";",
         "  scgi_temp_path " + dir.resolve("tmp/scgi") + ";",
         "  server {",
-        "    listen 127.0.0.1:" + port + ";",
+        "    listen " + address + ":" + port + ";",
         "    root " + root + ";",
         "    index index.html;",
         "  }",
@@ -125,16 +142,16 @@ public final class HostNginx implements AutoCloseable {
     long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
     while (true) {
       if (!process.isAlive()) {
-        throw new PodgateException("nginx exited with " + process.exitValue() + " before listening on 127.0.0.1:"
+        throw new PodgateException("nginx exited with " + process.exitValue() + " before listening on " + address + ":"
             + port + ": " + readQuietly(dir.resolve("stdout.log")) + readQuietly(dir.resolve("error.log"))
             + " (config " + dir.resolve("nginx.conf") + ")");
       }
       try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+        s.connect(new InetSocketAddress(InetAddress.getByName(address), port), 200);
         return;
       } catch (IOException notYet) {
         if (System.nanoTime() > deadline) {
-          throw new PodgateException("nginx (pid " + process.pid() + ") did not listen on 127.0.0.1:" + port
+          throw new PodgateException("nginx (pid " + process.pid() + ") did not listen on " + address + ":" + port
               + " within 10 s; see " + dir.resolve("error.log"));
         }
         sleep(20);
@@ -157,7 +174,7 @@ public final class HostNginx implements AutoCloseable {
   }
 
   public String url(String path) {
-    return "http://127.0.0.1:" + port + path;
+    return "http://" + address + ":" + port + path;
   }
 
   public Path dir() {
@@ -193,7 +210,7 @@ public final class HostNginx implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "nginx pid " + process.pid() + " on 127.0.0.1:" + port;
+    return "nginx pid " + process.pid() + " on " + address + ":" + port;
   }
 
   static int freePort() throws IOException {
