@@ -5,7 +5,6 @@ import io.podgate.internal.runtime.HostCommand;
 import io.podgate.internal.runtime.HostProcesses;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,7 +17,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -352,37 +350,9 @@ public final class TopologyJanitor {
     return !Files.exists(dir);
   }
 
-  /** This JVM's class path, with manifest-only jars (as surefire writes) expanded. */
+  /** This JVM's class path, for the helper JVM. */
   static String classpath() {
-    Set<String> entries = new LinkedHashSet<>();
-    try {
-      entries.add(Path.of(TopologyJanitor.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-    } catch (Exception ignored) {
-      // java.class.path below
-    }
-    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-      if (entry.isEmpty()) {
-        continue;
-      }
-      entries.add(entry);
-      if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
-        try (JarFile jar = new JarFile(entry)) {
-          var mf = jar.getManifest();
-          String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
-          if (cp != null) {
-            for (String ref : cp.trim().split("\\s+")) {
-              URI uri = Path.of(entry).toUri().resolve(ref);
-              if ("file".equals(uri.getScheme())) {
-                entries.add(Path.of(uri).toString());
-              }
-            }
-          }
-        } catch (IOException | RuntimeException ignored) {
-          // keep the entry as it is
-        }
-      }
-    }
-    return String.join(File.pathSeparator, entries);
+    return io.podgate.internal.runtime.JvmClasspath.current();
   }
 
   private static void log(String message) {

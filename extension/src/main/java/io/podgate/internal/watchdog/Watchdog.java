@@ -6,17 +6,13 @@ import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
 import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
-import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
@@ -67,37 +63,9 @@ public final class Watchdog {
     }
   }
 
-  /** This JVM's class path with manifest-only jars (as surefire writes them) expanded. */
+  /** This JVM's class path, for the helper JVM. */
   public static String classpath() {
-    Set<String> entries = new LinkedHashSet<>();
-    try {
-      entries.add(Path.of(Watchdog.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
-    } catch (Exception e) {
-      // fall back to java.class.path alone
-    }
-    for (String entry : System.getProperty("java.class.path", "").split(File.pathSeparator)) {
-      if (entry.isEmpty()) {
-        continue;
-      }
-      entries.add(entry);
-      if (entry.endsWith(".jar") && Files.isRegularFile(Path.of(entry))) {
-        try (JarFile jar = new JarFile(entry)) {
-          var mf = jar.getManifest();
-          String cp = mf == null ? null : mf.getMainAttributes().getValue("Class-Path");
-          if (cp != null) {
-            for (String ref : cp.trim().split("\\s+")) {
-              URI uri = Path.of(entry).toUri().resolve(ref);
-              if ("file".equals(uri.getScheme())) {
-                entries.add(Path.of(uri).toString());
-              }
-            }
-          }
-        } catch (IOException | RuntimeException e) {
-          // keep the entry as it is
-        }
-      }
-    }
-    return String.join(File.pathSeparator, entries);
+    return io.podgate.internal.runtime.JvmClasspath.current();
   }
 
   public static void main(String[] argv) throws Exception {
