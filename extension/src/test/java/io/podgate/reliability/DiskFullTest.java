@@ -34,7 +34,7 @@ class DiskFullTest {
 
   @Test
   void fullRootSaysDiskFullAndWhere() throws Exception {
-    Path mount = Path.of(System.getProperty("podgate.workdir", "/tmp/podgate-test")).resolveSibling("full-" + ProcessHandle.current().pid());
+    Path mount = Path.of(System.getProperty("podgate.workdir", "/tmp/podgate-test")).resolve("full-" + ProcessHandle.current().pid());
     Ipv4Subnet subnet = Ipv4Subnet.parse(System.getProperty("podgate.test.extraSubnet", "10.210.1.0/24"));
     Files.createDirectories(mount);
     assertThat(HostState.run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.toString())).isEmpty();
