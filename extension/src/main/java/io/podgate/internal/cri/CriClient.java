@@ -389,6 +389,9 @@ public final class CriClient implements AutoCloseable {
   }
 
   private static String hint(String op, Status.Code code, String said, Duration deadline) {
+    if (!DiskFull.hint(said).isEmpty()) {
+      return " (" + DiskFull.hint(said).strip() + ")";
+    }
     if (code == Status.Code.DEADLINE_EXCEEDED && op.equals("ExecSync") && said.contains("timeout")) {
       return " (the command outlived its timeout and the runtime ended it; give it a longer timeout if it needs one)";
     }

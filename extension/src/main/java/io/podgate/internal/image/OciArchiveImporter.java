@@ -532,7 +532,7 @@ public final class OciArchiveImporter {
       Status s = e.getStatus();
       String hint = isConnectionFailure(s)
           ? " Is containerd running, and is " + endpoint + " its gRPC socket?"
-          : "";
+          : io.podgate.internal.cri.DiskFull.hint(s.getDescription());
       return new PodgateException("importing OCI archive " + archive + " as " + imageName + " into containerd at "
           + endpoint + " (namespace " + namespace + "): " + action + " failed: " + s.getCode()
           + (s.getDescription() == null ? "" : " " + s.getDescription()) + "." + hint, e);

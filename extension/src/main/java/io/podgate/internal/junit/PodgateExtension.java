@@ -12,6 +12,7 @@ import io.podgate.PodgateReport;
 import io.podgate.internal.junit.Declarations.ContainerRef;
 import io.podgate.internal.junit.Declarations.PodDecl;
 import io.podgate.internal.pod.ContainerSpec;
+import io.podgate.internal.pod.K8sNames;
 import io.podgate.internal.pod.PodProvisioner;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodSpecException;
@@ -216,6 +217,7 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
           report(ctx, pod);
         }
       } else {
+        testLabels(ctx).forEach((k, v) -> e.getValue().sandbox().putLabels(k, v));
         pod = provisioner.provision(e.getValue());
         scope.own(pod, d.key());
         report(ctx, pod);
@@ -223,6 +225,21 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
       out.put(d, pod);
     }
     return out;
+  }
+
+  public static final String TEST_CLASS_LABEL = "io.podgate.test-class";
+  public static final String TEST_LABEL = "io.podgate.test";
+
+  /** Which test a pod belongs to, as label values (test names may hold anything: quotes, newlines, 300 chars). */
+  static Map<String, String> testLabels(ExtensionContext ctx) {
+    Map<String, String> labels = new LinkedHashMap<>();
+    ctx.getTestClass().ifPresent(c -> labels.put(TEST_CLASS_LABEL, K8sNames.labelValue(c.getSimpleName())));
+    if (ctx.getTestMethod().isPresent()) {
+      String method = ctx.getTestMethod().get().getName();
+      String display = ctx.getDisplayName();
+      labels.put(TEST_LABEL, K8sNames.labelValue(display.startsWith(method) ? display : method + "-" + display));
+    }
+    return labels;
   }
 
   private static void report(ExtensionContext ctx, RunningPod pod) {

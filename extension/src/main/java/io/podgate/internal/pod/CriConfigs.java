@@ -45,7 +45,7 @@ public final class CriConfigs {
       parse(spec.config(), spec.origin(), b);
     }
     PodSandboxMetadata.Builder md = b.getMetadataBuilder();
-    md.setName(first(spec.name(), md.getName(), spec.defaultName()));
+    md.setName(first(spec.name(), md.getName(), K8sNames.dnsLabel(spec.defaultName(), "pod")));
     md.setNamespace(first(spec.namespace(), md.getNamespace(), "default"));
     if (md.getUid().isEmpty()) {
       md.setUid(UUID.randomUUID().toString());
@@ -88,7 +88,7 @@ public final class CriConfigs {
       parse(spec.config(), spec.origin(), b);
     }
     ContainerMetadata.Builder md = b.getMetadataBuilder();
-    md.setName(first(spec.name(), md.getName(), spec.fallbackName()));
+    md.setName(first(spec.name(), md.getName(), K8sNames.dnsLabel(spec.fallbackName(), "container")));
     if (!spec.image().isBlank()) {
       b.setImage(ImageSpec.newBuilder().setImage(spec.image()));
     }

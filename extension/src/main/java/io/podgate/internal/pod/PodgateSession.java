@@ -181,6 +181,7 @@ public final class PodgateSession {
             .baseDir(dir.resolve("containerd"))
             .sandboxImage(StandardImages.PAUSE_REFERENCE)
             .build());
+        RegistryAuth.insecureHosts().forEach(embedded::insecureRegistry);
         cri = embedded.cri();
         runtime = "embedded " + embedded;
         new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);

@@ -95,11 +95,19 @@ public final class SessionImages implements ImageResolver {
     if (cri.imageStatus(normalized).isPresent()) {
       return normalized;
     }
+    java.util.Optional<io.podgate.internal.cri.v1.AuthConfig> auth;
     try {
-      return cri.pullImage(normalized);
+      auth = RegistryAuth.forImage(normalized);
     } catch (RuntimeException e) {
+      throw new PodSpecException(origin, "image = \"" + image + "\": " + e.getMessage(), e);
+    }
+    try {
+      return cri.pullImage(normalized, auth.orElse(null), null);
+    } catch (RuntimeException e) {
+      // The CRI message is redacted; the cause chain of a pull with credentials holds no runtime text.
       throw new PodgateException(origin + ": image = \"" + image + "\" is not in the runtime and pulling it through CRI failed ("
-          + e.getMessage() + "). Without a registry, use podgate:busybox|nginx|debug or oci-archive:/path/to/image.tar", e);
+          + e.getMessage() + "); credentials: " + RegistryAuth.describe(RegistryAuth.host(normalized))
+          + ". Without a registry, use podgate:busybox|nginx|debug or oci-archive:/path/to/image.tar", e);
     }
   }
 

@@ -19,8 +19,8 @@ import java.util.concurrent.TimeUnit;
  * Debian's docker-registry on 127.0.0.1:&lt;free port&gt; with htpasswd auth (plain HTTP), storage
  * under /tmp/pg-images; started and stopped by PID, its directory removed on {@link #close()}.
  */
-final class TestRegistry implements AutoCloseable {
-  static final Path BINARY = Path.of("/usr/bin/docker-registry");
+public final class TestRegistry implements AutoCloseable {
+  public static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
   private final Path dir;
   private final Process process;
@@ -34,14 +34,19 @@ final class TestRegistry implements AutoCloseable {
     this.user = user;
   }
 
-  static TestRegistry start(String user, String password) throws Exception {
+  public static TestRegistry start(String user, String password) throws Exception {
+    return start(user, password, 0);
+  }
+
+  /** On {@code port} (0: a free one), for fixtures whose annotations must name the registry. */
+  public static TestRegistry start(String user, String password, int fixedPort) throws Exception {
     Files.createDirectories(TestContainerd.BASE);
     Path dir = Files.createTempDirectory(TestContainerd.BASE, "registry-");
     Process process = null;
     try {
       Path htpasswd = dir.resolve("htpasswd");
       Files.writeString(htpasswd, user + ":" + bcrypt(password, dir) + "\n");
-      int port = freePort();
+      int port = fixedPort == 0 ? freePort() : fixedPort;
       Path config = dir.resolve("config.yml");
       Files.writeString(config, String.join("\n",
           "version: 0.1",
@@ -95,17 +100,17 @@ final class TestRegistry implements AutoCloseable {
     throw new IllegalStateException("docker-registry on " + hostPort() + " not ready in 20 s:\n" + log());
   }
 
-  String hostPort() {
+  public String hostPort() {
     return "127.0.0.1:" + port;
   }
 
-  String log() throws IOException {
+  public String log() throws IOException {
     Path log = dir.resolve("registry.log");
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
   /** Pushes {@code archive} with skopeo, credentials in a private auth file rather than on the command line. */
-  void push(Path archive, String repositoryAndTag, String password) throws Exception {
+  public void push(Path archive, String repositoryAndTag, String password) throws Exception {
     Path auth = dir.resolve("auth.json");
     String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     Files.writeString(auth, "{\"auths\":{\"" + hostPort() + "\":{\"auth\":\"" + token + "\"}}}");
