@@ -4,6 +4,7 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A running pod created by podgate. */
 public interface Pod {
@@ -30,4 +31,7 @@ public interface Pod {
   Path logDirectory();
 
   Map<String, String> labels();
+
+  /** The node of {@link PodgateNodes} the pod runs on; empty for a pod of the default runtime. */
+  Optional<NodeInfo> node();
 }

@@ -51,6 +51,12 @@ public @interface PodSandbox {
 
   Scope scope() default Scope.DEFAULT;
 
+  /**
+   * The node of the class's {@link PodgateNodes} to run the pod on; empty: the default runtime.
+   * Cannot be combined with {@link Scope#SUITE}.
+   */
+  String node() default "";
+
   /** How long a pod lives. */
   enum Scope {
     /** Static field: one pod per test class. Instance field or parameter: one pod per test method. */

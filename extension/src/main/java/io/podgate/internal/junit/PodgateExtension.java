@@ -8,6 +8,7 @@ import io.podgate.Pod;
 import io.podgate.PodIp;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.PodgateNodes;
 import io.podgate.PodgateReport;
 import io.podgate.internal.junit.Declarations.ContainerRef;
 import io.podgate.internal.junit.Declarations.PodDecl;
@@ -137,8 +138,17 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
 
   @Override
   public void beforeAll(ExtensionContext ctx) {
-    PodgateSession session = session(ctx);
     Class<?> type = ctx.getRequiredTestClass();
+    ClassNodes.checkNodeNames(type);
+    PodgateSession session = session(ctx);
+    if (type.isAnnotationPresent(PodgateNodes.class)) {
+      ClassNodes nodes = ClassNodes.start(type, session);
+      ctx.getStore(NS).put("nodes:" + ctx.getUniqueId(), nodes);
+      Map<String, String> entry = new LinkedHashMap<>();
+      nodes.topology().nodes().forEach(n -> entry.put("podgate.node." + n.name(), n.address() + " pods " + n.podSubnet()
+          + (n.remote() ? " remote " + n.socket() : " netns " + n.netns().orElse(""))));
+      ctx.publishReportEntry(entry);
+    }
     List<Field> fields = Declarations.injectable(type, true);
     ClassLoader loader = type.getClassLoader();
     Map<PodDecl, RunningPod> pods = provisionGroup(ctx, session, Declarations.pods(fields, loader),
@@ -191,19 +201,23 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
             + " cannot add containers to it); put this @CriContainer on that pod, or drop image/config here to refer to an existing container");
       }
     }
-    PodProvisioner provisioner = session.provisioner();
+    Map<PodDecl, PodProvisioner> provisioners = new LinkedHashMap<>();
+    for (PodDecl d : decls) {
+      provisioners.put(d, provisionerFor(ctx, session, d));
+    }
     Map<PodDecl, PodProvisioner.Prepared> prepared = new LinkedHashMap<>();
     for (PodDecl d : decls) {
       List<ContainerSpec> all = new ArrayList<>(d.spec().containers());
       all.addAll(extra.get(d));
       PodSpec spec = d.spec().withContainers(all);
-      prepared.put(d, provisioner.prepare(spec));
+      prepared.put(d, provisioners.get(d).prepare(spec));
     }
     PodScope scope = scope(ctx);
     Map<PodDecl, RunningPod> out = new LinkedHashMap<>();
     for (Map.Entry<PodDecl, PodProvisioner.Prepared> e : prepared.entrySet()) {
       PodDecl d = e.getKey();
       RunningPod pod;
+      PodProvisioner provisioner = provisioners.get(d);
       if (d.scope() == PodSandbox.Scope.SUITE) {
         String name = e.getValue().sandbox().getMetadata().getName();
         PodScope suite = scope(ctx.getRoot());
@@ -242,11 +256,34 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
     return labels;
   }
 
+  /** The session's provisioner, or that of the node the declaration names. */
+  private static PodProvisioner provisionerFor(ExtensionContext ctx, PodgateSession session, PodDecl d) {
+    PodSandbox ps = d.element().getAnnotation(PodSandbox.class);
+    if (ps == null || ps.node().isEmpty()) {
+      return session.provisioner();
+    }
+    String origin = d.spec().origin();
+    Class<?> type = ctx.getRequiredTestClass();
+    Class<?> declaring = ClassNodes.declaring(type);
+    ClassNodes.check(origin, ps, type, declaring, ClassNodes.declaredNames(declaring));
+    for (Optional<ExtensionContext> c = Optional.of(ctx); c.isPresent(); c = c.get().getParent()) {
+      if (c.get().getTestClass().orElse(null) == declaring && c.get().getTestMethod().isEmpty()) {
+        ClassNodes nodes = c.get().getStore(NS).get("nodes:" + c.get().getUniqueId(), ClassNodes.class);
+        if (nodes != null) {
+          return nodes.provisioner(ps.node(), origin);
+        }
+      }
+    }
+    throw new PodSpecException(origin, "the nodes of @PodgateNodes on " + declaring.getSimpleName()
+        + " are not running here (they live from that class's beforeAll to its afterAll)");
+  }
+
   private static void report(ExtensionContext ctx, RunningPod pod) {
     Map<String, String> entry = new LinkedHashMap<>();
     entry.put("podgate.pod", pod.namespace() + "/" + pod.name());
     entry.put("podgate.pod.id", pod.id());
     entry.put("podgate.pod.ip", pod.ip());
+    pod.node().ifPresent(n -> entry.put("podgate.pod.node", n.name()));
     entry.put("podgate.pod.images", String.join(",", pod.containers().stream().map(c -> c.name() + "=" + c.image()).toList()));
     if (pod.timings() != null) {
       entry.put("podgate.pod.imagesMs", Long.toString(pod.timings().imagesMs()));

@@ -1,5 +1,6 @@
 package io.podgate.internal.pod;
 
+import io.podgate.NodeInfo;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.ContainerConfig;
@@ -33,6 +34,7 @@ public final class PodProvisioner {
   private final Path podsDir;
   private final ExecutorService executor;
   private final String network;
+  private final NodeInfo node;
 
   public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
       Path podsDir, ExecutorService executor) {
@@ -42,6 +44,13 @@ public final class PodProvisioner {
   /** {@code network} names the pod network in messages, e.g. "pod subnet 10.88.0.0/16 (system property podgate.subnet)". */
   public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
       Path podsDir, ExecutorService executor, String network) {
+    this(cri, images, hostPorts, sessionLabels, podsDir, executor, network, null);
+  }
+
+  /** A provisioner for the pods of one node; each pod it creates reports {@code node}. */
+  public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
+      Path podsDir, ExecutorService executor, String network, NodeInfo node) {
+    this.node = node;
     this.network = network;
     this.cri = cri;
     this.images = images;
@@ -135,6 +144,7 @@ public final class PodProvisioner {
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
           sandboxConfig.getLabelsMap(), leases);
       pod.ownsLogDirectory(defaultLogDir);
+      pod.node(node);
       pod.privileged(sandboxConfig.getLinux().getSecurityContext().getPrivileged());
       var ns = sandboxConfig.getLinux().getSecurityContext().getNamespaceOptions();
       List<String> hostNs = new ArrayList<>();

@@ -50,6 +50,7 @@ public final class PodgateSession {
   private final ExecutorService executor;
   private final PodProvisioner provisioner;
   private final Process watchdog;
+  private final StandardImages images;
   private int leases;
   private boolean ended;
 
@@ -129,6 +130,7 @@ public final class PodgateSession {
     this.embedded = embedded;
     this.runtime = runtime;
     this.watchdog = watchdog;
+    this.images = images;
     AtomicInteger n = new AtomicInteger();
     this.executor = Executors.newCachedThreadPool(r -> {
       Thread t = new Thread(r, "podgate-" + id + "-" + n.incrementAndGet());
@@ -253,6 +255,11 @@ public final class PodgateSession {
 
   public Optional<EmbeddedContainerd> embedded() {
     return Optional.ofNullable(embedded);
+  }
+
+  /** The images podgate builds from host binaries, shared with other runtimes of this session (nodes). */
+  public StandardImages images() {
+    return images;
   }
 
   public PodProvisioner provisioner() {

@@ -1,6 +1,7 @@
 package io.podgate.internal.pod;
 
 import io.podgate.Container;
+import io.podgate.NodeInfo;
 import io.podgate.Pod;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Handle of a pod podgate created; {@link #close()} stops and removes it. */
@@ -33,6 +35,7 @@ public final class RunningPod implements Pod, AutoCloseable {
   private volatile boolean ownsLogDirectory;
   private volatile boolean privileged;
   private volatile List<String> hostNamespaces = List.of();
+  private volatile NodeInfo node;
 
   RunningPod(CriClient cri, HostPorts hostPorts, String id, String name, String namespace, String origin,
       Path logDirectory, Map<String, String> labels, List<HostPortLease> ports) {
@@ -72,6 +75,15 @@ public final class RunningPod implements Pod, AutoCloseable {
   /** Host namespaces (network, pid, ipc) the pod shares because its config asked; empty normally. */
   public List<String> hostNamespaces() {
     return hostNamespaces;
+  }
+
+  void node(NodeInfo node) {
+    this.node = node;
+  }
+
+  @Override
+  public Optional<NodeInfo> node() {
+    return Optional.ofNullable(node);
   }
 
   void ip(String ip) {
