@@ -14,12 +14,12 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-/** docs/faults.md lists every test of this package, so the table stays true. */
+/** The README's fault table lists every test of this package, so the table stays true. */
 class FaultsTableTest {
   @Test
   void tableListsEveryReliabilityTest() throws IOException, URISyntaxException, ClassNotFoundException {
     Path root = Path.of(System.getProperty("user.dir")).getParent();
-    String table = Files.readString(root.resolve("docs/faults.md"));
+    String table = Files.readString(root.resolve("README.md"));
     Path classes = Path.of(FaultsTableTest.class.getProtectionDomain().getCodeSource().getLocation().toURI())
         .resolve("io/podgate/reliability");
     List<String> tests = new ArrayList<>();
@@ -38,7 +38,7 @@ class FaultsTableTest {
       }
     }
     assertThat(tests).as("reliability tests found").hasSizeGreaterThan(10);
-    assertThat(tests).allSatisfy(t -> assertThat(table).as("docs/faults.md row for %s", t).contains("`" + t + "`"));
+    assertThat(tests).allSatisfy(t -> assertThat(table).as("README fault table row for %s", t).contains("`" + t + "`"));
     assertThat(Arrays.stream(table.split("\n")).filter(l -> l.startsWith("| ") && l.contains("Test.")).count())
         .as("rows naming a test").isGreaterThanOrEqualTo(tests.size());
   }
