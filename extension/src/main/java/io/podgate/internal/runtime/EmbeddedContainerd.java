@@ -659,7 +659,11 @@ public final class EmbeddedContainerd implements AutoCloseable {
     long deadline = System.nanoTime() + options.readyTimeout().toNanos();
     String last = "its CRI socket " + socket + " never appeared";
     CriClient quick = cri.withDeadline(Duration.ofSeconds(2));
-    while (true) {
+    for (boolean first = true; ; first = false) {
+      if (!first && System.nanoTime() - deadline > 0) {
+        fail("containerd did not report RuntimeReady and NetworkReady within " + options.readyTimeout()
+            + " (last seen: " + last + ")", null);
+      }
       if (!process.isAlive()) {
         fail("containerd exited with code " + process.exitValue() + " before it became ready", null);
       }
@@ -681,10 +685,6 @@ public final class EmbeddedContainerd implements AutoCloseable {
         } catch (RuntimeException e) {
           last = e.getMessage();
         }
-      }
-      if (System.nanoTime() - deadline > 0) {
-        fail("containerd did not report RuntimeReady and NetworkReady within " + options.readyTimeout()
-            + " (last seen: " + last + ")", null);
       }
       try {
         Thread.sleep(100);
