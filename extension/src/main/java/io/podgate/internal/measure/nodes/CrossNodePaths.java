@@ -1,6 +1,7 @@
 package io.podgate.internal.measure.nodes;
 
 import io.podgate.PodgateException;
+import io.podgate.internal.measure.iperf.ContainerCommandRunner;
 import io.podgate.internal.measure.iperf.NetnsCommandRunner;
 import io.podgate.internal.measure.iperf.ThroughputPath;
 import io.podgate.internal.topology.Node;
@@ -19,7 +20,12 @@ public final class CrossNodePaths {
   /** Server in pod {@code server}, client in pod {@code client}, both through CRI exec. */
   public static ThroughputPath podToPod(NodePod client, NodePod server) {
     return ThroughputPath.between("pod " + client.node().name() + "->" + server.node().name(),
-        new PodExecRunner(server), server.ip(), new PodExecRunner(client));
+        execRunner(server), server.ip(), execRunner(client));
+  }
+
+  private static ContainerCommandRunner execRunner(NodePod pod) {
+    return new ContainerCommandRunner(pod.node().cri(), pod.containerId(),
+        "pod " + pod.name() + " on node " + pod.node().name());
   }
 
   public static NetnsCommandRunner runner(Node node) {
