@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 @Timeout(300)
-class ChurnEngineIT {
+class ChurnEngineDaemonTest {
   static CriTestDaemon daemon;
 
   @BeforeAll

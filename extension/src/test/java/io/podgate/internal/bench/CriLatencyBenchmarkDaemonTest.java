@@ -10,7 +10,7 @@ import io.podgate.internal.measure.churn.CriTestDaemon;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-class CriLatencyBenchmarkIT {
+class CriLatencyBenchmarkDaemonTest {
 
   @Test
   @Timeout(300)
