@@ -49,6 +49,14 @@ public @interface PodSandbox {
    */
   String config() default "";
 
+  /**
+   * One PID namespace for all containers of the pod, as Kubernetes' {@code shareProcessNamespace}:
+   * each container then sees the others' processes, and the pause process is PID 1. Default: each
+   * container has its own PID namespace (Kubernetes' default). A container's own JSON config may
+   * still set {@code linux.security_context.namespace_options.pid}.
+   */
+  boolean shareProcessNamespace() default false;
+
   Scope scope() default Scope.DEFAULT;
 
   /**

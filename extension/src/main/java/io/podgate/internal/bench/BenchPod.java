@@ -1,5 +1,6 @@
 package io.podgate.internal.bench;
 
+import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.ContainerConfig;
@@ -37,6 +38,7 @@ record BenchPod(CriClient cri, String name, String podId, String containerId, St
           .setImage(ImageSpec.newBuilder().setImage(image))
           .addAllCommand(command)
           .putLabels(labelKey, labelValue)
+          .setLinux(KubeletDefaults.ownPidNamespace())
           .build();
       String id = cri.createContainer(podId, container, pod);
       cri.startContainer(id);

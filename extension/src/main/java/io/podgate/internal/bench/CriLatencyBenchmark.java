@@ -1,5 +1,6 @@
 package io.podgate.internal.bench;
 
+import io.podgate.internal.cri.KubeletDefaults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -188,6 +189,7 @@ public final class CriLatencyBenchmark {
         .setImage(ImageSpec.newBuilder().setImage(image))
         .addAllCommand(command)
         .putLabels(RUN_LABEL, runId)
+        .setLinux(KubeletDefaults.ownPidNamespace())
         .build();
     String podId = timed(samples, ChurnResult.RUN_POD_SANDBOX, () -> cri.runPodSandbox(pod));
     String id = timed(samples, ChurnResult.CREATE_CONTAINER, () -> cri.createContainer(podId, container, pod));

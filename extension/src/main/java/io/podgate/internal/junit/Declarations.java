@@ -118,7 +118,7 @@ final class Declarations {
     return new PodSpec(origin, a.name(), key, a.namespace(),
         SpecValidator.pairs(origin, "labels", a.labels()), SpecValidator.pairs(origin, "annotations", a.annotations()),
         a.hostname(), a.logDirectory(), List.of(a.dnsServers()), List.of(a.dnsSearches()), List.of(a.dnsOptions()),
-        ports, config(a.config(), loader), containers);
+        ports, config(a.config(), loader), containers, a.shareProcessNamespace());
   }
 
   static ContainerSpec container(String origin, String fieldName, CriContainer c, ClassLoader loader) {

@@ -9,12 +9,16 @@ import io.podgate.internal.cri.v1.DNSConfig;
 import io.podgate.internal.cri.v1.ImageSpec;
 import io.podgate.internal.cri.v1.KeyValue;
 import io.podgate.internal.cri.v1.Mount;
+import io.podgate.internal.cri.v1.NamespaceMode;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
 import io.podgate.internal.cri.v1.PodSandboxMetadata;
 import io.podgate.internal.cri.v1.PortMapping;
 import io.podgate.internal.cri.v1.Protocol;
 import io.podgate.internal.pod.ContainerSpec.MountSpec;
 import io.podgate.internal.pod.PodSpec.PortSpec;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,9 +45,23 @@ public final class CriConfigs {
   /** The sandbox config before host ports are settled and session labels are added. */
   public static PodSandboxConfig.Builder sandbox(PodSpec spec) {
     PodSandboxConfig.Builder b = PodSandboxConfig.newBuilder();
+    boolean pidInJson = false;
     if (spec.config().present()) {
       parse(spec.config(), spec.origin(), b);
+      pidInJson = setsPidNamespace(spec.config(), spec.origin());
     }
+    NamespaceMode pid = b.getLinux().getSecurityContext().getNamespaceOptions().getPid();
+    if (spec.shareProcessNamespace()) {
+      if (pidInJson && pid != NamespaceMode.POD) {
+        throw new PodSpecException(spec.origin(), "shareProcessNamespace = true, but config \""
+            + spec.config().location() + "\" sets linux.security_context.namespace_options.pid to " + pid
+            + "; drop one of the two");
+      }
+      pid = NamespaceMode.POD;
+    } else if (!pidInJson) {
+      pid = NamespaceMode.CONTAINER;
+    }
+    b.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setPid(pid);
     PodSandboxMetadata.Builder md = b.getMetadataBuilder();
     md.setName(first(spec.name(), md.getName(), K8sNames.dnsLabel(spec.defaultName(), "pod")));
     md.setNamespace(first(spec.namespace(), md.getNamespace(), "default"));
@@ -81,11 +99,20 @@ public final class CriConfigs {
     return b;
   }
 
-  /** The container spec with its name settled (annotation, else JSON, else field or image name). */
-  public static ContainerConfig.Builder container(ContainerSpec spec) {
+  /**
+   * The container spec with its name settled (annotation, else JSON, else field or image name). Its PID
+   * namespace follows the pod's ({@code podPid}: own for CONTAINER, shared for POD, the host's for NODE)
+   * unless its JSON sets one, as the kubelet does.
+   */
+  public static ContainerConfig.Builder container(ContainerSpec spec, NamespaceMode podPid) {
     ContainerConfig.Builder b = ContainerConfig.newBuilder();
+    boolean pidInJson = false;
     if (spec.config().present()) {
       parse(spec.config(), spec.origin(), b);
+      pidInJson = setsPidNamespace(spec.config(), spec.origin());
+    }
+    if (!pidInJson) {
+      b.getLinuxBuilder().getSecurityContextBuilder().getNamespaceOptionsBuilder().setPid(podPid);
     }
     ContainerMetadata.Builder md = b.getMetadataBuilder();
     md.setName(first(spec.name(), md.getName(), K8sNames.dnsLabel(spec.fallbackName(), "container")));
@@ -116,6 +143,27 @@ public final class CriConfigs {
       b.getLinuxBuilder().getResourcesBuilder().setMemoryLimitInBytes(spec.memoryLimit());
     }
     return b;
+  }
+
+  /** Whether the JSON names linux.security_context.namespace_options.pid (snake or camel case). */
+  static boolean setsPidNamespace(ConfigRef ref, String origin) {
+    JsonNode node;
+    try {
+      node = new ObjectMapper().readTree(ref.read(origin, "config"));
+    } catch (JsonProcessingException e) {
+      return false; // parse() has already named what is wrong with it
+    }
+    for (String[] field : new String[][] {{"linux"}, {"security_context", "securityContext"},
+        {"namespace_options", "namespaceOptions"}, {"pid"}}) {
+      JsonNode next = null;
+      for (String name : field) {
+        if (node != null && node.has(name)) {
+          next = node.get(name);
+        }
+      }
+      node = next;
+    }
+    return node != null && !node.isNull();
   }
 
   static String first(String... candidates) {

@@ -71,7 +71,8 @@ public final class PodProvisioner {
     List<ContainerSpec> containers = new ArrayList<>();
     List<ContainerConfig.Builder> configs = new ArrayList<>();
     for (ContainerSpec c : spec.containers()) {
-      ContainerConfig.Builder cfg = CriConfigs.container(c);
+      ContainerConfig.Builder cfg = CriConfigs.container(c,
+          sandbox.getLinux().getSecurityContext().getNamespaceOptions().getPid());
       ContainerSpec named = c.withName(cfg.getMetadata().getName());
       if (named.image().isBlank() && cfg.getImage().getImage().isBlank()) {
         throw new PodSpecException(c.origin(), "image is empty (neither the annotation nor config \""

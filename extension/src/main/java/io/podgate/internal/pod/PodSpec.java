@@ -21,7 +21,8 @@ public record PodSpec(
     List<String> dnsOptions,
     List<PortSpec> ports,
     ConfigRef config,
-    List<ContainerSpec> containers) {
+    List<ContainerSpec> containers,
+    boolean shareProcessNamespace) {
 
   public PodSpec {
     labels = Map.copyOf(labels);
@@ -33,9 +34,18 @@ public record PodSpec(
     containers = List.copyOf(containers);
   }
 
+  /** A pod whose containers each get their own PID namespace, as Kubernetes does by default. */
+  public PodSpec(String origin, String name, String defaultName, String namespace, Map<String, String> labels,
+      Map<String, String> annotations, String hostname, String logDirectory, List<String> dnsServers,
+      List<String> dnsSearches, List<String> dnsOptions, List<PortSpec> ports, ConfigRef config,
+      List<ContainerSpec> containers) {
+    this(origin, name, defaultName, namespace, labels, annotations, hostname, logDirectory, dnsServers, dnsSearches,
+        dnsOptions, ports, config, containers, false);
+  }
+
   public PodSpec withContainers(List<ContainerSpec> more) {
     return new PodSpec(origin, name, defaultName, namespace, labels, annotations, hostname, logDirectory,
-        dnsServers, dnsSearches, dnsOptions, ports, config, more);
+        dnsServers, dnsSearches, dnsOptions, ports, config, more, shareProcessNamespace);
   }
 
   /** A published port; {@code hostPort} 0 means pick a free one. */

@@ -1,5 +1,6 @@
 package io.podgate.internal.topology;
 
+import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.ExecResult;
 import io.podgate.internal.cri.v1.ContainerConfig;
@@ -44,6 +45,7 @@ public final class NodePod implements AutoCloseable {
           .setMetadata(ContainerMetadata.newBuilder().setName(name))
           .setImage(ImageSpec.newBuilder().setImage(image))
           .addAllCommand(command)
+          .setLinux(KubeletDefaults.ownPidNamespace())
           .build(), config);
       node.cri().startContainer(containerId);
       String ip = node.cri().podSandboxStatus(id).getStatus().getNetwork().getIp();

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
-/** Mounts, privileged, memory limit, env, working dir and container JSON reach the container. */
+/** Mounts, privileged, memory limit, env, working dir, PID namespaces and container JSON reach the container. */
 class ContainerOptionsTest extends SessionTestBase {
   static final Path HOST_DIR = Path.of("/tmp/pg-junit/mount-src");
 
@@ -25,7 +25,7 @@ class ContainerOptionsTest extends SessionTestBase {
     @CriContainer(name = "plain", image = "podgate:busybox", command = {"sleep", "3600"}, workingDir = "/tmp",
         mounts = @Mount(hostPath = "/tmp/pg-junit/mount-src", containerPath = "/data", readOnly = true),
         memoryLimit = 64L * 1024 * 1024)
-    @CriContainer(name = "root", image = "podgate:busybox", command = {"sleep", "3600"}, privileged = true)
+    @CriContainer(name = "root", image = "podgate:busybox", command = {"sleep", "4242"}, privileged = true)
     Pod pod;
 
     @CriContainer(pod = "pod", config = "sleeper-container.json", env = "EXTRA=1")
@@ -42,9 +42,37 @@ class ContainerOptionsTest extends SessionTestBase {
           .isEqualTo(Long.toString(64L * 1024 * 1024));
       assertThat(plain.exec("sh", "-c", "mkdir -p /m && mount -t tmpfs none /m").exitCode()).as("unprivileged mount").isNotZero();
       assertThat(pod.container("root").exec("sh", "-c", "mkdir -p /m && mount -t tmpfs none /m").exitCode()).as("privileged mount").isZero();
+      assertThat(plain.exec("cat", "/proc/1/cmdline").stdout()).as("own PID namespace: PID 1 is the container's command")
+          .isEqualTo("sleep\u00003600\u0000");
+      assertThat(plain.exec("sh", "-c", "cat /proc/[0-9]*/cmdline").stdout()).as("the other container's process")
+          .doesNotContain("4242");
       assertThat(sleeper.name()).isEqualTo("sleeper");
       assertThat(sleeper.exec("sh", "-c", "echo $FROM_JSON $EXTRA").stdout()).isEqualTo("yes 1\n");
     }
+  }
+
+  @Podgate
+  @ExtendWith(FixtureOnly.class)
+  static class SharedPid {
+    @PodSandbox(shareProcessNamespace = true)
+    @CriContainer(name = "a", image = "podgate:busybox", command = {"sleep", "4242"})
+    @CriContainer(name = "b", image = "podgate:busybox", command = {"sleep", "3600"})
+    Pod pod;
+
+    @Test
+    void containersSeeEachOther() {
+      Container b = pod.container("b");
+      assertThat(b.exec("sh", "-c", "cat /proc/[0-9]*/cmdline").stdout()).contains("4242");
+      assertThat(b.exec("cat", "/proc/1/cmdline").stdout()).as("PID 1 is the pod's pause process").contains("trap");
+    }
+  }
+
+  @Test
+  void shareProcessNamespaceGivesThePodOnePidNamespace() {
+    EngineExecutionResults results = Fixtures.run(SharedPid.class);
+    assertThat(results.testEvents().failed().count()).as(Fixtures.failures(results)).isZero();
+    assertThat(results.testEvents().succeeded().count()).isEqualTo(1);
+    Fixtures.assertNoPodsLeft(session());
   }
 
   @Test

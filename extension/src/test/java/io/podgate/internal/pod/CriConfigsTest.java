@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podgate.internal.cri.v1.ContainerConfig;
+import io.podgate.internal.cri.v1.NamespaceMode;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
 import io.podgate.internal.cri.v1.Protocol;
 import java.nio.file.Files;
@@ -70,7 +71,7 @@ class CriConfigsTest {
     ContainerSpec spec = new ContainerSpec("@CriContainer on field T.c", "", "c", "", List.of("sleep", "1"), List.of(),
         Map.of("B", "annotation"), "/work", List.of(new ContainerSpec.MountSpec("/tmp", "/host-tmp", true)), true, 1 << 26,
         new ConfigRef(json.toString(), null), new ContainerSpec.WaitSpec(0, "", 0, 200, "", List.of(), Duration.ofSeconds(1)));
-    ContainerConfig c = CriConfigs.container(spec).build();
+    ContainerConfig c = CriConfigs.container(spec, NamespaceMode.CONTAINER).build();
     assertThat(c.getMetadata().getName()).isEqualTo("from-json");
     assertThat(c.getImage().getImage()).isEqualTo("busybox");
     assertThat(c.getCommandList()).containsExactly("sleep", "1");
@@ -97,5 +98,57 @@ class CriConfigsTest {
     assertThatThrownBy(() -> SpecValidator.validate(bad)).hasMessageContaining("ports[0].hostIp = \"localhost\" is not an IP address literal");
     assertThatThrownBy(() -> SpecValidator.pairs("o", "labels", new String[] {"novalue"}))
         .hasMessage("o: labels[0] = \"novalue\" is not of the form KEY=VALUE");
+  }
+
+  PodSpec sharing(ConfigRef config, boolean share) {
+    return new PodSpec("@PodSandbox on field T.p", "", "p", "", Map.of(), Map.of(), "", "", List.of(), List.of(),
+        List.of(), List.of(), config, List.of(), share);
+  }
+
+  ContainerSpec container(ConfigRef config) {
+    return new ContainerSpec("@CriContainer on field T.c", "c", "c", "busybox", List.of(), List.of(), Map.of(), "",
+        List.of(), false, 0, config, new ContainerSpec.WaitSpec(0, "", 0, 200, "", List.of(), Duration.ofSeconds(1)));
+  }
+
+  static NamespaceMode pid(PodSandboxConfig.Builder b) {
+    return b.getLinux().getSecurityContext().getNamespaceOptions().getPid();
+  }
+
+  static NamespaceMode pid(ContainerConfig.Builder b) {
+    return b.getLinux().getSecurityContext().getNamespaceOptions().getPid();
+  }
+
+  @Test
+  void eachContainerHasItsOwnPidNamespaceUnlessThePodShares() {
+    assertThat(pid(CriConfigs.sandbox(sharing(ConfigRef.NONE, false)))).isEqualTo(NamespaceMode.CONTAINER);
+    assertThat(pid(CriConfigs.sandbox(sharing(ConfigRef.NONE, true)))).isEqualTo(NamespaceMode.POD);
+    assertThat(pid(CriConfigs.container(container(ConfigRef.NONE), NamespaceMode.CONTAINER))).isEqualTo(NamespaceMode.CONTAINER);
+    assertThat(pid(CriConfigs.container(container(ConfigRef.NONE), NamespaceMode.POD))).isEqualTo(NamespaceMode.POD);
+    assertThat(pid(CriConfigs.container(container(ConfigRef.NONE), NamespaceMode.NODE))).isEqualTo(NamespaceMode.NODE);
+  }
+
+  @Test
+  void aPidNamespaceNamedInJsonIsKeptEvenWhenItIsCrisZeroValue() throws Exception {
+    Path podJson = Files.writeString(dir.resolve("pod-pid.json"),
+        "{\"linux\":{\"security_context\":{\"namespace_options\":{\"pid\":\"POD\"}}}}");
+    Path hostPid = Files.writeString(dir.resolve("host-pid.json"),
+        "{\"linux\":{\"securityContext\":{\"namespaceOptions\":{\"pid\":2}}}}");
+    Path containerJson = Files.writeString(dir.resolve("c-pid.json"),
+        "{\"linux\":{\"security_context\":{\"namespace_options\":{\"pid\":0}}}}");
+    assertThat(pid(CriConfigs.sandbox(sharing(new ConfigRef(podJson.toString(), null), false)))).isEqualTo(NamespaceMode.POD);
+    assertThat(pid(CriConfigs.sandbox(sharing(new ConfigRef(hostPid.toString(), null), false)))).isEqualTo(NamespaceMode.NODE);
+    assertThat(pid(CriConfigs.container(container(new ConfigRef(containerJson.toString(), null)), NamespaceMode.CONTAINER)))
+        .isEqualTo(NamespaceMode.POD);
+  }
+
+  @Test
+  void sharingAndAHostPidNamespaceInJsonIsRefusedNamingBoth() throws Exception {
+    Path hostPid = Files.writeString(dir.resolve("host-pid.json"),
+        "{\"linux\":{\"security_context\":{\"namespace_options\":{\"pid\":\"NODE\"}}}}");
+    assertThatThrownBy(() -> CriConfigs.sandbox(sharing(new ConfigRef(hostPid.toString(), null), true)))
+        .isInstanceOf(PodSpecException.class)
+        .hasMessageContaining("@PodSandbox on field T.p")
+        .hasMessageContaining("shareProcessNamespace = true")
+        .hasMessageContaining("namespace_options.pid to NODE");
   }
 }

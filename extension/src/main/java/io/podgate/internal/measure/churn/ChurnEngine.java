@@ -1,5 +1,6 @@
 package io.podgate.internal.measure.churn;
 
+import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.ChurnOptions;
 import io.podgate.ChurnResult;
 import io.podgate.PodgateException;
@@ -357,6 +358,7 @@ public final class ChurnEngine {
           .setImage(ImageSpec.newBuilder().setImage(o.image()))
           .addAllCommand(o.command())
           .putLabels(RUN_LABEL, runId)
+          .setLinux(KubeletDefaults.ownPidNamespace())
           .build();
     }
 
