@@ -191,7 +191,8 @@ public final class PodgateSession {
       Path socket = embedded != null ? embedded.socket() : endpoint.get().socket();
       Process watchdog = Watchdog.spawn(new Watchdog.Args(PID, ProcessHandle.current().info().startInstant()
           .map(i -> i.toEpochMilli()).orElse(0L), socket, id, dir,
-          embedded == null ? 0 : embedded.pid(), embedded == null ? "" : embedded.options().bridgeName()));
+          embedded == null ? 0 : embedded.pid(), embedded == null ? "" : embedded.options().bridgeName(),
+          embedded == null ? "" : embedded.options().podSubnet().toString()));
       return new PodgateSession(id, dir, cri, embedded, runtime, images, watchdog);
     } catch (RuntimeException e) {
       if (embedded != null) {

@@ -17,6 +17,8 @@ final class IptablesCleanup {
   static final List<String> TABLES = List.of("nat", "filter", "mangle");
   private static final Pattern ADDRESS = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?");
   private static final String SHARED_PREFIX = "CNI-HOSTPORT-";
+  /** Chains podgate makes itself; like CNI's per-pod chains, they are ours when their rules name our subnet. */
+  static final String PODGATE_PREFIX = "PODGATE-";
 
   private IptablesCleanup() {}
 
@@ -73,7 +75,8 @@ final class IptablesCleanup {
     Set<String> ours = new LinkedHashSet<>();
     for (String rule : table.rules()) {
       String chain = Table.chainOf(rule);
-      if (chain.startsWith("CNI-") && !chain.startsWith(SHARED_PREFIX) && mentions(rule, subnet)) {
+      boolean perSubnetChain = chain.startsWith(PODGATE_PREFIX) || chain.startsWith("CNI-") && !chain.startsWith(SHARED_PREFIX);
+      if (perSubnetChain && mentions(rule, subnet)) {
         ours.add(chain);
       }
     }
@@ -129,7 +132,14 @@ final class IptablesCleanup {
   }
 
   static Table read(String table) {
-    HostCommand.Result r = HostCommand.run(List.of("iptables-save", "-t", table));
+    return read(List.of(), table);
+  }
+
+  /** {@code prefix}: how to enter another network namespace ({@code nsenter --net=... --}), or empty. */
+  static Table read(List<String> prefix, String table) {
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("iptables-save", "-t", table));
+    HostCommand.Result r = HostCommand.run(command);
     if (!r.ok()) {
       // the table does not exist (nothing was ever added to it)
       return new Table(table, List.of(), List.of());
@@ -138,11 +148,17 @@ final class IptablesCleanup {
   }
 
   static void apply(String table, String script) {
+    apply(List.of(), table, script);
+  }
+
+  static void apply(List<String> prefix, String table, String script) {
     if (script.isEmpty()) {
       return;
     }
     String input = "*" + table + "\n" + script + "COMMIT\n";
-    HostCommand.run(List.of("iptables-restore", "-w", "10", "--noflush"), input, Duration.ofSeconds(60))
+    List<String> command = new ArrayList<>(prefix);
+    command.addAll(List.of("iptables-restore", "-w", "10", "--noflush"));
+    HostCommand.run(command, input, Duration.ofSeconds(60))
         .orThrow("removing iptables rules in table " + table + " (script: " + script.strip().replace('\n', ';') + ")");
   }
 
@@ -154,6 +170,24 @@ final class IptablesCleanup {
         apply(table, planForSharedChains(read(table)));
       }
     }
+  }
+
+  /** Name of the masquerade chain of {@code subnet}: {@value #PODGATE_PREFIX}MASQ-, the network in hex, the prefix. */
+  static String masqueradeChain(Ipv4Subnet subnet) {
+    return String.format("%sMASQ-%08X-%d", PODGATE_PREFIX, subnet.network(), subnet.prefix());
+  }
+
+  /**
+   * The iptables-restore script of one masquerade rule for the whole pod subnet, what CNI's bridge
+   * plugin adds per pod with ipMasq: traffic from the subnet leaving it (multicast aside) is
+   * masqueraded. One rule at daemon start instead of a chain per pod at each RunPodSandbox.
+   */
+  static String masqueradePlan(Ipv4Subnet subnet, String comment) {
+    String chain = masqueradeChain(subnet);
+    return ":" + chain + " - [0:0]\n"
+        + "-A " + chain + " -d " + subnet + " -j ACCEPT\n"
+        + "-A " + chain + " ! -d 224.0.0.0/4 -j MASQUERADE\n"
+        + "-A POSTROUTING -s " + subnet + " -m comment --comment \"" + comment.replace("\"", "") + "\" -j " + chain + "\n";
   }
 
   /** Chains and rules still naming {@code subnet}, as iptables-save lines (for leak checks). */

@@ -4,6 +4,8 @@ import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
+import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.internal.runtime.Ipv4Subnet;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,16 +27,18 @@ public final class Watchdog {
   private static final String SESSION_LABEL = "io.podgate.session";
 
   /** What to watch and what to clean; {@code daemonPid} 0 means the runtime is not ours. */
+  /** {@code bridge} and {@code podSubnet} are empty when the session uses a runtime it did not start. */
   public record Args(long ownerPid, long ownerStartMillis, Path socket, String sessionId, Path sessionDir,
-      long daemonPid, String bridge) {
+      long daemonPid, String bridge, String podSubnet) {
     List<String> toList() {
       return List.of(Long.toString(ownerPid), Long.toString(ownerStartMillis), socket.toString(), sessionId,
-          sessionDir.toString(), Long.toString(daemonPid), bridge.isEmpty() ? "-" : bridge);
+          sessionDir.toString(), Long.toString(daemonPid), bridge.isEmpty() ? "-" : bridge,
+          podSubnet.isEmpty() ? "-" : podSubnet);
     }
 
     static Args parse(String[] a) {
       return new Args(Long.parseLong(a[0]), Long.parseLong(a[1]), Path.of(a[2]), a[3], Path.of(a[4]),
-          Long.parseLong(a[5]), a[6].equals("-") ? "" : a[6]);
+          Long.parseLong(a[5]), a[6].equals("-") ? "" : a[6], a[7].equals("-") ? "" : a[7]);
     }
   }
 
@@ -113,6 +117,14 @@ public final class Watchdog {
       unmountUnder(args.sessionDir());
       if (!args.bridge().isEmpty() && Files.exists(Path.of("/sys/class/net", args.bridge()))) {
         run("ip", "link", "del", args.bridge());
+      }
+      if (!args.podSubnet().isEmpty()) {
+        try {
+          EmbeddedContainerd.removeIptablesRules(Ipv4Subnet.parse(args.podSubnet()));
+          log("removed iptables rules of " + args.podSubnet());
+        } catch (RuntimeException e) {
+          log("removing iptables rules of " + args.podSubnet() + " failed: " + e.getMessage());
+        }
       }
       deleteTree(args.sessionDir());
     }

@@ -133,4 +133,25 @@ class RuntimeUnitsTest {
         "-X CNI-HOSTPORT-DNAT",
         "-X CNI-HOSTPORT-MASQ");
   }
+
+  @Test
+  void theSubnetMasqueradeIsOneChainThatCleanupRemoves() {
+    Ipv4Subnet subnet = Ipv4Subnet.parse("10.88.0.0/16");
+    String chain = IptablesCleanup.masqueradeChain(subnet);
+    assertThat(chain).isEqualTo("PODGATE-MASQ-0A580000-16").hasSizeLessThanOrEqualTo(28);
+    String plan = IptablesCleanup.masqueradePlan(subnet, "podgate \"a\" pods");
+    assertThat(plan.lines().toList()).containsExactly(
+        ":PODGATE-MASQ-0A580000-16 - [0:0]",
+        "-A PODGATE-MASQ-0A580000-16 -d 10.88.0.0/16 -j ACCEPT",
+        "-A PODGATE-MASQ-0A580000-16 ! -d 224.0.0.0/4 -j MASQUERADE",
+        "-A POSTROUTING -s 10.88.0.0/16 -m comment --comment \"podgate a pods\" -j PODGATE-MASQ-0A580000-16");
+    String save = "*nat\n:POSTROUTING ACCEPT [0:0]\n" + plan.replace(":PODGATE-MASQ-0A580000-16 - [0:0]\n", "")
+        + ":PODGATE-MASQ-0A580000-16 - [0:0]\n:PODGATE-MASQ-0A590000-16 - [0:0]\n"
+        + "-A PODGATE-MASQ-0A590000-16 -d 10.89.0.0/16 -j ACCEPT\nCOMMIT\n";
+    assertThat(IptablesCleanup.planForSubnet(IptablesCleanup.Table.parse("nat", save), subnet).lines().toList())
+        .as("another subnet's chain stays").containsExactly(
+            "-D POSTROUTING -s 10.88.0.0/16 -m comment --comment \"podgate a pods\" -j PODGATE-MASQ-0A580000-16",
+            "-F PODGATE-MASQ-0A580000-16",
+            "-X PODGATE-MASQ-0A580000-16");
+  }
 }
