@@ -20,17 +20,19 @@ final class BenchDaemon implements AutoCloseable {
 
   private final EmbeddedContainerd embedded;
   private final CriClient cri;
+  private final Path socket;
 
-  private BenchDaemon(EmbeddedContainerd embedded, CriClient cri) {
+  private BenchDaemon(EmbeddedContainerd embedded, CriClient cri, Path socket) {
     this.embedded = embedded;
     this.cri = cri;
+    this.socket = socket;
   }
 
   /** @param socket an existing containerd's socket, or null to start an embedded one */
   static BenchDaemon open(Path socket, String name) {
     BenchDaemon d;
     if (socket != null) {
-      d = new BenchDaemon(null, CriClient.connect(socket));
+      d = new BenchDaemon(null, CriClient.connect(socket), socket);
     } else {
       EmbeddedContainerd e = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
           .name(name)
@@ -38,7 +40,7 @@ final class BenchDaemon implements AutoCloseable {
           .podSubnet(System.getProperty(SUBNET_PROPERTY, DEFAULT_SUBNET))
           .sandboxImage(StandardImages.PAUSE_REFERENCE)
           .build());
-      d = new BenchDaemon(e, e.cri());
+      d = new BenchDaemon(e, e.cri(), e.socket());
     }
     try {
       ChurnEngine.ensureStandardImage(d.cri, StandardImages.PAUSE_REFERENCE);
@@ -52,6 +54,15 @@ final class BenchDaemon implements AutoCloseable {
 
   CriClient cri() {
     return cri;
+  }
+
+  Path socket() {
+    return socket;
+  }
+
+  /** The embedded daemon's log; empty for an existing containerd. */
+  java.util.Optional<Path> containerdLog() {
+    return embedded == null ? java.util.Optional.empty() : java.util.Optional.of(embedded.logFile());
   }
 
   String describe() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podgate.ChurnOptions;
 import io.podgate.ChurnResult;
+import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
 import io.podgate.internal.measure.churn.ChurnJson;
 import java.io.PrintStream;
@@ -61,6 +62,12 @@ public final class ChurnBenchmark {
       out.println("churn benchmark against " + d.describe() + " " + Arrays.toString(args));
       r = new ChurnEngine(d.cri()).run(ChurnOptions.builder()
           .workers(workers).duration(Duration.ofSeconds(seconds)).mode(mode).command(command).progress(out::println).build());
+      if (java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
+        CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), StandardImages.BUSYBOX_REFERENCE, workers,
+            Duration.ofSeconds(seconds));
+        out.println("same-run peer: " + peer.summary() + String.format(Locale.ROOT, "; podgate/ctr %.2f",
+            r.cyclesPerSecond() / peer.containersPerSecond()));
+      }
     }
     out.println(r.summary());
     out.println(comparison(r));

@@ -77,8 +77,19 @@ public final class SeedBenchmark {
   public static final String TARGET_WRK_P99 = "HTTP latency p99 podgate vs wrk (informative)";
 
   /** Target name of one CRI operation's median against crictl. */
+  public static final String TARGET_CHURN_2_PEER = "churn 2 workers vs ctr run --rm in this run";
+
   public static String criTarget(String operation) {
     return "CRI " + operation + " median vs crictl";
+  }
+
+  /** Against containerd's own time for the call plus a CLI client's overhead, both from this run. */
+  public static String criSameRunTarget(String operation) {
+    return "CRI " + operation + " median vs crictl-equivalent in this run";
+  }
+
+  private static double round2(double v) {
+    return Math.round(v * 100) / 100.0;
   }
 
   /** How long and how often each section measures. */
@@ -187,7 +198,7 @@ public final class SeedBenchmark {
       }
       log.line("containerd: " + (embedded != null ? embedded.toString() : "existing at " + cri.endpoint()));
       log.endStep();
-      measureAll(cri, work);
+      measureAll(cri, work, embedded);
     } finally {
       try {
         LabelSweep.removeAll(cri, LABEL, runId, "seed benchmark " + runId);
@@ -229,9 +240,9 @@ public final class SeedBenchmark {
     }
   }
 
-  private void measureAll(CriClient cri, Path work) {
-    section("1. Pod lifecycle timings", () -> criLatency(cri));
-    section("2. Churn rate", () -> churn(cri));
+  private void measureAll(CriClient cri, Path work, EmbeddedContainerd embedded) {
+    section("1. Pod lifecycle timings", () -> criLatency(cri, embedded));
+    section("2. Churn rate", () -> churn(cri, embedded != null ? embedded.socket() : settings.socket()));
     section("3. Throughput, iperf3", () -> throughput(cri));
     WebServers web = section("4/5. nginx on the host and in a pod", () -> WebServers.start(cri, runId, work));
     if (web != null) {
@@ -244,27 +255,42 @@ public final class SeedBenchmark {
 
   // ---------------------------------------------------------------- 1. CRI latency
 
-  private Void criLatency(CriClient cri) {
+  private Void criLatency(CriClient cri, EmbeddedContainerd embedded) {
     int reps = settings.sizes().criReps();
     log.line(reps + " pods, each through all seven CRI calls, after one unrecorded warm-up pod");
-    CriLatencyBenchmark.Result r = new CriLatencyBenchmark().run(cri, reps);
+    CriLatencyBenchmark.Result r = embedded != null
+        ? new CriLatencyBenchmark().run(cri, reps, embedded.logFile(), embedded.socket())
+        : new CriLatencyBenchmark().run(cri, reps);
     log.block("Pod lifecycle timings: " + r.table()
-        + "(crictl is not packaged in Debian 12: its figures are the reference measured on this machine)\n");
+        + (r.hasSameRunPeer() ? "" : "(crictl is not packaged in Debian 12: its figures are the reference measured"
+        + " on this machine)\n"));
     recorder.criLatency(TEST_ID, "CRI per-operation latency", r.samples());
     for (CriLatencyBenchmark.OperationFigures o : r.operations()) {
       target(criTarget(o.operation()), o.medianMillis(), o.referenceMillis(), "ms", MetricDirection.LOWER_IS_BETTER);
+      if (o.hasSameRunPeer()) {
+        target(criSameRunTarget(o.operation()), o.medianMillis(), round2(o.crictlEquivalentMillis()), "ms",
+            MetricDirection.LOWER_IS_BETTER);
+      }
     }
     return null;
   }
 
   // ---------------------------------------------------------------- 2. churn
 
-  private Void churn(CriClient cri) {
+  private Void churn(CriClient cri, Path socket) {
     List<ChurnResult> results = new ArrayList<>();
     ChurnResult two = churnRun(cri, 2, settings.sizes().churnSeconds());
     results.add(two);
     target(TARGET_CHURN_2, two.cyclesPerSecond(), ChurnBenchmark.CONTAINERD_STRESS_2_WORKERS, "cycles/s",
         MetricDirection.HIGHER_IS_BETTER);
+    CtrRunChurn.Result peer = null;
+    if (socket != null && java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
+      log.line(String.format(Locale.ROOT, "same-run peer: ctr run --rm, 2 workers for %d s", settings.sizes().churnSeconds()));
+      peer = CtrRunChurn.run(socket, StandardImages.BUSYBOX_REFERENCE, 2, Duration.ofSeconds(settings.sizes().churnSeconds()));
+      log.line("   " + peer.summary());
+      target(TARGET_CHURN_2_PEER, two.cyclesPerSecond(), round2(peer.containersPerSecond()), "cycles/s",
+          MetricDirection.HIGHER_IS_BETTER);
+    }
     if (settings.sizes().churn10Seconds() > 0) {
       try {
         ChurnResult ten = churnRun(cri, 10, settings.sizes().churn10Seconds());
@@ -286,6 +312,13 @@ public final class SeedBenchmark {
           r.elapsed().toMillis() / 1000.0, r.cycles(), r.cyclesPerSecond(), r.failures(), ref,
           r.cyclesPerSecond() / ref, r.cyclesPerSecond() >= ref ? "PASS" : "FAIL"));
       recorder.churn(TEST_ID, "churn, " + r.workers() + " workers", r);
+    }
+    if (peer != null) {
+      t.append(String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- ctr run --rm /bin/true, same daemon, this run;"
+          + " podgate/ctr %.2f  %s%n", peer.workers(), peer.elapsed().toMillis() / 1000.0, peer.containers(),
+          peer.containersPerSecond(), peer.failures(), two.cyclesPerSecond() / peer.containersPerSecond(),
+          two.cyclesPerSecond() >= peer.containersPerSecond() ? "PASS" : "FAIL"));
+      peer.failureMessages().forEach(m -> t.append("   ctr failure: ").append(m).append('\n'));
     }
     log.block(t.toString());
     return null;

@@ -46,7 +46,9 @@ class SeedBenchmarkQuickTest {
     assertThat(summary.path("schema").asText()).isEqualTo(ReportWriter.SUMMARY_SCHEMA);
     List<String> required = new ArrayList<>();
     CriLatencyBenchmark.CRICTL_REFERENCE_MILLIS.keySet().forEach(op -> required.add(SeedBenchmark.criTarget(op)));
-    required.addAll(List.of(SeedBenchmark.TARGET_CHURN_2, SeedBenchmark.TARGET_CHURN_10, SeedBenchmark.TARGET_WRK_RATIO,
+    CriLatencyBenchmark.CRICTL_REFERENCE_MILLIS.keySet().forEach(op -> required.add(SeedBenchmark.criSameRunTarget(op)));
+    required.addAll(List.of(SeedBenchmark.TARGET_CHURN_2, SeedBenchmark.TARGET_CHURN_2_PEER, SeedBenchmark.TARGET_CHURN_10,
+        SeedBenchmark.TARGET_WRK_RATIO,
         SeedBenchmark.TARGET_WRK_P50, SeedBenchmark.TARGET_WRK_P99));
     List<String> names = new ArrayList<>();
     for (JsonNode t : summary.path("targets")) {

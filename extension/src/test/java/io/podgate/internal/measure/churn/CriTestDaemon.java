@@ -39,6 +39,10 @@ public final class CriTestDaemon implements AutoCloseable {
     return daemon.cri();
   }
 
+  public EmbeddedContainerd daemon() {
+    return daemon;
+  }
+
   @Override
   public void close() {
     daemon.close();
