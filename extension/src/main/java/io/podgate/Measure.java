@@ -117,10 +117,7 @@ public final class Measure {
   }
 
   private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort: a leftover temp directory holds only a config and a page
-    }
+    io.podgate.internal.runtime.FileTrees.delete(dir);
   }
+
 }

@@ -78,6 +78,7 @@ public final class SeedBenchmark {
 
   /** Target name of one CRI operation's median against crictl. */
   public static final String TARGET_CHURN_2_PEER = "churn 2 workers vs ctr run --rm in this run";
+  public static final String TARGET_CHURN_2_STRESS = "churn 2 workers vs containerd-stress in this run";
 
   public static String criTarget(String operation) {
     return "CRI " + operation + " median vs crictl";
@@ -95,9 +96,12 @@ public final class SeedBenchmark {
   /** How long and how often each section measures. */
   public record Sizes(int criReps, int churnSeconds, int churn10Seconds, int iperfSeconds, int iperfRounds,
       int podToPodRounds, int httpSeconds, int httpRounds, int wrkSeconds, int wrkRounds) {
-    /** About 5 minutes: seed lengths (30 s churn, 10 s HTTP runs); iperf3 runs of 5 s to fit 10 minutes. */
+    /**
+     * About 6 minutes: 20 s churn (and 20 s of its peer), 10 s HTTP runs, iperf3 runs of 5 s, so the
+     * job fits 10 minutes with a first build of containerd-stress.
+     */
     public static Sizes full() {
-      return new Sizes(10, 30, 10, 5, 6, 3, 10, 3, 10, 3);
+      return new Sizes(10, 20, 10, 5, 6, 3, 10, 3, 10, 3);
     }
 
     /** About 40 s: every section once, short runs; for development and the end-to-end test. */
@@ -109,9 +113,14 @@ public final class SeedBenchmark {
   /**
    * @param socket an existing containerd's CRI socket, or null to start an embedded one on {@code bridge}/{@code subnet}
    * @param workDir parent of this run's private directory (containerd state, host nginx); must let others traverse
+   * @param containerdStress containerd-stress binary for the churn peer; null: {@code ctr run --rm} instead
    */
   public record Settings(String mode, Sizes sizes, Path socket, String bridge, String subnet, Path workDir,
-      Path reportDir) {}
+      Path reportDir, Path containerdStress) {
+    public Settings(String mode, Sizes sizes, Path socket, String bridge, String subnet, Path workDir, Path reportDir) {
+      this(mode, sizes, socket, bridge, subnet, workDir, reportDir, null);
+    }
+  }
 
   /** Where the report went and which sections failed (empty when all ran). */
   public record Outcome(Path summary, Path index, List<String> failedSections, int sections) {
@@ -283,13 +292,31 @@ public final class SeedBenchmark {
     results.add(two);
     target(TARGET_CHURN_2, two.cyclesPerSecond(), ChurnBenchmark.CONTAINERD_STRESS_2_WORKERS, "cycles/s",
         MetricDirection.HIGHER_IS_BETTER);
-    CtrRunChurn.Result peer = null;
-    if (socket != null && java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
-      log.line(String.format(Locale.ROOT, "same-run peer: ctr run --rm, 2 workers for %d s", settings.sizes().churnSeconds()));
-      peer = CtrRunChurn.run(socket, StandardImages.BUSYBOX_REFERENCE, 2, Duration.ofSeconds(settings.sizes().churnSeconds()));
+    String peerLine = null;
+    double peerRate = Double.NaN;
+    List<String> peerFailures = List.of();
+    Duration peerDuration = Duration.ofSeconds(settings.sizes().churnSeconds());
+    String stressMissing = settings.containerdStress() == null ? "no binary given (ci/bench passes --containerd-stress)"
+        : ContainerdStressPeer.unavailable(settings.containerdStress());
+    if (socket != null && stressMissing == null) {
+      log.line(String.format(Locale.ROOT, "same-run peer: containerd-stress -c 2 -d %ds", peerDuration.toSeconds()));
+      ContainerdStressPeer.Result peer = ContainerdStressPeer.run(settings.containerdStress(), socket,
+          new StandardImages(StandardImages.defaultCacheDir()).busybox(), 2, peerDuration, settings.workDir());
       log.line("   " + peer.summary());
-      target(TARGET_CHURN_2_PEER, two.cyclesPerSecond(), round2(peer.containersPerSecond()), "cycles/s",
-          MetricDirection.HIGHER_IS_BETTER);
+      peerRate = peer.containersPerSecond();
+      peerLine = String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- containerd-stress -c 2, same daemon, this run",
+          2, peer.seconds(), peer.containers(), peerRate, peer.failures());
+      target(TARGET_CHURN_2_STRESS, two.cyclesPerSecond(), round2(peerRate), "cycles/s", MetricDirection.HIGHER_IS_BETTER);
+    } else if (socket != null && java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
+      log.line("containerd-stress peer not run: " + stressMissing);
+      log.line(String.format(Locale.ROOT, "same-run peer: ctr run --rm, 2 workers for %d s", peerDuration.toSeconds()));
+      CtrRunChurn.Result peer = CtrRunChurn.run(socket, StandardImages.BUSYBOX_REFERENCE, 2, peerDuration);
+      log.line("   " + peer.summary());
+      peerRate = peer.containersPerSecond();
+      peerFailures = peer.failureMessages();
+      peerLine = String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- ctr run --rm /bin/true, same daemon, this run",
+          peer.workers(), peer.elapsed().toMillis() / 1000.0, peer.containers(), peerRate, peer.failures());
+      target(TARGET_CHURN_2_PEER, two.cyclesPerSecond(), round2(peerRate), "cycles/s", MetricDirection.HIGHER_IS_BETTER);
     }
     if (settings.sizes().churn10Seconds() > 0) {
       try {
@@ -313,12 +340,10 @@ public final class SeedBenchmark {
           r.cyclesPerSecond() / ref, r.cyclesPerSecond() >= ref ? "PASS" : "FAIL"));
       recorder.churn(TEST_ID, "churn, " + r.workers() + " workers", r);
     }
-    if (peer != null) {
-      t.append(String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- ctr run --rm /bin/true, same daemon, this run;"
-          + " podgate/ctr %.2f  %s%n", peer.workers(), peer.elapsed().toMillis() / 1000.0, peer.containers(),
-          peer.containersPerSecond(), peer.failures(), two.cyclesPerSecond() / peer.containersPerSecond(),
-          two.cyclesPerSecond() >= peer.containersPerSecond() ? "PASS" : "FAIL"));
-      peer.failureMessages().forEach(m -> t.append("   ctr failure: ").append(m).append('\n'));
+    if (peerLine != null) {
+      t.append(peerLine).append(String.format(Locale.ROOT, "; podgate 2 workers / peer %.2f  %s%n",
+          two.cyclesPerSecond() / peerRate, two.cyclesPerSecond() >= peerRate ? "PASS" : "FAIL"));
+      peerFailures.forEach(m -> t.append("   peer failure: ").append(m).append('\n'));
     }
     log.block(t.toString());
     return null;
@@ -637,14 +662,7 @@ public final class SeedBenchmark {
   }
 
   private static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException ignored) {
-      // best effort: the directory is private to this run
-    }
+    io.podgate.internal.runtime.FileTrees.delete(dir);
   }
 
   /** System property, else environment variable, else the default. */
@@ -672,7 +690,9 @@ public final class SeedBenchmark {
         setting(BenchDaemon.BRIDGE_PROPERTY, "PODGATE_BRIDGE", BenchDaemon.DEFAULT_BRIDGE),
         setting(BenchDaemon.SUBNET_PROPERTY, "PODGATE_SUBNET", BenchDaemon.DEFAULT_SUBNET),
         Path.of(BenchDaemon.arg(args, "--work-dir", System.getProperty("java.io.tmpdir"))),
-        Path.of(BenchDaemon.arg(args, "--report-dir", DEFAULT_REPORT_DIR.toString())));
+        Path.of(BenchDaemon.arg(args, "--report-dir", DEFAULT_REPORT_DIR.toString())),
+        Optional.ofNullable(BenchDaemon.arg(args, "--containerd-stress", null)).filter(a -> !a.isBlank())
+            .map(Path::of).orElse(null));
     int status;
     try {
       Outcome o = run(s, System.out);

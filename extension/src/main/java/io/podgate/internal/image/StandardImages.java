@@ -159,8 +159,9 @@ public final class StandardImages {
     return b.directory("/tmp", 01777)
         .directory("/root", 0700)
         .content("/etc/passwd",
-            "root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", 0644)
-        .content("/etc/group", "root:x:0:\nnogroup:x:65534:\n", 0644)
+            "root:x:0:0:root:/root:/bin/sh\ngames:x:5:60:games:/usr/games:/usr/sbin/nologin\n"
+            + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n", 0644)
+        .content("/etc/group", "root:x:0:\ngames:x:60:\nnogroup:x:65534:\n", 0644)
         .content("/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n", 0644)
         .content("/etc/hosts", "127.0.0.1 localhost\n::1 localhost\n", 0644);
   }

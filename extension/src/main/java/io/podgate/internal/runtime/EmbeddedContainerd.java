@@ -1020,23 +1020,9 @@ public final class EmbeddedContainerd implements AutoCloseable {
   }
 
   static boolean deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return true;
-    }
-    boolean[] ok = {true};
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException e) {
-          ok[0] = false;
-        }
-      });
-    } catch (IOException e) {
-      return false;
-    }
-    return ok[0] && !Files.exists(dir);
+    return io.podgate.internal.runtime.FileTrees.delete(dir);
   }
+
 
   static String tail(Path file, int lines) {
     if (!Files.exists(file)) {

@@ -333,22 +333,9 @@ public final class TopologyJanitor {
   }
 
   static boolean deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return true;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // reported below
-        }
-      });
-    } catch (IOException e) {
-      return false;
-    }
-    return !Files.exists(dir);
+    return io.podgate.internal.runtime.FileTrees.delete(dir);
   }
+
 
   /** This JVM's class path, for the helper JVM. */
   static String classpath() {

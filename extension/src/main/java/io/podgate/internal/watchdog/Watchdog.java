@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Runs outside the test JVM (started detached with setsid) and polls the owner's PID every second.
@@ -190,21 +189,9 @@ public final class Watchdog {
   }
 
   static void deleteTree(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // best effort
-        }
-      });
-    } catch (IOException ignored) {
-      // nothing to walk
-    }
+    io.podgate.internal.runtime.FileTrees.delete(dir);
   }
+
 
   private static void log(String message) {
     System.out.println(Instant.now() + " podgate-watchdog: " + message);
