@@ -33,7 +33,9 @@ public final class HttpVsWrk {
       Map<String, double[]> latencyMillis,
       Map<String, Double> latencyRelativeDifference,
       long podgateErrors,
-      long wrkErrors) {
+      long wrkErrors,
+      double podgateLittleDeviation,
+      double wrkLittleDeviation) {
 
     /** True when podgate reaches {@code minRatio} of wrk's throughput. */
     public boolean throughputWithin(double minRatio) {
@@ -80,6 +82,13 @@ public final class HttpVsWrk {
       sb.append(LoadReportFormat.table(List.of("latency (median)", "podgate", "wrk", "diff"), lat));
       sb.append(
           String.format(Locale.ROOT, "errors: podgate %d, wrk %d%n", podgateErrors, wrkErrors));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "self-consistency (closed loop, Little's law: avg latency = connections / req/s), median over"
+                  + " rounds of avg latency x req/s / connections - 1: podgate %+.1f%%, wrk %+.1f%%%n",
+              100 * podgateLittleDeviation,
+              100 * wrkLittleDeviation));
       return sb.toString();
     }
 
@@ -167,7 +176,20 @@ public final class HttpVsWrk {
         latency,
         diff,
         podgateRuns.stream().mapToLong(HttpLoadResult::errors).sum(),
-        wrkRuns.stream().mapToLong(w -> w.socketErrors() + w.timeouts()).sum());
+        wrkRuns.stream().mapToLong(w -> w.socketErrors() + w.timeouts()).sum(),
+        median(podgateRuns.stream()
+            .mapToDouble(r -> littleDeviation(r.latency().avg(), r.averageRequestsPerSecond(), connections)).toArray()),
+        median(wrkRuns.stream()
+            .mapToDouble(w -> littleDeviation(w.latencyAvg(), w.requestsPerSecond(), connections)).toArray()));
+  }
+
+  /**
+   * In a closed loop each connection always has one request in flight, so the mean latency must equal
+   * connections / throughput (Little's law); the relative deviation says how far a tool's own latency
+   * and throughput figures disagree with each other.
+   */
+  static double littleDeviation(double avgLatencyMillis, double requestsPerSecond, int connections) {
+    return avgLatencyMillis / 1000.0 * requestsPerSecond / connections - 1;
   }
 
   private static void addLatency(

@@ -50,6 +50,8 @@ public final class HttpVsWrkMain {
     }
     root.put("podgateErrors", c.podgateErrors());
     root.put("wrkErrors", c.wrkErrors());
+    root.put("podgateLittleDeviation", c.podgateLittleDeviation());
+    root.put("wrkLittleDeviation", c.wrkLittleDeviation());
     return mapper.writeValueAsString(root);
   }
 }
