@@ -118,13 +118,16 @@ class SecurityTest {
   /**
    * IPv4 literals that are loopback, private, link-local, unspecified, or in 198.18.0.0/15 (set
    * aside for network benchmarks; podgate's node addresses): nothing outside this host or its pods.
+   * 224.0.0.0 is allowed as the base of the multicast block in the masquerade rule's
+   * {@code ! -d 224.0.0.0/4}, which exempts multicast and names no host.
    */
   static boolean local(String ip) {
     String[] p = ip.split("\\.");
     int a = Integer.parseInt(p[0]);
     int b = Integer.parseInt(p[1]);
     return a == 127 || a == 10 || a == 0 || (a == 172 && b >= 16 && b <= 31) || (a == 192 && b == 168)
-        || (a == 169 && b == 254) || (a == 198 && (b == 18 || b == 19)) || ip.equals("255.255.255.255");
+        || (a == 169 && b == 254) || (a == 198 && (b == 18 || b == 19)) || ip.equals("255.255.255.255")
+        || ip.equals("224.0.0.0");
   }
 
   static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(?![0-9.])");
