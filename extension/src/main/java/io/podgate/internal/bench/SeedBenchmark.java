@@ -542,7 +542,7 @@ public final class SeedBenchmark {
     log.line(String.format(Locale.ROOT, "podgate vs wrk: %d rounds against the pod's nginx %s, %d s each",
         settings.sizes().wrkRounds(), web.podUrl(), seconds));
     HttpVsWrk.Comparison c = HttpVsWrk.compare(web.podUrl(), HTTP_CONNECTIONS, seconds, settings.sizes().wrkRounds(),
-        HttpLoadGenerator.Engine.THREAD_PER_CONNECTION, WrkRunner.onPath(), line -> log.line("   " + line));
+        HttpLoadGenerator.Engine.SELECTOR, WrkRunner.onPath(), line -> log.line("   " + line));
     log.block(c.toTable() + String.format(Locale.ROOT,
         "ratio target >= %.2f; latency agreement within %.0f %% is informative%n", WRK_RATIO_TARGET,
         LATENCY_AGREEMENT_PERCENT));

@@ -38,7 +38,12 @@ public final class HttpLoadGenerator {
   public enum Engine {
     /** One platform thread per connection, blocking reads. */
     THREAD_PER_CONNECTION,
-    /** min(connections, available processors) threads, each a selector loop over its share. */
+    /**
+     * min(connections, available processors) threads, each a selector loop over its share, sending the
+     * next requests once a round's ready responses are read, as wrk does. The default: on a 2-core
+     * runner it leaves the server more CPU than a thread per connection (0.93 of wrk's req/s against a
+     * pod's nginx here, against 0.75 to 0.88).
+     */
     SELECTOR
   }
 
@@ -55,7 +60,7 @@ public final class HttpLoadGenerator {
   private final boolean countBounded;
 
   public HttpLoadGenerator(HttpLoadOptions options) {
-    this(options, Engine.THREAD_PER_CONNECTION);
+    this(options, Engine.SELECTOR);
   }
 
   public HttpLoadGenerator(HttpLoadOptions options, Engine engine) {
@@ -465,10 +470,13 @@ public final class HttpLoadGenerator {
     Selector selector;
     volatile boolean abort;
     private final long scanNanos;
+    /** Connections whose response completed in this select round; their next request goes out after the round. */
+    private final java.util.ArrayDeque<Conn> ready;
 
     SelectorLane(CountDownLatch finished, int size) {
       this.finished = finished;
       this.conns = new Conn[size];
+      this.ready = new java.util.ArrayDeque<>(size);
       requestBuffer.put(request).flip();
       for (int i = 0; i < size; i++) {
         conns[i] = new Conn(requestBuffer.duplicate());
@@ -506,6 +514,9 @@ public final class HttpLoadGenerator {
         long scanMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(scanNanos));
         while (!abort) {
           selector.select(this::onReady, scanMillis);
+          for (Conn c = ready.poll(); c != null; c = ready.poll()) {
+            next(c);
+          }
           long now = System.nanoTime();
           if (now - lastScan >= scanNanos || stop) {
             lastScan = now;
@@ -602,7 +613,7 @@ public final class HttpLoadGenerator {
       if (!c.parser.keepAlive()) {
         close(c);
       }
-      next(c);
+      ready.add(c); // like wrk: requests go out once every ready response of this round is read
     }
 
     /** Starts the next request on {@code c}, or retires it when the run is over. */

@@ -22,7 +22,7 @@ public final class HttpVsWrkMain {
     int rounds = args.length > 3 ? Integer.parseInt(args[3]) : 4;
     HttpLoadGenerator.Engine engine =
         HttpLoadGenerator.Engine.valueOf(
-            System.getProperty("podgate.http.engine", HttpLoadGenerator.Engine.THREAD_PER_CONNECTION.name()));
+            System.getProperty("podgate.http.engine", HttpLoadGenerator.Engine.SELECTOR.name()));
     HttpVsWrk.Comparison c =
         HttpVsWrk.compare(url, connections, seconds, rounds, engine, WrkRunner.onPath(), System.out::println);
     System.out.print(c.toTable());
