@@ -29,6 +29,7 @@ import io.podgate.internal.report.ReportRecorder;
 import io.podgate.internal.report.ReportTarget;
 import io.podgate.internal.report.ReportWriter;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.internal.watchdog.Watchdog;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -197,7 +198,16 @@ public final class SeedBenchmark {
           .build());
       cri = embedded.cri();
     }
+    Process watchdog = null;
     try {
+      if (embedded != null) {
+        // if this JVM is killed, the watchdog removes the daemon, its pods, bridge and rules, and what
+        // else runs from the work directory (host nginx, the containerd-stress registry)
+        watchdog = Watchdog.spawn(new Watchdog.Args(ProcessHandle.current().pid(), ProcessHandle.current().info()
+            .startInstant().map(java.time.Instant::toEpochMilli).orElse(0L), embedded.socket(), runId, work,
+            embedded.pid(), embedded.options().bridgeName(), embedded.options().podSubnet().toString()));
+        log.line("watchdog pid " + watchdog.pid() + " cleans up should this JVM die");
+      }
       for (String image : List.of(StandardImages.PAUSE_REFERENCE, StandardImages.BUSYBOX_REFERENCE,
           StandardImages.DEBUG_REFERENCE, StandardImages.NGINX_REFERENCE)) {
         ChurnEngine.ensureStandardImage(cri, image);
@@ -219,6 +229,22 @@ public final class SeedBenchmark {
       } else {
         cri.close();
       }
+      stopWatchdog(watchdog);
+    }
+  }
+
+  private static void stopWatchdog(Process watchdog) {
+    if (watchdog == null) {
+      return;
+    }
+    watchdog.destroy();
+    try {
+      if (!watchdog.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        watchdog.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      watchdog.destroyForcibly();
+      Thread.currentThread().interrupt();
     }
   }
 

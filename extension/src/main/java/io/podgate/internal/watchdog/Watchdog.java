@@ -95,7 +95,10 @@ public final class Watchdog {
     if (Files.exists(args.socket())) {
       try (CriClient cri = CriClient.connect(args.socket())) {
         CriClient c = cri.withDeadline(Duration.ofSeconds(20));
-        for (PodSandbox pod : c.listPodSandbox(PodSandboxFilter.newBuilder().putLabelSelector(SESSION_LABEL, args.sessionId()).build())) {
+        // a daemon the owner started is private to it: every pod on it is the owner's
+        PodSandboxFilter filter = args.daemonPid() > 0 ? PodSandboxFilter.getDefaultInstance()
+            : PodSandboxFilter.newBuilder().putLabelSelector(SESSION_LABEL, args.sessionId()).build();
+        for (PodSandbox pod : c.listPodSandbox(filter)) {
           try {
             c.stopPodSandbox(pod.getId());
             c.removePodSandbox(pod.getId());
@@ -112,6 +115,9 @@ public final class Watchdog {
       endProcess(args.daemonPid());
       for (long shim : shimsOf(args.socket())) {
         endProcess(shim);
+      }
+      for (long pid : namingDirectory(args.sessionDir())) {
+        endProcess(pid); // what the owner started with files in its directory (a host nginx, a registry)
       }
       unmountUnder(args.sessionDir());
       if (!args.bridge().isEmpty() && Files.exists(Path.of("/sys/class/net", args.bridge()))) {
@@ -141,8 +147,29 @@ public final class Watchdog {
     });
   }
 
+  /** Processes other than this one whose command line names a path under {@code dir}. */
+  static List<Long> namingDirectory(Path dir) {
+    List<Long> out = new ArrayList<>();
+    String prefix = dir.toString() + "/";
+    long self = ProcessHandle.current().pid();
+    ProcessHandle.allProcesses().forEach(p -> {
+      if (p.pid() == self) {
+        return;
+      }
+      try {
+        String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+        if (cmdline.contains(prefix)) {
+          out.add(p.pid());
+        }
+      } catch (IOException | RuntimeException gone) {
+        // exited meanwhile, or a kernel thread
+      }
+    });
+    return out;
+  }
+
   /** Processes whose command line names {@code -address <socket>} (containerd shims). */
-  static List<Long> shimsOf(Path socket) {
+  public static List<Long> shimsOf(Path socket) {
     List<Long> out = new ArrayList<>();
     ProcessHandle.allProcesses().forEach(p -> {
       try {
