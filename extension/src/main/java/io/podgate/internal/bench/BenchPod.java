@@ -1,8 +1,8 @@
 package io.podgate.internal.bench;
 
-import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerMetadata;
 import io.podgate.internal.cri.v1.ImageSpec;

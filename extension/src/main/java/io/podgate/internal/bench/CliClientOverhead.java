@@ -1,12 +1,12 @@
 package io.podgate.internal.bench;
 
-import java.io.IOException;
+import io.podgate.internal.runtime.HostCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What a command-line CRI client such as crictl adds to each call: starting a Go process, dialling
@@ -36,22 +36,7 @@ final class CliClientOverhead {
   }
 
   private static void runOnce(Path socket) {
-    List<String> command = List.of(CTR.toString(), "--address", socket.toString(), "version");
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IllegalStateException(String.join(" ", command) + " did not finish within 30 s");
-      }
-      if (p.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " exited with " + p.exitValue());
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run " + command + ": " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while timing " + command, e);
-    }
+    HostCommand.run(List.of(CTR.toString(), "--address", socket.toString(), "version"), null, Duration.ofSeconds(30))
+        .orThrow("timing a CLI client");
   }
 }

@@ -3,18 +3,13 @@ package io.podgate.internal.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podgate.internal.image.BuiltImage;
+import io.podgate.internal.measure.http.HostNginx;
+import io.podgate.internal.runtime.FileTrees;
+import io.podgate.internal.runtime.HostCommand;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
@@ -63,19 +58,20 @@ final class ContainerdStressPeer {
     }
     Process registry = null;
     try {
-      int port = freePort();
+      int port = HostNginx.freePort();
       Path config = Files.writeString(dir.resolve("config.yml"), String.join("\n", "version: 0.1", "log:",
           "  level: error", "storage:", "  filesystem:", "    rootdirectory: " + dir.resolve("data"), "http:",
           "  addr: 127.0.0.1:" + port, ""));
       registry = new ProcessBuilder(REGISTRY.toString(), "serve", config.toString()).redirectErrorStream(true)
           .redirectOutput(dir.resolve("registry.log").toFile()).start();
-      awaitRegistry(port, registry, dir);
+      CrossNodeBenchmark.awaitHttp("http://127.0.0.1:" + port + "/v2/", "docker-registry (log " + dir.resolve("registry.log")
+          + ")");
       String image = "127.0.0.1:" + port + "/podgate/busybox:1";
-      run(List.of(SKOPEO.toString(), "copy", "-q", "--dest-tls-verify=false", "oci-archive:" + busybox.archive(),
-          "docker://" + image), Duration.ofMinutes(2));
+      HostCommand.run(List.of(SKOPEO.toString(), "copy", "-q", "--dest-tls-verify=false", "oci-archive:" + busybox.archive(),
+          "docker://" + image), null, Duration.ofMinutes(2)).orThrow("pushing busybox to the loopback registry");
       List<String> command = List.of(binary.toString(), "--address", socket.toString(), "--image", image, "--json",
           "-c", Integer.toString(workers), "-d", duration.toSeconds() + "s");
-      String out = run(command, duration.plusMinutes(2));
+      String out = HostCommand.run(command, null, duration.plusMinutes(2)).orThrow("containerd-stress").output();
       return parse(out, workers, String.join(" ", command));
     } catch (IOException e) {
       throw new IllegalStateException("containerd-stress peer: " + e.getMessage(), e);
@@ -90,7 +86,7 @@ final class ContainerdStressPeer {
           Thread.currentThread().interrupt();
         }
       }
-      io.podgate.internal.runtime.FileTrees.delete(dir);
+      FileTrees.delete(dir);
     }
   }
 
@@ -111,62 +107,6 @@ final class ContainerdStressPeer {
       return new Result(workers, total - failures, failures, seconds, command);
     } catch (IOException e) {
       throw new IllegalStateException("containerd-stress's JSON result is unreadable: " + output.substring(start), e);
-    }
-  }
-
-  private static void awaitRegistry(int port, Process registry, Path dir) throws IOException {
-    HttpClient http = HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(Duration.ofSeconds(1)).build();
-    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!registry.isAlive()) {
-        throw new IOException("docker-registry exited with " + registry.exitValue() + ": "
-            + Files.readString(dir.resolve("registry.log")).strip());
-      }
-      try {
-        HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
-            .timeout(Duration.ofSeconds(1)).build(), HttpResponse.BodyHandlers.discarding());
-        if (r.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for docker-registry", e);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IOException("interrupted while waiting for docker-registry", e);
-      }
-    }
-    throw new IOException("docker-registry on 127.0.0.1:" + port + " did not answer within 20 s");
-  }
-
-  private static String run(List<String> command, Duration timeout) throws IOException {
-    Process p = new ProcessBuilder(new ArrayList<>(command)).redirectErrorStream(true).start();
-    try {
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        throw new IOException(String.join(" ", command) + " did not finish within " + timeout.toSeconds() + " s");
-      }
-      String text = new String(out, StandardCharsets.UTF_8);
-      if (p.exitValue() != 0) {
-        throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + text.strip());
-      }
-      return text;
-    } catch (InterruptedException e) {
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + String.join(" ", command), e);
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
     }
   }
 }

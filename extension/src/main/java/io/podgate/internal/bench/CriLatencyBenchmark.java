@@ -1,6 +1,5 @@
 package io.podgate.internal.bench;
 
-import io.podgate.internal.cri.KubeletDefaults;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podgate.ChurnOptions;
 import io.podgate.ChurnResult;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerMetadata;
 import io.podgate.internal.cri.v1.ImageSpec;
@@ -20,11 +20,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -258,7 +260,7 @@ public final class CriLatencyBenchmark {
   /** Median of containerd's own time per operation; an operation missing from the log for any call is left out. */
   static Map<String, Double> runtimeMedians(RuntimeSideTimes log, List<RuntimeSideTimes.Call> calls) {
     Map<String, List<Double>> byOp = new LinkedHashMap<>();
-    java.util.Set<String> incomplete = new java.util.HashSet<>();
+    Set<String> incomplete = new HashSet<>();
     for (RuntimeSideTimes.Call call : calls) {
       log.of(call).ifPresentOrElse(
           d -> byOp.computeIfAbsent(call.operation(), k -> new ArrayList<>()).add(d.toNanos() / 1e6),

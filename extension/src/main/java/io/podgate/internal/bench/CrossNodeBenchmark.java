@@ -139,7 +139,7 @@ public final class CrossNodeBenchmark {
           List.of("ip", "netns", "exec", a5.netns().orElseThrow()), a5.address(), 8080)) {
         String nodeUrl = nodeNginx.url("/");
         String podUrl = "http://" + web.ip() + ":" + StandardImages.NGINX_PORT + "/";
-        awaitHttp(podUrl);
+        awaitHttp(podUrl, "nginx in the pod");
         ComparisonResult http = Gates.overhead(http("node a5 nginx", nodeUrl, s.httpSeconds()),
                 http("pod on a5 nginx", podUrl, s.httpSeconds()))
             .rounds(s.rounds(), s.rounds()).evaluate();
@@ -166,7 +166,8 @@ public final class CrossNodeBenchmark {
     });
   }
 
-  private static void awaitHttp(String url) {
+  /** Polls {@code url} until it answers 200, for at most 20 s; {@code what} names the server in the failure. */
+  static void awaitHttp(String url, String what) {
     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
     java.net.http.HttpClient c = java.net.http.HttpClient.newBuilder()
         .proxy(java.net.http.HttpClient.Builder.NO_PROXY).connectTimeout(Duration.ofSeconds(2)).build();
@@ -183,7 +184,7 @@ public final class CrossNodeBenchmark {
         }
       }
       if (System.nanoTime() > deadline) {
-        throw new PodgateException("nginx in the pod did not answer 200 at " + url + " within 20 s");
+        throw new PodgateException(what + " did not answer 200 at " + url + " within 20 s");
       }
       try {
         Thread.sleep(200);

@@ -1,14 +1,12 @@
 package io.podgate.internal.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import io.podgate.internal.runtime.HostCommand;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -46,7 +44,13 @@ final class CtrRunChurn {
       Thread t = new Thread(() -> {
         for (long n = 0; System.nanoTime() < deadline && !Thread.currentThread().isInterrupted(); n++) {
           String id = prefix + worker + "-" + n;
-          String error = ctr(socket, List.of("run", "--rm", "--null-io", image, id, "/bin/true"));
+          String error;
+          try {
+            HostCommand.Result r = ctr(socket, List.of("run", "--rm", "--null-io", image, id, "/bin/true"));
+            error = r.ok() ? null : "exit " + r.exitCode() + ": " + r.output().strip();
+          } catch (RuntimeException e) {
+            error = e.getMessage();
+          }
           if (error == null) {
             done.incrementAndGet();
           } else {
@@ -76,7 +80,7 @@ final class CtrRunChurn {
 
   /** Containers (and their tasks) of this run that a failed or interrupted {@code ctr run --rm} left. */
   private static void removeLeftovers(Path socket, String prefix) {
-    String listed = output(socket, List.of("containers", "list", "-q"));
+    String listed = ctr(socket, List.of("containers", "list", "-q")).output();
     for (String id : listed.lines().map(String::strip).filter(l -> l.startsWith(prefix)).toList()) {
       ctr(socket, List.of("task", "kill", "-s", "SIGKILL", id));
       ctr(socket, List.of("task", "delete", "-f", id));
@@ -84,42 +88,10 @@ final class CtrRunChurn {
     }
   }
 
-  /** Runs ctr; null on success, else what went wrong. */
-  private static String ctr(Path socket, List<String> args) {
+  private static HostCommand.Result ctr(Path socket, List<String> args) {
     List<String> command = new ArrayList<>(List.of(CliClientOverhead.CTR.toString(), "--address", socket.toString(),
         "--namespace", NAMESPACE));
     command.addAll(args);
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      byte[] out = p.getInputStream().readAllBytes();
-      if (!p.waitFor(60, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return "timed out after 60 s";
-      }
-      return p.exitValue() == 0 ? null
-          : "exit " + p.exitValue() + ": " + new String(out, StandardCharsets.UTF_8).strip();
-    } catch (IOException e) {
-      return e.getMessage();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "interrupted";
-    }
-  }
-
-  private static String output(Path socket, List<String> args) {
-    List<String> command = new ArrayList<>(List.of(CliClientOverhead.CTR.toString(), "--address", socket.toString(),
-        "--namespace", NAMESPACE));
-    command.addAll(args);
-    try {
-      Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      p.waitFor(60, TimeUnit.SECONDS);
-      return out;
-    } catch (IOException e) {
-      return "";
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "";
-    }
+    return HostCommand.run(command, null, Duration.ofSeconds(60));
   }
 }

@@ -318,32 +318,9 @@ public final class SeedBenchmark {
     results.add(two);
     target(TARGET_CHURN_2, two.cyclesPerSecond(), ChurnBenchmark.CONTAINERD_STRESS_2_WORKERS, "cycles/s",
         MetricDirection.HIGHER_IS_BETTER);
-    String peerLine = null;
-    double peerRate = Double.NaN;
-    List<String> peerFailures = List.of();
-    Duration peerDuration = Duration.ofSeconds(settings.sizes().churnSeconds());
-    String stressMissing = settings.containerdStress() == null ? "no binary given (ci/bench passes --containerd-stress)"
-        : ContainerdStressPeer.unavailable(settings.containerdStress());
-    if (socket != null && stressMissing == null) {
-      log.line(String.format(Locale.ROOT, "same-run peer: containerd-stress -c 2 -d %ds", peerDuration.toSeconds()));
-      ContainerdStressPeer.Result peer = ContainerdStressPeer.run(settings.containerdStress(), socket,
-          new StandardImages(StandardImages.defaultCacheDir()).busybox(), 2, peerDuration, settings.workDir());
-      log.line("   " + peer.summary());
-      peerRate = peer.containersPerSecond();
-      peerLine = String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- containerd-stress -c 2, same daemon, this run",
-          2, peer.seconds(), peer.containers(), peerRate, peer.failures());
-      target(TARGET_CHURN_2_STRESS, two.cyclesPerSecond(), round2(peerRate), "cycles/s", MetricDirection.HIGHER_IS_BETTER);
-    } else if (socket != null && java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
-      log.line("containerd-stress peer not run: " + stressMissing);
-      log.line(String.format(Locale.ROOT, "same-run peer: ctr run --rm, 2 workers for %d s", peerDuration.toSeconds()));
-      CtrRunChurn.Result peer = CtrRunChurn.run(socket, StandardImages.BUSYBOX_REFERENCE, 2, peerDuration);
-      log.line("   " + peer.summary());
-      peerRate = peer.containersPerSecond();
-      peerFailures = peer.failureMessages();
-      peerLine = String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- ctr run --rm /bin/true, same daemon, this run",
-          peer.workers(), peer.elapsed().toMillis() / 1000.0, peer.containers(), peerRate, peer.failures());
-      target(TARGET_CHURN_2_PEER, two.cyclesPerSecond(), round2(peerRate), "cycles/s", MetricDirection.HIGHER_IS_BETTER);
-    }
+    Optional<ChurnPeer> peer = socket == null ? Optional.empty() : churnPeer(socket);
+    peer.ifPresent(p -> target(p.target(), two.cyclesPerSecond(), round2(p.containersPerSecond()), "cycles/s",
+        MetricDirection.HIGHER_IS_BETTER));
     if (settings.sizes().churn10Seconds() > 0) {
       try {
         ChurnResult ten = churnRun(cri, 10, settings.sizes().churn10Seconds());
@@ -366,13 +343,57 @@ public final class SeedBenchmark {
           r.cyclesPerSecond() / ref, r.cyclesPerSecond() >= ref ? "PASS" : "FAIL"));
       recorder.churn(TEST_ID, "churn, " + r.workers() + " workers", r);
     }
-    if (peerLine != null) {
-      t.append(peerLine).append(String.format(Locale.ROOT, "; podgate 2 workers / peer %.2f  %s%n",
-          two.cyclesPerSecond() / peerRate, two.cyclesPerSecond() >= peerRate ? "PASS" : "FAIL"));
-      peerFailures.forEach(m -> t.append("   peer failure: ").append(m).append('\n'));
-    }
+    peer.ifPresent(p -> {
+      t.append(String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- %s, same daemon, this run;"
+          + " podgate 2 workers / peer %.2f  %s%n", 2, p.seconds(), p.containers(), p.containersPerSecond(), p.failures(),
+          p.name(), two.cyclesPerSecond() / p.containersPerSecond(),
+          two.cyclesPerSecond() >= p.containersPerSecond() ? "PASS" : "FAIL"));
+      p.failureMessages().forEach(m -> t.append("   peer failure: ").append(m).append('\n'));
+    });
     log.block(t.toString());
     return null;
+  }
+
+  /** What the same-run churn peer did with 2 workers; {@code target} names its summary target. */
+  record ChurnPeer(String target, String name, double seconds, long containers, long failures,
+      List<String> failureMessages) {
+    double containersPerSecond() {
+      return containers / seconds;
+    }
+  }
+
+  /**
+   * containerd-stress with 2 workers for the churn's duration on the same daemon, else {@code ctr run --rm};
+   * empty (and said) when neither can run.
+   */
+  private Optional<ChurnPeer> churnPeer(Path socket) {
+    Duration duration = Duration.ofSeconds(settings.sizes().churnSeconds());
+    String stressMissing = settings.containerdStress() == null ? "no binary given (ci/bench passes --containerd-stress)"
+        : ContainerdStressPeer.unavailable(settings.containerdStress());
+    try {
+      if (stressMissing == null) {
+        log.line(String.format(Locale.ROOT, "same-run peer: containerd-stress -c 2 -d %ds", duration.toSeconds()));
+        ContainerdStressPeer.Result r = ContainerdStressPeer.run(settings.containerdStress(), socket,
+            new StandardImages(StandardImages.defaultCacheDir()).busybox(), 2, duration, settings.workDir());
+        log.line("   " + r.summary());
+        return Optional.of(new ChurnPeer(TARGET_CHURN_2_STRESS, "containerd-stress -c 2", r.seconds(), r.containers(),
+            r.failures(), List.of()));
+      }
+      log.line("containerd-stress peer not run: " + stressMissing);
+      if (!java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
+        log.line("no churn peer: " + CliClientOverhead.CTR + " is missing too");
+        return Optional.empty();
+      }
+      log.line(String.format(Locale.ROOT, "same-run peer: ctr run --rm, 2 workers for %d s", duration.toSeconds()));
+      CtrRunChurn.Result r = CtrRunChurn.run(socket, StandardImages.BUSYBOX_REFERENCE, 2, duration);
+      log.line("   " + r.summary());
+      return Optional.of(new ChurnPeer(TARGET_CHURN_2_PEER, "ctr run --rm /bin/true", r.elapsed().toMillis() / 1000.0,
+          r.containers(), r.failures(), r.failureMessages()));
+    } catch (RuntimeException e) {
+      failed.add("2. Churn rate, same-run peer");
+      log.line("!! the churn peer FAILED: " + e.getMessage());
+      return Optional.empty();
+    }
   }
 
   private ChurnResult churnRun(CriClient cri, int workers, int seconds) {

@@ -148,7 +148,7 @@ public final class Watchdog {
   }
 
   /** Processes other than this one whose command line names a path under {@code dir}. */
-  static List<Long> namingDirectory(Path dir) {
+  public static List<Long> namingDirectory(Path dir) {
     List<Long> out = new ArrayList<>();
     String prefix = dir.toString() + "/";
     long self = ProcessHandle.current().pid();

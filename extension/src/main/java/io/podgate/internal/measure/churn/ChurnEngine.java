@@ -1,12 +1,12 @@
 package io.podgate.internal.measure.churn;
 
-import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.ChurnOptions;
 import io.podgate.ChurnResult;
 import io.podgate.PodgateException;
 import io.grpc.Status;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.CriException;
+import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerState;
 import io.podgate.internal.cri.v1.ContainerMetadata;

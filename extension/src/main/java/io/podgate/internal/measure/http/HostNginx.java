@@ -213,7 +213,8 @@ public final class HostNginx implements AutoCloseable {
     return "nginx pid " + process.pid() + " on " + address + ":" + port;
   }
 
-  static int freePort() throws IOException {
+  /** A TCP port free on 127.0.0.1 now. */
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }
