@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * machine uses other ones): daemon and shim processes, the bridge, network namespaces holding an
  * address of the subnet, iptables rules and CNI result caches naming one.
  */
-final class HostState {
+public final class HostState {
   private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(?![0-9])");
 
   private HostState() {}
@@ -56,7 +56,7 @@ final class HostState {
     return left;
   }
 
-  static void assertClean(String bridge, Ipv4Subnet subnet, List<SessionProbe.Seen> sessions) {
+  public static void assertClean(String bridge, Ipv4Subnet subnet, List<SessionProbe.Seen> sessions) {
     await("nothing of " + bridge + "/" + subnet + " left").atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> assertThat(leftovers(bridge, subnet, sessions)).as("left behind").isEmpty());

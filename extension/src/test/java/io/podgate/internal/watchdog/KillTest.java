@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.pod.PodgateSession;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +12,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** kill -9 of a JVM holding a pod: the watchdog removes the pod, daemon, shims, bridge, netns and directory. */
@@ -23,40 +19,15 @@ class KillTest {
   @Test
   void watchdogCleansUpAfterKillMinus9() throws Exception {
     assertThat(PodgateSession.active()).as("a session of this JVM would hold the same bridge").isFalse();
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", Watchdog.classpath()));
-    for (String p : List.of("podgate.bridge", "podgate.subnet", "podgate.workdir", "podgate.imageCache")) {
-      if (System.getProperty(p) != null) {
-        cmd.add("-D" + p + "=" + System.getProperty(p));
-      }
-    }
-    cmd.add(ForkedSession.class.getName());
-    Process fork = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-    Map<String, String> ready;
-    StringBuilder output = new StringBuilder();
+    Map<String, String> ready = new HashMap<>();
+    ForkedJvm fork = ForkedJvm.start(List.of(), ForkedSession.class, List.of());
     try {
-      BufferedReader out = new BufferedReader(new InputStreamReader(fork.getInputStream(), StandardCharsets.UTF_8));
-      CompletableFuture<String> line = CompletableFuture.supplyAsync(() -> {
-        try {
-          for (String l; (l = out.readLine()) != null; ) {
-            output.append(l).append('\n');
-            if (l.startsWith("READY ")) {
-              return l;
-            }
-          }
-          return null;
-        } catch (Exception e) {
-          return null;
-        }
-      });
-      String readyLine = line.get(180, TimeUnit.SECONDS);
-      assertThat(readyLine).as("forked JVM output:\n%s", output).isNotNull();
-      ready = new HashMap<>();
+      String readyLine = fork.awaitLine(l -> l.startsWith("READY "), Duration.ofSeconds(180));
       for (String kv : readyLine.substring(6).split(" ")) {
         ready.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
       }
     } catch (Throwable t) {
-      fork.destroyForcibly();
+      fork.close();
       throw t;
     }
     long daemon = Long.parseLong(ready.get("daemon"));
@@ -73,8 +44,7 @@ class KillTest {
     assertThat(Path.of("/sys/class/net", bridge)).exists();
     assertThat(iptablesMentioning(ip)).isNotEmpty();
 
-    fork.destroyForcibly(); // SIGKILL
-    assertThat(fork.waitFor(10, TimeUnit.SECONDS)).isTrue();
+    fork.kill();
 
     await("session " + ready.get("session") + " cleaned up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> {
