@@ -3,6 +3,7 @@ package io.podgate.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.podgate.internal.runtime.HostProcesses;
 import io.podgate.internal.runtime.Ipv4Subnet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
 /**
  * What a podgate run may leave on the host, scoped to one bridge and pod subnet (other work on the
  * machine uses other ones): daemon and shim processes, the bridge, network namespaces holding an
- * address of the subnet, iptables rules and CNI result caches naming one.
+ * address of the subnet, iptables rules and CNI result caches naming one; and, for any run, empty
+ * container cgroups that runc no longer knows.
  */
 public final class HostState {
   private static final Pattern IPV4 = Pattern.compile("(?<![0-9.])(\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3})(?![0-9])");
@@ -40,8 +42,8 @@ public final class HostState {
       if (s.daemonPid() != 0 && ProcessHandle.of(s.daemonPid()).map(ProcessHandle::isAlive).orElse(false)) {
         left.add("containerd pid " + s.daemonPid() + " of session " + s.sessionId());
       }
-      if (s.socket() != null && !shimsOf(s.socket()).isEmpty()) {
-        left.add("shims " + shimsOf(s.socket()) + " of " + s.socket());
+      if (s.socket() != null && !HostProcesses.shimsOf(s.socket()).isEmpty()) {
+        left.add("shims " + HostProcesses.shimsOf(s.socket()) + " of " + s.socket());
       }
       if (Files.exists(s.dir())) {
         left.add("session directory " + s.dir());
@@ -53,6 +55,30 @@ public final class HostState {
     left.addAll(netnsIn(subnet));
     left.addAll(iptablesNaming(subnet));
     left.addAll(cniResultsNaming(subnet));
+    left.addAll(orphanCgroups());
+    return left;
+  }
+
+  /**
+   * Empty cgroups under {@code <hierarchy>/k8s.io/<id>} whose container has no runc state: what a
+   * killed shim leaves when nobody removes it (runc delete never ran).
+   */
+  static List<String> orphanCgroups() {
+    List<String> left = new ArrayList<>();
+    try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
+      for (Path k8s : hierarchies.map(h -> h.resolve("k8s.io")).filter(Files::isDirectory).toList()) {
+        try (Stream<Path> ids = Files.list(k8s)) {
+          for (Path cgroup : ids.filter(Files::isDirectory).toList()) {
+            boolean stateKept = Files.exists(Path.of("/run/containerd/runc/k8s.io").resolve(cgroup.getFileName()));
+            if (!stateKept && Files.readString(cgroup.resolve("cgroup.procs")).isBlank()) {
+              left.add("cgroup " + cgroup);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      left.add("cannot list cgroups: " + e.getMessage());
+    }
     return left;
   }
 
@@ -133,30 +159,7 @@ public final class HostState {
     return hits;
   }
 
-  /** Processes started with {@code -address <socket>} (containerd shims of that daemon). */
-  static List<Long> shimsOf(Path socket) {
-    List<Long> pids = new ArrayList<>();
-    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-      for (Path p : procs.toList()) {
-        String name = p.getFileName().toString();
-        if (!name.chars().allMatch(Character::isDigit)) {
-          continue;
-        }
-        try {
-          List<String> args = List.of(new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).split("\0"));
-          int i = args.indexOf("-address");
-          if (i >= 0 && i + 1 < args.size() && args.get(i + 1).equals(socket.toString())) {
-            pids.add(Long.parseLong(name));
-          }
-        } catch (IOException gone) {
-          // exited while we looked
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list /proc", e);
-    }
-    return pids;
-  }
+
 
   static String run(String... cmd) {
     try {

@@ -12,6 +12,7 @@ import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.internal.runtime.HostProcesses;
 import io.podgate.internal.runtime.Ipv4Subnet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -105,7 +106,7 @@ class LoadTest {
       assertThat(after.rssKib()).as("VmRSS KiB of containerd")
           .isLessThanOrEqualTo(Math.max(before.rssKib() * 3 / 2, before.rssKib() + 32 * 1024));
     }
-    assertThat(HostState.shimsOf(socket)).isEmpty();
+    assertThat(HostProcesses.shimsOf(socket)).isEmpty();
     assertThat(HostState.leftovers("pgrel4", subnet, List.of())).isEmpty();
     assertThat(base).doesNotExist();
   }

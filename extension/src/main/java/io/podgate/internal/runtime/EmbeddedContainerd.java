@@ -792,7 +792,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     step.run("stopping containerd (pid " + process.pid() + ")", this::stopDaemon);
     step.run("ending shims", this::endShims);
     step.run("deleting CNI result caches", this::deleteCniResults);
-    step.run("deleting runc state", this::deleteRuncState);
+    step.run("deleting runc state and cgroups", this::deleteRuncState);
     step.run("unmounting under " + baseDir, this::unmountUnderBaseDir);
     step.run("deleting bridge " + options.bridgeName(), this::deleteBridge);
     step.run("removing iptables rules for " + options.podSubnet(), this::cleanIptables);
@@ -914,33 +914,11 @@ public final class EmbeddedContainerd implements AutoCloseable {
     return problems;
   }
 
-  /** runc state of containers whose rootfs lay under our base directory (left when their shim was killed). */
+  /** runc state and cgroups of containers whose rootfs lay under our base directory (left when their shim was killed). */
   private void deleteRuncState() {
-    Path runc = Path.of("/run/containerd/runc");
-    if (!Files.isDirectory(runc)) {
-      return;
-    }
-    String rootfsPrefix = "\"rootfs\":\"" + baseDir + "/";
-    List<String> failed = new ArrayList<>();
-    try (Stream<Path> namespaces = Files.list(runc)) {
-      for (Path ns : namespaces.toList()) {
-        if (!Files.isDirectory(ns)) {
-          continue;
-        }
-        try (Stream<Path> containers = Files.list(ns)) {
-          for (Path c : containers.toList()) {
-            Path state = c.resolve("state.json");
-            if (Files.isRegularFile(state) && Files.readString(state).contains(rootfsPrefix) && !deleteTree(c)) {
-              failed.add(c.toString());
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new PodgateException("cannot read runc state under " + runc + ": " + e.getMessage(), e);
-    }
-    if (!failed.isEmpty()) {
-      throw new PodgateException("could not delete runc state " + failed);
+    List<String> stayed = RuncLeftovers.deleteUnder(baseDir);
+    if (!stayed.isEmpty()) {
+      throw new PodgateException("could not delete " + String.join(", ", stayed));
     }
   }
 

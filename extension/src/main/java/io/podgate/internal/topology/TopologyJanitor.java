@@ -3,6 +3,7 @@ package io.podgate.internal.topology;
 import io.podgate.PodgateException;
 import io.podgate.internal.runtime.HostCommand;
 import io.podgate.internal.runtime.HostProcesses;
+import io.podgate.internal.runtime.RuncLeftovers;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class TopologyJanitor {
     problems.addAll(deleteNetnsByInode(podNetns));
     for (Path dir : dirs) {
       problems.addAll(unmountUnder(dir));
-      problems.addAll(deleteRuncStateUnder(dir));
+      problems.addAll(RuncLeftovers.deleteUnder(dir));
       problems.addAll(deleteCniResultsOf(dir));
     }
     List<List<String>> routes = new ArrayList<>(values(entries, "route"));
@@ -262,30 +263,6 @@ public final class TopologyJanitor {
       if (!HostCommand.run(List.of("umount", p)).ok() && !HostCommand.run(List.of("umount", "-l", p)).ok()) {
         problems.add("could not unmount " + p);
       }
-    }
-    return problems;
-  }
-
-  private static List<String> deleteRuncStateUnder(Path dir) {
-    Path runc = Path.of("/run/containerd/runc");
-    List<String> problems = new ArrayList<>();
-    if (!Files.isDirectory(runc)) {
-      return problems;
-    }
-    String rootfs = "\"rootfs\":\"" + dir + "/";
-    try (Stream<Path> namespaces = Files.list(runc)) {
-      for (Path ns : namespaces.filter(Files::isDirectory).toList()) {
-        try (Stream<Path> containers = Files.list(ns)) {
-          for (Path c : containers.toList()) {
-            Path state = c.resolve("state.json");
-            if (Files.isRegularFile(state) && Files.readString(state).contains(rootfs) && !deleteTree(c)) {
-              problems.add("runc state " + c);
-            }
-          }
-        }
-      }
-    } catch (IOException e) {
-      problems.add("cannot read " + runc + ": " + e.getMessage());
     }
     return problems;
   }

@@ -5,6 +5,8 @@ import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.internal.runtime.HostProcesses;
+import io.podgate.internal.runtime.RuncLeftovers;
 import io.podgate.internal.runtime.Ipv4Subnet;
 import java.io.File;
 import java.io.IOException;
@@ -113,12 +115,14 @@ public final class Watchdog {
     }
     if (args.daemonPid() > 0) {
       endProcess(args.daemonPid());
-      for (long shim : shimsOf(args.socket())) {
-        endProcess(shim);
+      for (long shim : HostProcesses.shimsOf(args.socket())) {
+        boolean ended = HostProcesses.endTree(shim, Duration.ofSeconds(3)); // with the containers below it
+        log((ended ? "ended shim " : "shim did not end: ") + shim);
       }
       for (long pid : namingDirectory(args.sessionDir())) {
         endProcess(pid); // what the owner started with files in its directory (a host nginx, a registry)
       }
+      RuncLeftovers.deleteUnder(args.sessionDir()).forEach(p -> log("could not delete " + p));
       unmountUnder(args.sessionDir());
       if (!args.bridge().isEmpty() && Files.exists(Path.of("/sys/class/net", args.bridge()))) {
         run("ip", "link", "del", args.bridge());
@@ -163,22 +167,6 @@ public final class Watchdog {
         }
       } catch (IOException | RuntimeException gone) {
         // exited meanwhile, or a kernel thread
-      }
-    });
-    return out;
-  }
-
-  /** Processes whose command line names {@code -address <socket>} (containerd shims). */
-  public static List<Long> shimsOf(Path socket) {
-    List<Long> out = new ArrayList<>();
-    ProcessHandle.allProcesses().forEach(p -> {
-      try {
-        String cmdline = Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
-        if (cmdline.contains("containerd-shim") && cmdline.contains(socket.toString())) {
-          out.add(p.pid());
-        }
-      } catch (IOException | RuntimeException e) {
-        // gone meanwhile
       }
     });
     return out;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.runtime.FileTrees;
+import io.podgate.internal.runtime.HostProcesses;
 import io.podgate.internal.runtime.Ipv4Subnet;
 import io.podgate.internal.watchdog.ForkedJvm;
 import io.podgate.internal.watchdog.Watchdog;
@@ -48,7 +49,7 @@ class BenchKilledTest {
       fromWork = Watchdog.namingDirectory(work);
       assertThat(fromWork).as("processes started from the work directory (containerd, shims, host nginx, watchdog)")
           .hasSizeGreaterThan(3);
-      assertThat(Watchdog.shimsOf(run.socket())).isNotEmpty();
+      assertThat(HostProcesses.shimsOf(run.socket())).isNotEmpty();
       assertThat(Path.of("/sys/class/net", BRIDGE)).exists();
       fork.kill();
     }

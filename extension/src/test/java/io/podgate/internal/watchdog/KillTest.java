@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.pod.PodgateSession;
+import io.podgate.internal.runtime.HostProcesses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,7 +40,7 @@ class KillTest {
     String ip = ready.get("ip");
     assertThat(ProcessHandle.of(daemon)).isPresent();
     assertThat(ProcessHandle.of(watchdog)).isPresent();
-    assertThat(Watchdog.shimsOf(Path.of(socket))).isNotEmpty();
+    assertThat(HostProcesses.shimsOf(Path.of(socket))).isNotEmpty();
     assertThat(netns).exists();
     assertThat(Path.of("/sys/class/net", bridge)).exists();
     assertThat(iptablesMentioning(ip)).isNotEmpty();
@@ -49,7 +50,7 @@ class KillTest {
     await("session " + ready.get("session") + " cleaned up").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> {
           assertThat(ProcessHandle.of(daemon).filter(ProcessHandle::isAlive)).as("containerd pid %s", daemon).isEmpty();
-          assertThat(Watchdog.shimsOf(Path.of(socket))).as("shims").isEmpty();
+          assertThat(HostProcesses.shimsOf(Path.of(socket))).as("shims").isEmpty();
           assertThat(netns).as("pod netns").doesNotExist();
           assertThat(Path.of("/sys/class/net", bridge)).as("bridge").doesNotExist();
           assertThat(dir).as("session directory").doesNotExist();

@@ -1,0 +1,120 @@
+package io.podgate.internal.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What runc leaves of a container whose shim was killed before {@code runc delete} ran: its state
+ * directory under {@code /run/containerd/runc/<namespace>/<id>} and its cgroup directories (one per
+ * hierarchy on cgroup v1), which runc lists in that state. Only containers whose rootfs lies under a
+ * given base directory are touched, so another containerd's containers never are.
+ */
+public final class RuncLeftovers {
+  static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
+  static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CGROUP_PATIENCE = Duration.ofSeconds(3);
+
+  private RuncLeftovers() {}
+
+  /**
+   * Deletes the cgroups, then the runc state, of every container whose rootfs is under
+   * {@code baseDir}. Returns what stayed, empty when everything went.
+   */
+  public static List<String> deleteUnder(Path baseDir) {
+    List<String> failed = new ArrayList<>();
+    if (!Files.isDirectory(RUNC_ROOT)) {
+      return failed;
+    }
+    String rootfsPrefix = baseDir + "/";
+    try (Stream<Path> namespaces = Files.list(RUNC_ROOT)) {
+      for (Path ns : namespaces.toList()) {
+        if (!Files.isDirectory(ns)) {
+          continue;
+        }
+        try (Stream<Path> containers = Files.list(ns)) {
+          for (Path c : containers.toList()) {
+            Path state = c.resolve("state.json");
+            if (!Files.isRegularFile(state)) {
+              continue;
+            }
+            JsonNode root = JSON.readTree(state.toFile());
+            if (!root.path("config").path("rootfs").asText("").startsWith(rootfsPrefix)) {
+              continue;
+            }
+            failed.addAll(deleteCgroups(c.getFileName().toString(), root.path("cgroup_paths")));
+            if (!FileTrees.delete(c)) {
+              failed.add("runc state " + c);
+            }
+          }
+        }
+      }
+    } catch (IOException e) {
+      failed.add("cannot read runc state under " + RUNC_ROOT + ": " + e.getMessage());
+    }
+    return failed;
+  }
+
+  /** Removes the container's cgroup directories; returns those that stayed. */
+  static List<String> deleteCgroups(String containerId, JsonNode cgroupPaths) {
+    List<Path> dirs = new ArrayList<>();
+    for (Iterator<JsonNode> it = cgroupPaths.elements(); it.hasNext(); ) {
+      Path dir = Path.of(it.next().asText("/")).normalize();
+      if (ownCgroup(dir, containerId) && !dirs.contains(dir)) {
+        dirs.add(dir);
+      }
+    }
+    List<String> stayed = new ArrayList<>();
+    for (Path dir : dirs) {
+      String problem = removeCgroup(dir, CGROUP_PATIENCE);
+      if (problem != null) {
+        stayed.add("cgroup " + dir + " (" + problem + ")");
+      }
+    }
+    return stayed;
+  }
+
+  /** Only a directory named after the container, below a hierarchy under /sys/fs/cgroup. */
+  static boolean ownCgroup(Path dir, String containerId) {
+    return dir.startsWith(CGROUP_ROOT) && dir.getNameCount() > CGROUP_ROOT.getNameCount() + 1
+        && dir.getFileName().toString().equals(containerId);
+  }
+
+  /**
+   * rmdir of a cgroup; retried while it is busy (its last tasks are exiting or not yet reaped).
+   * Returns null when it is gone, else why not.
+   */
+  static String removeCgroup(Path dir, Duration patience) {
+    long deadline = System.nanoTime() + patience.toNanos();
+    while (true) {
+      try {
+        Files.delete(dir); // rmdir(2): a cgroup's control files do not count as entries
+        return null;
+      } catch (NoSuchFileException gone) {
+        return null;
+      } catch (DirectoryNotEmptyException e) {
+        return "it has child cgroups";
+      } catch (IOException e) {
+        if (System.nanoTime() - deadline > 0) {
+          return e.getMessage();
+        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "interrupted";
+      }
+    }
+  }
+}
