@@ -201,34 +201,10 @@ public final class StandardImages {
     }
   }
 
-  static String nginxConf() {
-    return String.join("\n",
-        "user nobody nogroup;",
-        "worker_processes auto;",
-        "daemon off;",
-        "master_process on;",
-        "pid /tmp/nginx.pid;",
-        "error_log stderr warn;",
-        "events { worker_connections 1024; }",
-        "http {",
-        "  access_log off;",
-        "  default_type application/octet-stream;",
-        "  types { text/html html; }",
-        "  sendfile on;",
-        "  keepalive_timeout 65;",
-        "  keepalive_requests 1000000;",
-        "  client_body_temp_path /tmp/nginx-body;",
-        "  proxy_temp_path /tmp/nginx-proxy;",
-        "  fastcgi_temp_path /tmp/nginx-fastcgi;",
-        "  uwsgi_temp_path /tmp/nginx-uwsgi;",
-        "  scgi_temp_path /tmp/nginx-scgi;",
-        "  server {",
-        "    listen " + NGINX_PORT + " default_server;",
-        "    root /usr/share/nginx/html;",
-        "    index index.html;",
-        "  }",
-        "}",
-        "");
+  /** The config baked into the nginx image (the host baseline runs the same, see {@link NginxConf}). */
+  public static String nginxConf() {
+    return new NginxConf("/tmp/nginx.pid", "stderr", "/tmp/nginx-", NGINX_PORT + " default_server",
+        "/usr/share/nginx/html").render();
   }
 
   static byte[] payload() {

@@ -1,6 +1,7 @@
 package io.podgate.internal.measure.http;
 
 import io.podgate.PodgateException;
+import io.podgate.internal.image.NginxConf;
 import io.podgate.internal.image.StandardImages;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -110,33 +111,10 @@ public final class HostNginx implements AutoCloseable {
   }
 
   static String config(Path dir, Path root, String address, int port) {
-    return String.join("\n",
-        "worker_processes auto;",
-        "daemon off;",
-        "master_process on;",
-        "pid " + dir.resolve("nginx.pid") + ";",
-        "error_log " + dir.resolve("error.log") + " warn;",
-        "events { worker_connections 1024; }",
-        "http {",
-        "  access_log off;",
-        "  default_type application/octet-stream;",
-        "  types { text/html html; }",
-        "  sendfile on;",
-        "  keepalive_timeout 65;",
-        "  keepalive_requests 1000000;",
-        "  client_body_temp_path " + dir.resolve("tmp/body") + ";",
-        "  proxy_temp_path " + dir.resolve("tmp/proxy") + ";",
-        "  fastcgi_temp_path " + dir.resolve("tmp/fastcgi") + ";",
-        "  uwsgi_temp_path " + dir.resolve("tmp/uwsgi") + ";",
-        "  scgi_temp_path " + dir.resolve("tmp/scgi") + ";",
-        "  server {",
-        "    listen " + address + ":" + port + ";",
-        "    root " + root + ";",
-        "    index index.html;",
-        "  }",
-        "}",
-        "");
+    return new NginxConf(dir.resolve("nginx.pid").toString(), dir.resolve("error.log").toString(),
+        dir.resolve("tmp") + "/", address + ":" + port, root.toString()).render();
   }
+
 
   private void awaitListening() {
     long deadline = System.nanoTime() + START_TIMEOUT_NANOS;

@@ -19,6 +19,20 @@ class HostNginxTest {
   private static final Path BASE = Path.of("/tmp/pg-bench");
 
   @Test
+  void hostConfigIsThePodImagesButForWhereItRuns() {
+    String host = HostNginx.config(Path.of("/tmp/n"), Path.of("/tmp/n/html"), "127.0.0.1", 8080);
+    String pod = StandardImages.nginxConf();
+    assertThat(host).isNotEqualTo(pod);
+    assertThat(settings(host)).isEqualTo(settings(pod)).contains("worker_processes auto;", "keepalive_requests 1000000;");
+  }
+
+  /** The config without the lines that say where nginx runs (files, address, web root). */
+  private static List<String> settings(String conf) {
+    return conf.lines().map(String::strip)
+        .filter(l -> !l.matches("(pid|error_log|\\w+_temp_path|listen|root) .*")).toList();
+  }
+
+  @Test
   void servesTheImageBodyAndStopsMasterAndWorkers() throws Exception {
     Path dir = freshDir("nginx-");
     List<Long> workers;
