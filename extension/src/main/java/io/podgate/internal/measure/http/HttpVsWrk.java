@@ -99,7 +99,10 @@ public final class HttpVsWrk {
 
   private HttpVsWrk() {}
 
-  /** Runs {@code rounds} x (podgate, wrk) of {@code seconds} each; wrk uses min(2, connections) threads. */
+  /**
+   * Runs {@code rounds} pairs of podgate and wrk, {@code seconds} each, podgate first in odd rounds and
+   * wrk first in even ones, so neither always runs in the other's wake; wrk uses min(2, connections) threads.
+   */
   public static Comparison compare(
       String url,
       int connections,
@@ -122,6 +125,8 @@ public final class HttpVsWrk {
             .progress(line -> {})
             .build(), engine).run();
     for (int round = 1; round <= rounds; round++) {
+      boolean wrkFirst = round % 2 == 0;
+      WrkResult w = wrkFirst ? runWrk(wrk, url, connections, seconds, timeout) : null;
       HttpLoadResult p =
           new HttpLoadGenerator(
               HttpLoadOptions.builder(url)
@@ -132,8 +137,9 @@ public final class HttpVsWrk {
                   .build(), engine).run();
       podgateRuns.add(p);
       podgateRps.add(p.averageRequestsPerSecond());
-      WrkResult w =
-          wrk.run(url, Math.min(2, connections), connections, Duration.ofSeconds(seconds), timeout);
+      if (!wrkFirst) {
+        w = runWrk(wrk, url, connections, seconds, timeout);
+      }
       wrkRuns.add(w);
       wrkRps.add(w.requestsPerSecond());
       log.accept(
@@ -181,6 +187,10 @@ public final class HttpVsWrk {
             .mapToDouble(r -> littleDeviation(r.latency().avg(), r.averageRequestsPerSecond(), connections)).toArray()),
         median(wrkRuns.stream()
             .mapToDouble(w -> littleDeviation(w.latencyAvg(), w.requestsPerSecond(), connections)).toArray()));
+  }
+
+  private static WrkResult runWrk(WrkRunner wrk, String url, int connections, int seconds, Duration timeout) {
+    return wrk.run(url, Math.min(2, connections), connections, Duration.ofSeconds(seconds), timeout);
   }
 
   /**
