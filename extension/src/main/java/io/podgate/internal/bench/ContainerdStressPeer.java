@@ -6,12 +6,14 @@ import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.measure.http.HostNginx;
 import io.podgate.internal.runtime.FileTrees;
 import io.podgate.internal.runtime.HostCommand;
+import io.podgate.internal.runtime.RuncLeftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,6 +39,9 @@ final class ContainerdStressPeer {
     }
   }
 
+  /** containerd-stress's default containerd namespace. */
+  static final String NAMESPACE = "stress";
+
   private ContainerdStressPeer() {}
 
   /** Why the peer cannot run here, or null when it can. */
@@ -57,6 +62,7 @@ final class ContainerdStressPeer {
       throw new IllegalStateException("cannot create the registry directory under " + workDir + ": " + e.getMessage(), e);
     }
     Process registry = null;
+    Set<Path> cgroupsBefore = RuncLeftovers.namespaceCgroups(NAMESPACE);
     try {
       int port = HostNginx.freePort();
       Path config = Files.writeString(dir.resolve("config.yml"), String.join("\n", "version: 0.1", "log:",
@@ -87,6 +93,7 @@ final class ContainerdStressPeer {
         }
       }
       FileTrees.delete(dir);
+      RuncLeftovers.removeNamespaceCgroupsMadeSince(cgroupsBefore, NAMESPACE);
     }
   }
 

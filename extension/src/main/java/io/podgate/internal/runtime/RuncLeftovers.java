@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -63,6 +65,29 @@ public final class RuncLeftovers {
       failed.add("cannot read runc state under " + RUNC_ROOT + ": " + e.getMessage());
     }
     return failed;
+  }
+
+  /** The namespace's parent cgroups that exist now, one per hierarchy: {@code /sys/fs/cgroup/<h>/<namespace>}. */
+  public static Set<Path> namespaceCgroups(String namespace) {
+    Set<Path> found = new LinkedHashSet<>();
+    try (Stream<Path> hierarchies = Files.list(CGROUP_ROOT)) {
+      hierarchies.map(h -> h.resolve(namespace)).filter(Files::isDirectory).forEach(found::add);
+    } catch (IOException e) {
+      // no cgroup tree to look at
+    }
+    return found;
+  }
+
+  /**
+   * runc makes a namespace's parent cgroups and nothing removes them: removes, when empty, those
+   * that were not there {@code before}.
+   */
+  public static void removeNamespaceCgroupsMadeSince(Set<Path> before, String namespace) {
+    for (Path dir : namespaceCgroups(namespace)) {
+      if (!before.contains(dir)) {
+        removeCgroup(dir, Duration.ZERO);
+      }
+    }
   }
 
   /** Removes the container's cgroup directories; returns those that stayed. */
