@@ -62,7 +62,7 @@ final class ContainerdStressPeer {
       throw new IllegalStateException("cannot create the registry directory under " + workDir + ": " + e.getMessage(), e);
     }
     Process registry = null;
-    Set<Path> cgroupsBefore = RuncLeftovers.namespaceCgroups(NAMESPACE);
+    Set<Path> namespaceDirsBefore = RuncLeftovers.namespaceDirectories(NAMESPACE);
     try {
       int port = HostNginx.freePort();
       Path config = Files.writeString(dir.resolve("config.yml"), String.join("\n", "version: 0.1", "log:",
@@ -93,7 +93,7 @@ final class ContainerdStressPeer {
         }
       }
       FileTrees.delete(dir);
-      RuncLeftovers.removeNamespaceCgroupsMadeSince(cgroupsBefore, NAMESPACE);
+      RuncLeftovers.removeNamespaceDirectoriesMadeSince(namespaceDirsBefore, NAMESPACE);
     }
   }
 

@@ -67,25 +67,30 @@ public final class RuncLeftovers {
     return failed;
   }
 
-  /** The namespace's parent cgroups that exist now, one per hierarchy: {@code /sys/fs/cgroup/<h>/<namespace>}. */
-  public static Set<Path> namespaceCgroups(String namespace) {
+  /**
+   * The directories runc makes for a containerd namespace and nothing removes: its parent cgroup in
+   * each hierarchy ({@code /sys/fs/cgroup/<h>/<namespace>}) and its state directory
+   * ({@code /run/containerd/runc/<namespace>}); those that exist now.
+   */
+  public static Set<Path> namespaceDirectories(String namespace) {
     Set<Path> found = new LinkedHashSet<>();
     try (Stream<Path> hierarchies = Files.list(CGROUP_ROOT)) {
       hierarchies.map(h -> h.resolve(namespace)).filter(Files::isDirectory).forEach(found::add);
     } catch (IOException e) {
       // no cgroup tree to look at
     }
+    Path state = RUNC_ROOT.resolve(namespace);
+    if (Files.isDirectory(state)) {
+      found.add(state);
+    }
     return found;
   }
 
-  /**
-   * runc makes a namespace's parent cgroups and nothing removes them: removes, when empty, those
-   * that were not there {@code before}.
-   */
-  public static void removeNamespaceCgroupsMadeSince(Set<Path> before, String namespace) {
-    for (Path dir : namespaceCgroups(namespace)) {
+  /** Removes, when empty, the namespace's directories that were not there {@code before}. */
+  public static void removeNamespaceDirectoriesMadeSince(Set<Path> before, String namespace) {
+    for (Path dir : namespaceDirectories(namespace)) {
       if (!before.contains(dir)) {
-        removeCgroup(dir, Duration.ZERO);
+        rmdir(dir, Duration.ZERO);
       }
     }
   }
@@ -101,7 +106,7 @@ public final class RuncLeftovers {
     }
     List<String> stayed = new ArrayList<>();
     for (Path dir : dirs) {
-      String problem = removeCgroup(dir, CGROUP_PATIENCE);
+      String problem = rmdir(dir, CGROUP_PATIENCE);
       if (problem != null) {
         stayed.add("cgroup " + dir + " (" + problem + ")");
       }
@@ -116,10 +121,10 @@ public final class RuncLeftovers {
   }
 
   /**
-   * rmdir of a cgroup; retried while it is busy (its last tasks are exiting or not yet reaped).
+   * rmdir, retried while the kernel says busy (a cgroup whose last tasks are exiting or not yet reaped).
    * Returns null when it is gone, else why not.
    */
-  static String removeCgroup(Path dir, Duration patience) {
+  static String rmdir(Path dir, Duration patience) {
     long deadline = System.nanoTime() + patience.toNanos();
     while (true) {
       try {
@@ -128,7 +133,7 @@ public final class RuncLeftovers {
       } catch (NoSuchFileException gone) {
         return null;
       } catch (DirectoryNotEmptyException e) {
-        return "it has child cgroups";
+        return "it is not empty";
       } catch (IOException e) {
         if (System.nanoTime() - deadline > 0) {
           return e.getMessage();

@@ -33,12 +33,12 @@ class RuncLeftoversTest {
   }
 
   @Test
-  void removingSaysWhyADirectoryStayed(@TempDir Path dir) throws Exception {
+  void rmdirSaysWhyADirectoryStayed(@TempDir Path dir) throws Exception {
     Path gone = dir.resolve("gone");
-    assertThat(RuncLeftovers.removeCgroup(gone, Duration.ZERO)).isNull();
+    assertThat(RuncLeftovers.rmdir(gone, Duration.ZERO)).isNull();
     Path parent = Files.createDirectories(dir.resolve("parent/child"));
-    assertThat(RuncLeftovers.removeCgroup(parent.getParent(), Duration.ZERO)).isEqualTo("it has child cgroups");
-    assertThat(RuncLeftovers.removeCgroup(parent, Duration.ZERO)).isNull();
+    assertThat(RuncLeftovers.rmdir(parent.getParent(), Duration.ZERO)).isEqualTo("it is not empty");
+    assertThat(RuncLeftovers.rmdir(parent, Duration.ZERO)).isNull();
     assertThat(parent).doesNotExist();
   }
 }
