@@ -35,36 +35,43 @@ public final class RuncLeftovers {
    */
   public static List<String> deleteUnder(Path baseDir) {
     List<String> failed = new ArrayList<>();
-    if (!Files.isDirectory(RUNC_ROOT)) {
-      return failed;
-    }
     String rootfsPrefix = baseDir + "/";
-    try (Stream<Path> namespaces = Files.list(RUNC_ROOT)) {
-      for (Path ns : namespaces.toList()) {
-        if (!Files.isDirectory(ns)) {
-          continue;
-        }
-        try (Stream<Path> containers = Files.list(ns)) {
-          for (Path c : containers.toList()) {
-            Path state = c.resolve("state.json");
-            if (!Files.isRegularFile(state)) {
-              continue;
-            }
-            JsonNode root = JSON.readTree(state.toFile());
-            if (!root.path("config").path("rootfs").asText("").startsWith(rootfsPrefix)) {
-              continue;
-            }
-            failed.addAll(deleteCgroups(c.getFileName().toString(), root.path("cgroup_paths")));
-            if (!FileTrees.delete(c)) {
-              failed.add("runc state " + c);
-            }
-          }
-        }
+    for (Path ns : list(RUNC_ROOT, failed)) {
+      for (Path container : list(ns, failed)) {
+        deleteIfUnder(container, rootfsPrefix, failed);
       }
-    } catch (IOException e) {
-      failed.add("cannot read runc state under " + RUNC_ROOT + ": " + e.getMessage());
     }
     return failed;
+  }
+
+  private static void deleteIfUnder(Path container, String rootfsPrefix, List<String> failed) {
+    JsonNode state;
+    try {
+      state = JSON.readTree(container.resolve("state.json").toFile());
+    } catch (IOException e) {
+      if (Files.exists(container.resolve("state.json"))) {
+        failed.add("unreadable runc state " + container + ": " + e.getMessage());
+      }
+      return; // gone meanwhile: another daemon deleted its own container
+    }
+    if (state.path("config").path("rootfs").asText("").startsWith(rootfsPrefix)) {
+      failed.addAll(deleteCgroups(container.getFileName().toString(), state.path("cgroup_paths")));
+      if (!FileTrees.delete(container)) {
+        failed.add("runc state " + container);
+      }
+    }
+  }
+
+  /** The directories in {@code dir}; none when it is missing or vanishes meanwhile. */
+  private static List<Path> list(Path dir, List<String> failed) {
+    try (Stream<Path> entries = Files.list(dir)) {
+      return entries.filter(Files::isDirectory).toList();
+    } catch (NoSuchFileException | java.nio.file.NotDirectoryException gone) {
+      return List.of();
+    } catch (IOException e) {
+      failed.add("cannot list " + dir + ": " + e.getMessage());
+      return List.of();
+    }
   }
 
   /**

@@ -115,7 +115,6 @@ public final class HostNginx implements AutoCloseable {
         dir.resolve("tmp") + "/", address + ":" + port, root.toString()).render();
   }
 
-
   private void awaitListening() {
     long deadline = System.nanoTime() + START_TIMEOUT_NANOS;
     while (true) {
