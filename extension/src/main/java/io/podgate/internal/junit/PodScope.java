@@ -39,6 +39,11 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
     return new ArrayList<>(byName.keySet());
   }
 
+  /** Every pod of this scope once, whatever its names. */
+  synchronized List<RunningPod> pods() {
+    return new ArrayList<>(new java.util.LinkedHashSet<>(byName.values()));
+  }
+
   /** The shared pod of that name, created once by {@code create} under this scope's lock. */
   synchronized RunningPod shared(String name, Supplier<RunningPod> create) {
     RunningPod pod = byName.get(name);

@@ -39,9 +39,12 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.LifecycleMethodExecutionExceptionHandler;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolutionException;
 import org.junit.jupiter.api.extension.ParameterResolver;
+import org.junit.jupiter.api.extension.TestExecutionExceptionHandler;
+import org.opentest4j.TestAbortedException;
 
 /**
  * Maps podgate annotations to pods: static fields in beforeAll (one pod per class), instance
@@ -50,7 +53,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * tears them down when that context ends.
  */
 public final class PodgateExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
-    ParameterResolver {
+    ParameterResolver, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PodgateExtension.class);
 
   // ---- runtime ----
@@ -121,6 +124,57 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
       }
     }
     return null;
+  }
+
+  /** The pods a test or lifecycle method could see, innermost scope first, each once. */
+  private static List<RunningPod> visiblePods(ExtensionContext ctx) {
+    Set<RunningPod> pods = new LinkedHashSet<>();
+    for (Optional<ExtensionContext> c = Optional.of(ctx); c.isPresent(); c = c.get().getParent()) {
+      PodScope s = c.get().getStore(NS).get("scope:" + c.get().getUniqueId(), PodScope.class);
+      if (s != null) {
+        pods.addAll(s.pods());
+      }
+    }
+    return new ArrayList<>(pods);
+  }
+
+  // ---- failures: keep the logs of the pods, which teardown is about to remove ----
+
+  @Override
+  public void handleTestExecutionException(ExtensionContext ctx, Throwable failure) throws Throwable {
+    throw withPodLogs(ctx, failure);
+  }
+
+  @Override
+  public void handleBeforeAllMethodExecutionException(ExtensionContext ctx, Throwable failure) throws Throwable {
+    throw withPodLogs(ctx, failure);
+  }
+
+  @Override
+  public void handleBeforeEachMethodExecutionException(ExtensionContext ctx, Throwable failure) throws Throwable {
+    throw withPodLogs(ctx, failure);
+  }
+
+  @Override
+  public void handleAfterEachMethodExecutionException(ExtensionContext ctx, Throwable failure) throws Throwable {
+    throw withPodLogs(ctx, failure);
+  }
+
+  @Override
+  public void handleAfterAllMethodExecutionException(ExtensionContext ctx, Throwable failure) throws Throwable {
+    throw withPodLogs(ctx, failure);
+  }
+
+  private static Throwable withPodLogs(ExtensionContext ctx, Throwable failure) {
+    if (failure instanceof TestAbortedException) {
+      return failure; // an assumption, not a failure
+    }
+    try {
+      FailureLogs.attach(ctx.getUniqueId(), visiblePods(ctx), failure, ctx::publishReportEntry);
+    } catch (RuntimeException e) {
+      failure.addSuppressed(e);
+    }
+    return failure;
   }
 
   private static List<String> visible(ExtensionContext ctx) {

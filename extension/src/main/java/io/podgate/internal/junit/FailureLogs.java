@@ -1,0 +1,74 @@
+package io.podgate.internal.junit;
+
+import io.podgate.Container;
+import io.podgate.internal.pod.RunningPod;
+import io.podgate.internal.report.ReportWriter;
+import io.podgate.internal.report.TestIds;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * When a test fails, its pods are removed right after and their logs with them: this keeps them.
+ * Each container's whole log is written under {@code <report dir>/logs/<test>/}, a report entry
+ * {@code podgate.log.<pod>.<container>} names the file, and the last lines of every log are
+ * attached to the failure as a suppressed exception, so they show next to it in the build output.
+ */
+final class FailureLogs {
+  static final int TAIL_LINES = 20;
+
+  /** Suppressed on a failed test: the tails of its pods' logs (no stack trace of its own). */
+  static final class PodLogsAtFailure extends RuntimeException {
+    PodLogsAtFailure(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private FailureLogs() {}
+
+  static void attach(String testId, Collection<RunningPod> pods, Throwable failure,
+      Consumer<Map<String, String>> publish) {
+    if (pods.isEmpty()) {
+      return;
+    }
+    Path dir = ReportWriter.fromSystemProperties().dir().resolve("logs").resolve(TestIds.fileStem(testId))
+        .toAbsolutePath();
+    StringBuilder tails = new StringBuilder("logs of the pods this test used, at its failure (last " + TAIL_LINES
+        + " lines of each; whole logs in " + dir + "):");
+    Map<String, String> entry = new LinkedHashMap<>();
+    for (RunningPod pod : pods) {
+      for (Container c : pod.containers()) {
+        String key = pod.name() + "." + c.name();
+        String log;
+        try {
+          log = c.logs();
+        } catch (RuntimeException e) {
+          log = "(log unreadable: " + e.getMessage() + ")";
+        }
+        Path file = dir.resolve(TestIds.fileStem(key) + ".log");
+        try {
+          Files.createDirectories(dir);
+          Files.writeString(file, log.isEmpty() || log.endsWith("\n") ? log : log + "\n", StandardCharsets.UTF_8);
+          entry.put("podgate.log." + key, file.toString());
+        } catch (IOException e) {
+          entry.put("podgate.log." + key, "could not be saved to " + file + ": " + e.getMessage());
+        }
+        tails.append("\n--- pod ").append(pod.name()).append(", container ").append(c.name()).append(" ---\n")
+            .append(log.isBlank() ? "(empty)" : tail(log));
+      }
+    }
+    publish.accept(entry);
+    failure.addSuppressed(new PodLogsAtFailure(tails.toString()));
+  }
+
+  static String tail(String log) {
+    List<String> lines = log.lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+  }
+}
