@@ -2,6 +2,7 @@ package io.podgate.internal.grpc;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
@@ -35,6 +36,9 @@ public final class UnixSocketChannels implements AutoCloseable {
         NettyChannelBuilder.forAddress(UnixDomainSocketAddress.of(socket))
             .eventLoopGroup(eventLoop)
             .channelType(NioDomainSocketChannel.class)
+            // grpc-netty always asks for TCP keep-alive, which a unix socket does not have, and Netty
+            // would warn on every connection; a null value takes the option out again
+            .withOption(ChannelOption.SO_KEEPALIVE, null)
             .usePlaintext()
             .maxInboundMessageSize(maxInboundMessageBytes)
             .build();
