@@ -43,6 +43,8 @@ public final class ChurnEngine {
   public static final String RUN_LABEL = "io.podgate.churn/run";
   public static final String POD_NAMESPACE = "podgate-churn";
   static final int KEPT_FAILURE_MESSAGES = 5;
+  /** How long containerd may take to report a container exited after it dropped the shim connection. */
+  static final Duration EXIT_HANDLING = Duration.ofSeconds(5);
 
   private final CriClient cri;
 
@@ -238,25 +240,40 @@ public final class ChurnEngine {
     }
 
     /**
-     * A container that ends by itself (e.g. /bin/true) may lose its shim while StopContainer talks
-     * to it, and containerd 1.6 then answers "ttrpc: closed". When the container has in fact exited,
-     * it is stopped: anything else is a real failure.
+     * A container that ends by itself (e.g. /bin/true) may lose its shim connection while
+     * StopContainer talks to it, and containerd 1.6 then answers "ttrpc: closed" while it is still
+     * handling that exit. When the container is reported exited within {@link #EXIT_HANDLING}, it is
+     * stopped: anything else is a real failure.
      */
     private void stopExiting(String id) {
       try {
         cri.stopContainer(id, o.stopTimeout());
       } catch (RuntimeException e) {
-        if (!String.valueOf(e.getMessage()).contains("ttrpc: closed") || !hasExited(id)) {
+        if (!String.valueOf(e.getMessage()).contains("ttrpc: closed") || !exitsWithin(id, EXIT_HANDLING)) {
           throw e;
         }
       }
     }
 
-    private boolean hasExited(String id) {
-      try {
-        return cri.containerStatus(id).getStatus().getState() == ContainerState.CONTAINER_EXITED;
-      } catch (RuntimeException unknown) {
-        return false;
+    private boolean exitsWithin(String id, Duration patience) {
+      long deadline = System.nanoTime() + patience.toNanos();
+      while (true) {
+        try {
+          if (cri.containerStatus(id).getStatus().getState() == ContainerState.CONTAINER_EXITED) {
+            return true;
+          }
+        } catch (RuntimeException unknown) {
+          return false;
+        }
+        if (System.nanoTime() - deadline > 0) {
+          return false;
+        }
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
     }
 
