@@ -115,10 +115,21 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
     return ctx.getStore(NS).getOrComputeIfAbsent("scope:" + ctx.getUniqueId(), k -> new PodScope(), PodScope.class);
   }
 
-  private static RunningPod find(ExtensionContext ctx, String name) {
+  /** The pod scopes a context sees: its own and its ancestors', innermost first. */
+  private static List<PodScope> scopes(ExtensionContext ctx) {
+    List<PodScope> scopes = new ArrayList<>();
     for (Optional<ExtensionContext> c = Optional.of(ctx); c.isPresent(); c = c.get().getParent()) {
       PodScope s = c.get().getStore(NS).get("scope:" + c.get().getUniqueId(), PodScope.class);
-      RunningPod pod = s == null ? null : s.find(name);
+      if (s != null) {
+        scopes.add(s);
+      }
+    }
+    return scopes;
+  }
+
+  private static RunningPod find(ExtensionContext ctx, String name) {
+    for (PodScope s : scopes(ctx)) {
+      RunningPod pod = s.find(name);
       if (pod != null) {
         return pod;
       }
@@ -129,12 +140,7 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
   /** The pods a test or lifecycle method could see, innermost scope first, each once. */
   private static List<RunningPod> visiblePods(ExtensionContext ctx) {
     Set<RunningPod> pods = new LinkedHashSet<>();
-    for (Optional<ExtensionContext> c = Optional.of(ctx); c.isPresent(); c = c.get().getParent()) {
-      PodScope s = c.get().getStore(NS).get("scope:" + c.get().getUniqueId(), PodScope.class);
-      if (s != null) {
-        pods.addAll(s.pods());
-      }
-    }
+    scopes(ctx).forEach(s -> pods.addAll(s.pods()));
     return new ArrayList<>(pods);
   }
 
@@ -179,12 +185,7 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
 
   private static List<String> visible(ExtensionContext ctx) {
     Set<String> names = new LinkedHashSet<>();
-    for (Optional<ExtensionContext> c = Optional.of(ctx); c.isPresent(); c = c.get().getParent()) {
-      PodScope s = c.get().getStore(NS).get("scope:" + c.get().getUniqueId(), PodScope.class);
-      if (s != null) {
-        names.addAll(s.names());
-      }
-    }
+    scopes(ctx).forEach(s -> names.addAll(s.names()));
     return new ArrayList<>(names);
   }
 

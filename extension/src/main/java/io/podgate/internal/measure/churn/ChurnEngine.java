@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+import org.awaitility.Awaitility;
 
 /**
  * Container churn through CRI (what containerd-stress does, but over the CRI socket). Everything a run
@@ -256,24 +257,12 @@ public final class ChurnEngine {
     }
 
     private boolean exitsWithin(String id, Duration patience) {
-      long deadline = System.nanoTime() + patience.toNanos();
-      while (true) {
-        try {
-          if (cri.containerStatus(id).getStatus().getState() == ContainerState.CONTAINER_EXITED) {
-            return true;
-          }
-        } catch (RuntimeException unknown) {
-          return false;
-        }
-        if (System.nanoTime() - deadline > 0) {
-          return false;
-        }
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
+      try {
+        Awaitility.await().pollInSameThread().pollInterval(Duration.ofMillis(20)).atMost(patience)
+            .until(() -> cri.containerStatus(id).getStatus().getState() == ContainerState.CONTAINER_EXITED);
+        return true;
+      } catch (RuntimeException notExitedInTime) { // ConditionTimeoutException, or the status call failed
+        return false;
       }
     }
 
