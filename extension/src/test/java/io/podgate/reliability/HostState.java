@@ -65,8 +65,11 @@ public final class HostState {
    */
   static List<String> orphanCgroups() {
     List<String> left = new ArrayList<>();
-    try (Stream<Path> hierarchies = Files.list(Path.of("/sys/fs/cgroup"))) {
-      for (Path k8s : hierarchies.map(h -> h.resolve("k8s.io")).filter(Files::isDirectory).toList()) {
+    Path root = Path.of("/sys/fs/cgroup");
+    try (Stream<Path> hierarchies = Files.list(root)) {
+      // cgroup v1 has one hierarchy per directory; v2 is the root itself
+      for (Path k8s : Stream.concat(Stream.of(root), hierarchies).map(h -> h.resolve("k8s.io"))
+          .filter(Files::isDirectory).toList()) {
         try (Stream<Path> ids = Files.list(k8s)) {
           for (Path cgroup : ids.filter(Files::isDirectory).toList()) {
             boolean stateKept = Files.exists(Path.of("/run/containerd/runc/k8s.io").resolve(cgroup.getFileName()));
