@@ -5,13 +5,12 @@ import io.podgate.internal.containerd.ContainerdHeaders;
 import io.podgate.internal.containerd.leases.LeasesGrpc;
 import io.podgate.internal.containerd.leases.ListRequest;
 import io.podgate.internal.grpc.UnixSocketChannels;
+import io.podgate.internal.runtime.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * A private containerd (from PATH) for tests: own root, state and socket under /tmp/pg-images,
@@ -127,22 +126,9 @@ final class TestContainerd implements AutoCloseable {
   }
 
   static void deleteTree(Path root) {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(root)) {
-      walk.sorted(Comparator.reverseOrder()).forEach(p -> {
-        try {
-          Files.deleteIfExists(p);
-        } catch (IOException ignored) {
-          // reported below if the tree survives
-        }
-      });
-    } catch (IOException ignored) {
-      // reported below
-    }
-    if (Files.exists(root)) {
+    if (!FileTrees.delete(root)) {
       throw new IllegalStateException("could not remove " + root);
     }
   }
+
 }
