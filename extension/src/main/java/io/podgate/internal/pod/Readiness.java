@@ -3,6 +3,7 @@ package io.podgate.internal.pod;
 import static org.awaitility.Awaitility.await;
 
 import io.podgate.ContainerState;
+import io.podgate.LogEntry;
 import io.podgate.PodgateException;
 import io.podgate.internal.pod.ContainerSpec.WaitSpec;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import org.awaitility.core.ConditionTimeoutException;
 final class Readiness {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  private static final int LOG_TAIL_ENTRIES = 20;
 
   private Readiness() {}
 
@@ -48,8 +50,11 @@ final class Readiness {
                     + w.httpPath() + " (last: " + (status < 0 ? "no answer" : status) + ")");
               }
             }
-            if (log != null && CriLogs.lines(c.logFile()).stream().noneMatch(l -> log.matcher(l).find())) {
-              pending.add("a log line matching /" + w.logRegex() + "/");
+            if (log != null) {
+              String unmatched = logUnmatched(c, log);
+              if (unmatched != null) {
+                pending.add("a log line matching /" + w.logRegex() + "/" + unmatched);
+              }
             }
             if (!w.exec().isEmpty()) {
               int exit;
@@ -91,9 +96,24 @@ final class Readiness {
     return text;
   }
 
+  /** Null once an entry of the log matches; otherwise "" or why the log could not be read. */
+  private static String logUnmatched(RunningContainer c, Pattern log) {
+    try {
+      return c.logEntries().stream().anyMatch(e -> log.matcher(e.text()).find()) ? null : "";
+    } catch (PodgateException e) {
+      return " (last read failed: " + e.getMessage() + ")";
+    }
+  }
+
   private static String logTail(RunningContainer c) {
-    String tail = CriLogs.tail(c.logFile(), 20);
-    return tail.isEmpty() ? "; its log " + c.logFile() + " is empty" : "; log tail (" + c.logFile() + "):\n" + tail;
+    List<LogEntry> entries;
+    try {
+      entries = c.logEntries();
+    } catch (PodgateException e) {
+      return "; " + e.getMessage();
+    }
+    return entries.isEmpty() ? "; its log " + c.logFile() + " is empty"
+        : "; log tail (" + c.logFile() + "):\n" + CriLogs.tail(entries, LOG_TAIL_ENTRIES);
   }
 
   static boolean tcpAccepts(String ip, int port) {

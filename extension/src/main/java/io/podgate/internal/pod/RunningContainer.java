@@ -3,8 +3,11 @@ package io.podgate.internal.pod;
 import io.podgate.Container;
 import io.podgate.ContainerState;
 import io.podgate.ExecResult;
+import io.podgate.LogEntry;
+import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.ContainerStatus;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -59,7 +62,17 @@ public final class RunningContainer implements Container {
 
   @Override
   public String logs() {
-    return String.join("\n", CriLogs.lines(logFile));
+    return CriLogs.text(logEntries());
+  }
+
+  @Override
+  public List<LogEntry> logEntries() {
+    try {
+      return CriLogs.read(logFile);
+    } catch (UncheckedIOException e) {
+      throw new PodgateException("logs of container '" + name + "' (" + origin + "): " + e.getMessage()
+          + "; check that the file is still there and readable", e);
+    }
   }
 
   void pod(RunningPod pod) {

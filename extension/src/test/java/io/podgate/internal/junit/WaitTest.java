@@ -72,7 +72,7 @@ class WaitTest extends SessionTestBase {
         .contains("not ready after 3 s")
         .contains("TCP port 9090")
         .contains("last state RUNNING")
-        .contains("warming up forever");
+        .contains(" stdout warming up forever");
     Fixtures.assertNoPodsLeft(session());
   }
 
@@ -84,7 +84,7 @@ class WaitTest extends SessionTestBase {
         .contains("container 'crash'")
         .contains("exited before it was ready")
         .contains("exit code 3")
-        .contains("cannot open config");
+        .contains(" stdout cannot open config");
     Fixtures.assertNoPodsLeft(session());
   }
 }

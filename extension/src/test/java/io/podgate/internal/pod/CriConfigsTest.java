@@ -83,16 +83,6 @@ class CriConfigsTest {
   }
 
   @Test
-  void criLogLinesJoinPartials() {
-    assertThat(CriLogs.parse(List.of(
-        "2026-11-28T00:00:00.1Z stdout P hel",
-        "2026-11-28T00:00:00.2Z stdout F lo",
-        "2026-11-28T00:00:00.3Z stderr F oops",
-        "2026-11-28T00:00:00.4Z stdout F ")))
-        .containsExactly("hello", "oops", "");
-  }
-
-  @Test
   void portsAndNamesAreChecked() {
     PodSpec bad = pod("", ConfigRef.NONE, List.of(new PodSpec.PortSpec(80, 0, "localhost", PodSpec.Protocol.TCP)));
     assertThatThrownBy(() -> SpecValidator.validate(bad)).hasMessageContaining("ports[0].hostIp = \"localhost\" is not an IP address literal");
