@@ -1,6 +1,8 @@
 package io.podgate.internal.junit;
 
 import io.podgate.Container;
+import io.podgate.LogEntry;
+import io.podgate.internal.pod.CriLogs;
 import io.podgate.internal.pod.RunningPod;
 import io.podgate.internal.report.ReportWriter;
 import io.podgate.internal.report.TestIds;
@@ -16,12 +18,13 @@ import java.util.function.Consumer;
 
 /**
  * When a test fails, its pods are removed right after and their logs with them: this keeps them.
- * Each container's whole log is written under {@code <report dir>/logs/<test>/}, a report entry
- * {@code podgate.log.<pod>.<container>} names the file, and the last lines of every log are
- * attached to the failure as a suppressed exception, so they show next to it in the build output.
+ * Each container's whole log is written under {@code <report dir>/logs/<test>/}, one entry a line as
+ * {@code <time> <stdout|stderr> <text>}, a report entry {@code podgate.log.<pod>.<container>} names the file,
+ * and the last entries of every log are attached to the failure as a suppressed exception, so they show next to
+ * it in the build output.
  */
 final class FailureLogs {
-  static final int TAIL_LINES = 20;
+  static final int TAIL_ENTRIES = 20;
 
   /** Suppressed on a failed test: the tails of its pods' logs (no stack trace of its own). */
   static final class PodLogsAtFailure extends RuntimeException {
@@ -39,36 +42,44 @@ final class FailureLogs {
     }
     Path dir = ReportWriter.fromSystemProperties().dir().resolve("logs").resolve(TestIds.fileStem(testId))
         .toAbsolutePath();
-    StringBuilder tails = new StringBuilder("logs of the pods this test used, at its failure (last " + TAIL_LINES
-        + " lines of each; whole logs in " + dir + "):");
+    StringBuilder tails = new StringBuilder("logs of the pods this test used, at its failure (last " + TAIL_ENTRIES
+        + " entries of each as <time> <stream> <text>; whole logs in " + dir + "):");
     Map<String, String> entry = new LinkedHashMap<>();
     for (RunningPod pod : pods) {
       for (Container c : pod.containers()) {
         String key = pod.name() + "." + c.name();
-        String log;
+        List<LogEntry> entries;
+        String unreadable = null;
         try {
-          log = c.logs();
+          entries = c.logEntries();
         } catch (RuntimeException e) {
-          log = "(log unreadable: " + e.getMessage() + ")";
+          entries = List.of();
+          unreadable = "(log unreadable: " + e.getMessage() + ")";
         }
         Path file = dir.resolve(TestIds.fileStem(key) + ".log");
         try {
           Files.createDirectories(dir);
-          Files.writeString(file, log.isEmpty() || log.endsWith("\n") ? log : log + "\n", StandardCharsets.UTF_8);
+          Files.writeString(file, unreadable != null ? unreadable + "\n" : whole(entries), StandardCharsets.UTF_8);
           entry.put("podgate.log." + key, file.toString());
         } catch (IOException e) {
           entry.put("podgate.log." + key, "could not be saved to " + file + ": " + e.getMessage());
         }
+        String tail = unreadable != null ? unreadable
+            : entries.isEmpty() ? "(empty)" : CriLogs.tail(entries, TAIL_ENTRIES);
         tails.append("\n--- pod ").append(pod.name()).append(", container ").append(c.name()).append(" ---\n")
-            .append(log.isBlank() ? "(empty)" : tail(log));
+            .append(tail);
       }
     }
     publish.accept(entry);
     failure.addSuppressed(new PodLogsAtFailure(tails.toString()));
   }
 
-  static String tail(String log) {
-    List<String> lines = log.lines().toList();
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size()));
+  /** Every entry as a line {@code <time> <stdout|stderr> <text>}, each ended by a newline. */
+  static String whole(List<LogEntry> entries) {
+    StringBuilder out = new StringBuilder();
+    for (LogEntry e : entries) {
+      out.append(CriLogs.describe(e)).append('\n');
+    }
+    return out.toString();
   }
 }

@@ -68,14 +68,16 @@ class FailureLogsTest extends SessionTestBase {
     Throwable failure = onlyFailure(results);
     assertThat(failure).hasMessage("the test's own failure");
     assertThat(Arrays.stream(failure.getSuppressed()).map(Throwable::getMessage).toList()).singleElement()
-        .asString().contains("--- pod chatty, container talker ---", "hello-from-the-pod", "to-stderr");
+        .asString().contains("--- pod chatty, container talker ---", " stdout hello-from-the-pod", " stderr to-stderr");
 
     List<Map.Entry<String, String>> logEntries = logEntries(results);
     assertThat(logEntries).as("only the failed test publishes its logs").hasSize(1);
     assertThat(logEntries.get(0).getKey()).isEqualTo("podgate.log.chatty.talker");
     Path saved = Path.of(logEntries.get(0).getValue());
     try {
-      assertThat(Files.readString(saved)).contains("hello-from-the-pod").contains("to-stderr");
+      assertThat(Files.readAllLines(saved)).as("one entry a line: time, stream, text").hasSize(2)
+          .anyMatch(l -> l.matches("\\S+Z stdout hello-from-the-pod"))
+          .anyMatch(l -> l.matches("\\S+Z stderr to-stderr"));
     } finally {
       FileTrees.delete(saved.getParent());
     }
