@@ -3,6 +3,7 @@ package io.podgate.internal.pod;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.OciArchiveImporter;
+import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.RuntimeNotUsableException;
 import io.podgate.internal.runtime.RuntimeStatus;
 import java.nio.file.Path;
@@ -47,6 +48,11 @@ public final class SandboxImage {
     }
     String image = status.sandboxImage().get();
     if (cri.imageStatus(image).isPresent()) {
+      return Optional.empty();
+    }
+    if (image.equals(StandardImages.PAUSE_REFERENCE)) {
+      // a runtime set up for podgate (e.g. another JVM's embedded one): no registry has this image
+      new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(pauseArchive.get(), image);
       return Optional.empty();
     }
     try {
