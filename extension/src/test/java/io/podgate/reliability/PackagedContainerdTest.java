@@ -162,6 +162,7 @@ class PackagedContainerdTest {
     EngineExecutionResults again;
     EngineExecutionResults skipped;
     List<String> made;
+    String log;
     try {
       RuntimeStatus status;
       try (CriClient cri = CriClient.connect(daemon.socket())) {
@@ -201,6 +202,7 @@ class PackagedContainerdTest {
       again = onEndpoint(daemon, Map.of(), NeedsAPod.class);
       skipped = onEndpoint(daemon, Map.of(), SkipsWithoutRuntime.class);
       made = podsOf(daemon);
+      log = daemon.daemon().logTail(2000);
       assertThat(classFailure(again)).as("the remembered failure")
           .contains("does not retry with the same configuration");
       assertThat(withoutRememberNote(classFailure(again))).isEqualTo(classFailure(first));
@@ -210,6 +212,8 @@ class PackagedContainerdTest {
       daemon.close();
     }
     assertThat(made).as("pods, sandboxes and shims the session left in the daemon").isEmpty();
+    assertThat(log).as("containerd's log: no pod sandbox (nor its netns) was ever asked for").contains("Start cri plugin")
+        .doesNotContain("RunPodSandbox");
     assertThat(PodgateSession.active()).isFalse();
     HostState.assertClean("pgend3", daemon.subnet(), List.of(
         new SessionProbe.Seen("packaged", base, daemon.daemon().pid(), daemon.socket(), "pgend3")));
@@ -260,9 +264,11 @@ class PackagedContainerdTest {
     PackagedContainerd daemon = PackagedContainerd.start("pkg-oom", "pgend2", "10.86.1.0/24", base, true, false);
     EngineExecutionResults r;
     List<String> made;
+    String log;
     try {
       r = onEndpoint(daemon, Map.of(), NeedsAPod.class);
       made = podsOf(daemon);
+      log = daemon.daemon().logTail(2000);
     } finally {
       daemon.close();
     }
@@ -278,6 +284,7 @@ class PackagedContainerdTest {
         .contains("restrict_oom_score_adj = true")
         .contains("[plugins.\"io.containerd.grpc.v1.cri\"]")
         .contains("CAP_SYS_RESOURCE");
+    assertThat(log).as("containerd's log names the call").contains("RunPodSandbox");
     assertThat(made).as("what the failed RunPodSandbox left in the daemon").isEmpty();
     HostState.assertClean("pgend2", daemon.subnet(), List.of(
         new SessionProbe.Seen("packaged", base, daemon.daemon().pid(), daemon.socket(), "pgend2")));
