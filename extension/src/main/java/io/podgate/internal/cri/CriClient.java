@@ -128,7 +128,12 @@ public final class CriClient implements AutoCloseable {
   }
 
   public StatusResponse status() {
-    return runtime("Status", "", s -> s.status(StatusRequest.getDefaultInstance()));
+    return status(false);
+  }
+
+  /** The runtime's conditions; with {@code verbose}, also its {@code info} map (containerd: its CRI config as JSON under "config"). */
+  public StatusResponse status(boolean verbose) {
+    return runtime("Status", "", s -> s.status(StatusRequest.newBuilder().setVerbose(verbose).build()));
   }
 
   /** True when the runtime reports the condition {@code type} (e.g. RuntimeReady, NetworkReady) as met. */

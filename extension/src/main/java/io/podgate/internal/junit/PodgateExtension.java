@@ -196,6 +196,7 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
     Class<?> type = ctx.getRequiredTestClass();
     ClassNodes.checkNodeNames(type);
     PodgateSession session = session(ctx);
+    session.notices().forEach(notice -> ctx.publishReportEntry("podgate.notice", notice));
     if (type.isAnnotationPresent(PodgateNodes.class)) {
       ClassNodes nodes = ClassNodes.start(type, session);
       ctx.getStore(NS).put("nodes:" + ctx.getUniqueId(), nodes);

@@ -140,6 +140,10 @@ public final class PodProvisioner {
               + ", every address is held by a pod; use a larger subnet or fewer pods at once. Runtime said: "
               + e.getMessage(), e);
         }
+        String hint = RunPodSandboxHints.hint(e.getMessage());
+        if (!hint.isEmpty()) {
+          throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage() + hint, e);
+        }
         throw e;
       }
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,

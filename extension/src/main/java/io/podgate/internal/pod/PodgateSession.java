@@ -7,6 +7,9 @@ import io.podgate.internal.image.OciArchiveImporter;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.internal.runtime.RuntimeNotUsableException;
+import io.podgate.internal.runtime.RuntimeReadiness;
+import io.podgate.internal.runtime.RuntimeStatus;
 import io.podgate.internal.watchdog.Watchdog;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -39,6 +42,8 @@ public final class PodgateSession {
 
   private static final long PID = ProcessHandle.current().pid();
   private static PodgateSession current;
+  /** The last failed start and the configuration it had: not retried while the configuration stays the same. */
+  private static FailedStart failedStart;
 
   private final String id;
   private final Path dir;
@@ -49,6 +54,7 @@ public final class PodgateSession {
   private final PodProvisioner provisioner;
   private final Process watchdog;
   private final StandardImages images;
+  private final List<String> notices;
   private int leases;
   private boolean ended;
 
@@ -80,9 +86,19 @@ public final class PodgateSession {
     }
   }
 
+  /** A start that failed, with the configuration (properties, environment) it was tried with. */
+  private record FailedStart(String configuration, PodgateException failure) {
+    PodgateException again() {
+      return new PodgateException(failure.getMessage() + "\n(podgate tried this once in this JVM and does not retry"
+          + " with the same configuration.)", failure);
+    }
+  }
+
   /**
    * Starts the session if needed and returns a lease on it. A session whose embedded containerd
-   * died is ended (its leftovers removed) and replaced. Fails saying what was tried.
+   * died is ended (its leftovers removed) and replaced. Fails saying what was tried; a start that
+   * failed is not tried again in this JVM while the configuration it read is unchanged (the same
+   * failure is thrown at once).
    */
   public static synchronized Lease acquire() {
     if (current != null && !current.healthy()) {
@@ -96,7 +112,17 @@ public final class PodgateSession {
       }
     }
     if (current == null) {
-      current = start();
+      String configuration = configuration();
+      if (failedStart != null && failedStart.configuration().equals(configuration)) {
+        throw failedStart.again();
+      }
+      try {
+        current = start();
+        failedStart = null;
+      } catch (PodgateException e) {
+        failedStart = new FailedStart(configuration, e);
+        throw e;
+      }
     }
     current.leases++;
     return new Lease(current);
@@ -115,14 +141,23 @@ public final class PodgateSession {
     return runtime;
   }
 
+  /** What start() reads: a failed start is retried only when one of these changed. */
+  private static String configuration() {
+    return String.join("\n", java.util.Arrays.asList(System.getProperty(CriEndpoint.PROPERTY),
+        System.getenv(CriEndpoint.ENV), System.getProperty(BRIDGE_PROPERTY), System.getProperty(SUBNET_PROPERTY),
+        System.getProperty(WORKDIR_PROPERTY), System.getProperty(IMAGE_CACHE_PROPERTY),
+        System.getProperty(SandboxImage.IMPORT_PROPERTY), String.valueOf(RegistryAuth.insecureHosts())));
+  }
+
   /** Whether a session runs in this JVM now. */
   public static synchronized boolean active() {
     return current != null;
   }
 
   private PodgateSession(String id, Path dir, CriClient cri, EmbeddedContainerd embedded, String runtime,
-      StandardImages images, Process watchdog) {
+      StandardImages images, Process watchdog, List<String> notices) {
     this.id = id;
+    this.notices = List.copyOf(notices);
     this.dir = dir;
     this.cri = cri;
     this.embedded = embedded;
@@ -149,9 +184,12 @@ public final class PodgateSession {
     StandardImages images = new StandardImages(Optional.ofNullable(System.getProperty(IMAGE_CACHE_PROPERTY))
         .map(Path::of).orElseGet(StandardImages::defaultCacheDir));
     List<String> tried = new ArrayList<>();
+    List<String> notices = new ArrayList<>();
     Optional<CriEndpoint> endpoint;
+    boolean importSandboxImage;
     try {
       endpoint = CriEndpoint.configured();
+      importSandboxImage = SandboxImage.importAllowed(System.getProperty(SandboxImage.IMPORT_PROPERTY));
     } catch (RuntimeException e) {
       throw new PodgateException("the configured CRI endpoint is unusable: " + e.getMessage(), e);
     }
@@ -165,8 +203,10 @@ public final class PodgateSession {
         cri = endpoint.get().connect();
         cri.version();
         runtime = endpoint.get().uri();
+        RuntimeStatus status = RuntimeStatus.of(cri.status(true));
+        RuntimeReadiness.require(status, endpoint.get());
         removeOrphans(cri, id);
-        new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
+        SandboxImage.ensure(cri, status, importSandboxImage, () -> images.pause().archive()).ifPresent(notices::add);
       } else {
         String bridge = System.getProperty(BRIDGE_PROPERTY, DEFAULT_BRIDGE);
         String subnet = System.getProperty(SUBNET_PROPERTY, DEFAULT_SUBNET);
@@ -191,7 +231,7 @@ public final class PodgateSession {
           .map(i -> i.toEpochMilli()).orElse(0L), socket, id, dir,
           embedded == null ? 0 : embedded.pid(), embedded == null ? "" : embedded.options().bridgeName(),
           embedded == null ? "" : embedded.options().podSubnet().toString()));
-      return new PodgateSession(id, dir, cri, embedded, runtime, images, watchdog);
+      return new PodgateSession(id, dir, cri, embedded, runtime, images, watchdog, notices);
     } catch (RuntimeException e) {
       if (embedded != null) {
         try {
@@ -203,6 +243,9 @@ public final class PodgateSession {
         cri.close();
       }
       deleteTree(dir);
+      if (e instanceof RuntimeNotUsableException) {
+        throw new PodgateException(e.getMessage(), e); // says all: no generic advice
+      }
       throw new PodgateException("podgate could not get a container runtime. Tried: " + String.join("; then ", tried)
           + ". Failure: " + e.getMessage()
           + ". Run as root with containerd, runc and CNI plugins installed, or point " + CriEndpoint.PROPERTY
@@ -263,6 +306,14 @@ public final class PodgateSession {
 
   public PodProvisioner provisioner() {
     return provisioner;
+  }
+
+  /**
+   * What podgate did to the runtime on the user's behalf at start (e.g. imported a sandbox image),
+   * one sentence each, for reports; empty when nothing.
+   */
+  public List<String> notices() {
+    return notices;
   }
 
   public long watchdogPid() {

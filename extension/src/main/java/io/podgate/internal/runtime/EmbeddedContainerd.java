@@ -54,6 +54,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
     private final Duration readyTimeout;
     private final Duration stopTimeout;
     private final String netns;
+    private final ConfigWriter config;
+    private final boolean awaitNetworkReady;
 
     private Options(Builder b) {
       this.name = b.name;
@@ -66,6 +68,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
       this.readyTimeout = b.readyTimeout;
       this.stopTimeout = b.stopTimeout;
       this.netns = b.netns;
+      this.config = b.config;
+      this.awaitNetworkReady = b.awaitNetworkReady;
     }
 
     public static Builder builder() {
@@ -115,6 +119,15 @@ public final class EmbeddedContainerd implements AutoCloseable {
       return Optional.ofNullable(netns);
     }
 
+    /** The writer of a config other than podgate's own, if one was given. */
+    public Optional<ConfigWriter> config() {
+      return Optional.ofNullable(config);
+    }
+
+    public boolean awaitNetworkReady() {
+      return awaitNetworkReady;
+    }
+
     @Override
     public String toString() {
       return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet
@@ -132,8 +145,29 @@ public final class EmbeddedContainerd implements AutoCloseable {
       private Duration readyTimeout = Duration.ofSeconds(30);
       private Duration stopTimeout = Duration.ofSeconds(10);
       private String netns;
+      private ConfigWriter config;
+      private boolean awaitNetworkReady = true;
 
       private Builder() {}
+
+      /**
+       * Runs containerd with the config {@code writer} writes instead of podgate's own (e.g. a
+       * distribution's config moved to private paths). It must write {@code <base>/config.toml} with
+       * root {@code <base>/root}, state {@code <base>/state}, gRPC socket {@code <base>/containerd.sock}
+       * and ttrpc socket {@code <base>/containerd.sock.ttrpc}; a CNI conf dir {@code <base>/cni/net.d}
+       * exists for it. Any conflist it writes must use {@link #bridgeName} and {@link #podSubnet}: the
+       * host checks and the cleanup rely on them. podgate adds no masquerade rule for such a config.
+       */
+      public Builder config(ConfigWriter writer) {
+        this.config = writer;
+        return this;
+      }
+
+      /** Whether start() waits for NetworkReady too (default true); false for a daemon without CNI config. */
+      public Builder awaitNetworkReady(boolean await) {
+        this.awaitNetworkReady = await;
+        return this;
+      }
 
       /**
        * Runs the daemon inside the existing named network namespace {@code name} (see {@code ip netns});
@@ -225,6 +259,13 @@ public final class EmbeddedContainerd implements AutoCloseable {
     }
   }
 
+  /** Writes a containerd config under a base directory; see {@link Options.Builder#config}. */
+  @FunctionalInterface
+  public interface ConfigWriter {
+    /** Writes {@code baseDir/config.toml} (and any CNI conflist into {@code baseDir/cni/net.d}). */
+    void write(Path baseDir, Path cniBinDir) throws IOException;
+  }
+
   private final Options options;
   private final Path baseDir;
   private final Path socket;
@@ -261,8 +302,17 @@ public final class EmbeddedContainerd implements AutoCloseable {
     Path baseDir = createBaseDir(options);
     EmbeddedContainerd daemon;
     try {
-      writeConfig(options, baseDir, cniBin);
-      addMasquerade(options);
+      if (options.config().isPresent()) {
+        Files.createDirectories(baseDir.resolve("cni/net.d"));
+        options.config().get().write(baseDir, cniBin);
+        if (!Files.isRegularFile(baseDir.resolve("config.toml"))) {
+          throw new PodgateException("the config writer of containerd '" + options.name() + "' wrote no "
+              + baseDir.resolve("config.toml"));
+        }
+      } else {
+        writeConfig(options, baseDir, cniBin);
+        addMasquerade(options);
+      }
       List<String> command = new ArrayList<>();
       options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NETNS_DIR.resolve(ns), "--")));
       command.addAll(List.of(binary.toString(), "--config", baseDir.resolve("config.toml").toString()));
@@ -697,7 +747,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
     CriClient quick = cri.withDeadline(Duration.ofSeconds(2));
     for (boolean first = true; ; first = false) {
       if (!first && System.nanoTime() - deadline > 0) {
-        fail("containerd did not report RuntimeReady and NetworkReady within " + options.readyTimeout()
+        fail("containerd did not report RuntimeReady" + (options.awaitNetworkReady() ? " and NetworkReady" : "")
+            + " within " + options.readyTimeout()
             + " (last seen: " + last + ")", null);
       }
       if (!process.isAlive()) {
@@ -706,7 +757,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
       if (Files.exists(socket)) {
         try {
           StatusResponse status = quick.status();
-          if (CriClient.conditionMet(status, "RuntimeReady") && CriClient.conditionMet(status, "NetworkReady")) {
+          if (CriClient.conditionMet(status, "RuntimeReady")
+              && (!options.awaitNetworkReady() || CriClient.conditionMet(status, "NetworkReady"))) {
             restrictSockets();
             return;
           }
@@ -929,16 +981,15 @@ public final class EmbeddedContainerd implements AutoCloseable {
     if (!Files.isDirectory(sandboxes) || !Files.isDirectory(results)) {
       return;
     }
-    String network = "podgate-" + options.name() + "-";
     try (Stream<Path> ids = Files.list(sandboxes); Stream<Path> cached = Files.list(results)) {
       Set<String> ours = new HashSet<>();
       for (Path id : ids.toList()) {
-        ours.add(network + id.getFileName() + "-");
-        ours.add("cni-loopback-" + id.getFileName() + "-"); // containerd's own loopback network
+        // <network>-<sandbox id>-<interface>, whatever the network (ours, containerd's cni-loopback, a given config's)
+        ours.add("-" + id.getFileName() + "-");
       }
       for (Path f : cached.toList()) {
         String n = f.getFileName().toString();
-        if (ours.stream().anyMatch(n::startsWith)) {
+        if (ours.stream().anyMatch(n::contains)) {
           Files.deleteIfExists(f);
         }
       }
