@@ -145,7 +145,7 @@ public final class PodProvisioner {
               + ", every address is held by a pod; use a larger subnet or fewer pods at once. Runtime said: "
               + e.getMessage(), e);
         }
-        throw e;
+        throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage(), e);
       }
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
           sandboxConfig.getLabelsMap(), leases);
