@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.CriException;
+import io.podgate.internal.cri.v1.PodSandboxState;
 import io.podgate.internal.cri.v1.PodSandboxStatusResponse;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -108,6 +109,10 @@ public final class SandboxRemoval {
     String podIp;
     try {
       PodSandboxStatusResponse status = cri.podSandboxStatus(sandboxId, true);
+      if (status.getStatus().getState() == PodSandboxState.SANDBOX_READY) {
+        // its processes still hold the namespace: deleting the file would free nothing
+        return List.of("sandbox " + sandboxId + " still runs; only its runtime can remove it");
+      }
       netns = networkNamespace(status.getInfoOrDefault("info", ""));
       podIp = status.getStatus().getNetwork().getIp();
     } catch (RuntimeException e) {
