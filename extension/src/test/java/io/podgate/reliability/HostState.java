@@ -95,6 +95,52 @@ public final class HostState {
     assertClean(bridge(), subnet(), List.copyOf(SessionProbe.SEEN));
   }
 
+  /**
+   * What the pods of {@code subnet} leave on the host while their daemon still runs: network namespaces
+   * holding a pod address, links on the bridge (host veths), iptables rules naming a pod address (the
+   * masquerade rule for the whole subnet is the daemon's) and CNI result caches. Empty once every pod is gone.
+   */
+  public static List<String> podLeftovers(String bridge, Ipv4Subnet subnet) {
+    List<String> left = new ArrayList<>(netnsIn(subnet));
+    if (Files.exists(Path.of("/sys/class/net", bridge))) {
+      for (String link : run("ip", "-o", "link", "show", "master", bridge).split("\n")) {
+        if (!link.isBlank()) {
+          left.add("link on " + bridge + ": " + link.strip());
+        }
+      }
+    }
+    for (String rule : iptablesNaming(subnet)) {
+      if (namesPodAddress(rule, subnet)) {
+        left.add(rule);
+      }
+    }
+    left.addAll(cniResultsNaming(subnet));
+    return left;
+  }
+
+  /** {@link #podLeftovers(String, Ipv4Subnet)} for this run's bridge and subnet. */
+  public static List<String> podLeftovers() {
+    return podLeftovers(bridge(), subnet());
+  }
+
+  private static final Pattern ADDRESS_OR_NET = Pattern.compile("(?<![0-9.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?(?![0-9])");
+
+  /** True when {@code text} names one address of {@code subnet} (not a network such as the subnet itself). */
+  static boolean namesPodAddress(String text, Ipv4Subnet subnet) {
+    Matcher m = ADDRESS_OR_NET.matcher(text);
+    while (m.find()) {
+      boolean host = m.group(2) == null || m.group(2).equals("32");
+      try {
+        if (host && subnet.contains(m.group(1))) {
+          return true;
+        }
+      } catch (RuntimeException notAnAddress) {
+        // e.g. 999.1.1.1
+      }
+    }
+    return false;
+  }
+
   static boolean mentions(String text, Ipv4Subnet subnet) {
     Matcher m = IPV4.matcher(text);
     while (m.find()) {

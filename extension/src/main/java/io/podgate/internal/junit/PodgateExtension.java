@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ConditionEvaluationResult;
@@ -49,10 +50,12 @@ import org.opentest4j.TestAbortedException;
 /**
  * Maps podgate annotations to pods: static fields in beforeAll (one pod per class), instance
  * fields in beforeEach and parameters on resolution (one pod per test method), SUITE pods once per
- * run. Pods live in {@link PodScope}s in the JUnit store of the context that made them, so JUnit
- * tears them down when that context ends.
+ * run. Pods live in {@link PodScope}s in the JUnit store of the context that made them; afterEach and
+ * afterAll remove them (so a teardown failure fails that test or class), and JUnit's store closes
+ * what is left (SUITE pods at the end of the run).
  */
-public final class PodgateExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterAllCallback,
+public final class PodgateExtension implements ExecutionCondition, BeforeAllCallback, BeforeEachCallback, AfterEachCallback,
+    AfterAllCallback,
     ParameterResolver, TestExecutionExceptionHandler, LifecycleMethodExecutionExceptionHandler {
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(PodgateExtension.class);
 
@@ -103,10 +106,35 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
     }, TestMeasureEnvironment.class);
   }
 
-  /** Writes the report files after each class, so an aborted run still leaves what it measured. */
+  /**
+   * Removes the class's pods, then writes the report files (so an aborted run still leaves what it
+   * measured). A teardown failure fails the class here, naming the pod, instead of surfacing as
+   * JUnit's "Failed to close extension context".
+   */
   @Override
   public void afterAll(ExtensionContext ctx) {
-    runReport(ctx).write();
+    try {
+      closeScope(ctx);
+    } finally {
+      runReport(ctx).write();
+    }
+  }
+
+  /**
+   * Removes the test's own pods (instance fields, parameters) once the test and its @AfterEach methods
+   * are done: a teardown failure then fails this test, or is attached to its failure as suppressed.
+   */
+  @Override
+  public void afterEach(ExtensionContext ctx) {
+    closeScope(ctx);
+  }
+
+  /** Closes the scope of {@code ctx} now, taking it out of the store so JUnit does not close it again. */
+  private static void closeScope(ExtensionContext ctx) {
+    PodScope s = ctx.getStore(NS).remove("scope:" + ctx.getUniqueId(), PodScope.class);
+    if (s != null) {
+      s.close();
+    }
   }
 
   // ---- scopes ----

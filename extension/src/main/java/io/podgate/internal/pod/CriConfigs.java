@@ -27,6 +27,9 @@ import java.util.UUID;
 
 /** Builds CRI configs from crictl-style JSON (if any) overlaid with annotation values. */
 public final class CriConfigs {
+  /** Annotation keeping the metadata.uid a pod JSON wrote; the pod itself gets a fresh one. */
+  public static final String CONFIG_UID_ANNOTATION = "io.podgate.config-uid";
+
   private CriConfigs() {}
 
   /** Parses crictl-style snake_case JSON; an unknown field fails naming it. */
@@ -42,12 +45,16 @@ public final class CriConfigs {
     return builder;
   }
 
-  /** The sandbox config before host ports are settled and session labels are added. */
+  /**
+   * The sandbox config before host ports are settled and session labels are added. Every JSON value is
+   * checked first ({@link SpecValidator#validateSandboxJson}); the uid is always a fresh one.
+   */
   public static PodSandboxConfig.Builder sandbox(PodSpec spec) {
     PodSandboxConfig.Builder b = PodSandboxConfig.newBuilder();
     boolean pidInJson = false;
     if (spec.config().present()) {
       parse(spec.config(), spec.origin(), b);
+      SpecValidator.validateSandboxJson(spec.origin(), spec.config(), b.build());
       pidInJson = setsPidNamespace(spec.config(), spec.origin());
     }
     NamespaceMode pid = b.getLinux().getSecurityContext().getNamespaceOptions().getPid();
@@ -65,9 +72,12 @@ public final class CriConfigs {
     PodSandboxMetadata.Builder md = b.getMetadataBuilder();
     md.setName(first(spec.name(), md.getName(), K8sNames.dnsLabel(spec.defaultName(), "pod")));
     md.setNamespace(first(spec.namespace(), md.getNamespace(), "default"));
-    if (md.getUid().isEmpty()) {
-      md.setUid(UUID.randomUUID().toString());
+    // Each pod gets a fresh uid, as the kubelet gives each pod object one: a uid fixed in a JSON would make
+    // pods made from it collide in containerd (it reserves name_namespace_uid_attempt). The JSON's stays visible.
+    if (!md.getUid().isEmpty()) {
+      b.putAnnotations(CONFIG_UID_ANNOTATION, md.getUid());
     }
+    md.setUid(UUID.randomUUID().toString());
     if (!spec.hostname().isEmpty()) {
       b.setHostname(spec.hostname());
     }
@@ -109,6 +119,7 @@ public final class CriConfigs {
     boolean pidInJson = false;
     if (spec.config().present()) {
       parse(spec.config(), spec.origin(), b);
+      SpecValidator.validateContainerJson(spec.origin(), spec.config(), b.build());
       pidInJson = setsPidNamespace(spec.config(), spec.origin());
     }
     if (!pidInJson) {

@@ -4,9 +4,12 @@ import io.podgate.NodeInfo;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.ContainerConfig;
+import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
+import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.cri.v1.PortMapping;
 import io.podgate.internal.pod.RunningPod.HostPortLease;
+import io.podgate.internal.runtime.SandboxRemoval;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -98,6 +101,7 @@ public final class PodProvisioner {
 
     List<HostPortLease> leases = new ArrayList<>();
     RunningPod pod = null;
+    boolean sandboxAsked = false;
     try {
       List<PortMapping> mappings = new ArrayList<>();
       for (int i = 0; i < sandbox.getPortMappingsCount(); i++) {
@@ -133,6 +137,7 @@ public final class PodProvisioner {
       PodSandboxConfig sandboxConfig = sandbox.build();
       String podId;
       try {
+        sandboxAsked = true;
         podId = cri.runPodSandbox(sandboxConfig);
       } catch (RuntimeException e) {
         if (String.valueOf(e.getMessage()).contains("no IP addresses available")) {
@@ -140,11 +145,8 @@ public final class PodProvisioner {
               + ", every address is held by a pod; use a larger subnet or fewer pods at once. Runtime said: "
               + e.getMessage(), e);
         }
-        String hint = RunPodSandboxHints.hint(e.getMessage());
-        if (!hint.isEmpty()) {
-          throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage() + hint, e);
-        }
-        throw e;
+        throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage()
+            + RunPodSandboxHints.hint(e.getMessage()), e);
       }
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
           sandboxConfig.getLabelsMap(), leases);
@@ -209,21 +211,26 @@ public final class PodProvisioner {
       pod.timings(new PodTimings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3)));
       return pod;
     } catch (RuntimeException e) {
-      if (pod != null) {
-        // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
-        boolean interrupted = Thread.interrupted();
-        try {
+      // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
+      boolean interrupted = Thread.interrupted();
+      try {
+        if (pod != null) {
           pod.close();
-        } catch (RuntimeException cleanup) {
-          e.addSuppressed(cleanup);
-        } finally {
-          if (interrupted) {
-            Thread.currentThread().interrupt();
+        } else {
+          if (sandboxAsked) {
+            removeHalfMadeSandbox(sandbox, name).ifPresent(e::addSuppressed);
           }
         }
-      } else {
-        for (HostPortLease l : leases) {
-          hostPorts.release(l.hostIp(), l.hostPort(), l.protocol());
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      } finally {
+        if (pod == null) {
+          for (HostPortLease l : leases) {
+            hostPorts.release(l.hostIp(), l.hostPort(), l.protocol());
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
         }
       }
       if (e instanceof PodgateException) {
@@ -231,6 +238,27 @@ public final class PodProvisioner {
       }
       throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * A failed RunPodSandbox may leave a sandbox record with a network namespace and veth (containerd keeps
+   * one whose CNI setup and teardown both failed); found by the pod's uid, it is removed like any pod.
+   */
+  private java.util.Optional<PodgateException> removeHalfMadeSandbox(PodSandboxConfig.Builder sandbox, String name) {
+    String uid = sandbox.getMetadata().getUid();
+    PodSandboxFilter.Builder filter = PodSandboxFilter.newBuilder();
+    sessionLabels.forEach(filter::putLabelSelector);
+    List<String> problems = new ArrayList<>();
+    for (PodSandbox found : cri.listPodSandbox(filter.build())) {
+      if (found.getMetadata().getUid().equals(uid)) {
+        SandboxRemoval.Outcome o = SandboxRemoval.remove(cri, found.getId());
+        if (!o.removed()) {
+          problems.add(o.describe());
+        }
+      }
+    }
+    return problems.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new PodgateException(
+        "removing what the failed RunPodSandbox of pod '" + name + "' left: " + String.join("; ", problems)));
   }
 
   /** Runs {@code task} for each index in parallel; the first failure is thrown, the others suppressed. */

@@ -2,6 +2,7 @@ package io.podgate.internal.pod;
 
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.runtime.SandboxRemoval;
 import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.image.OciArchiveImporter;
 import io.podgate.internal.image.StandardImages;
@@ -360,13 +361,22 @@ public final class PodgateSession {
     }
   }
 
-  /** Pods of this session still there (a test leaked them): removed before the runtime goes. */
+  /**
+   * Pods of this session still there (a test leaked them): removed before the runtime goes. A sandbox the
+   * runtime refuses to remove (already reported to the test that made it) counts once its host side is gone.
+   */
   private void removeOwn() {
+    List<String> problems = new ArrayList<>();
     for (PodSandbox pod : cri.listPodSandbox()) {
       if (id.equals(pod.getLabelsOrDefault(SESSION_LABEL, ""))) {
-        cri.stopPodSandbox(pod.getId());
-        cri.removePodSandbox(pod.getId());
+        SandboxRemoval.Outcome o = SandboxRemoval.remove(cri, pod.getId());
+        if (!o.hostClean()) {
+          problems.add("pod '" + pod.getMetadata().getName() + "': " + o.describe());
+        }
       }
+    }
+    if (!problems.isEmpty()) {
+      throw new PodgateException("removing the session's pods left host state: " + String.join("; ", problems));
     }
   }
 

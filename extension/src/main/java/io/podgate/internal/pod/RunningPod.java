@@ -5,6 +5,7 @@ import io.podgate.NodeInfo;
 import io.podgate.Pod;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.runtime.SandboxRemoval;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -170,7 +171,7 @@ public final class RunningPod implements Pod, AutoCloseable {
     return labels;
   }
 
-  /** Stops and removes the pod (and so its containers), then frees its host ports. */
+  /** Stops (retried) and removes the pod (and so its containers), then frees its host ports; see {@link SandboxRemoval}. */
   @Override
   public void close() {
     if (closed) {
@@ -178,21 +179,10 @@ public final class RunningPod implements Pod, AutoCloseable {
     }
     closed = true;
     PodgateException failure = null;
-    try {
-      cri.stopPodSandbox(id);
-    } catch (RuntimeException e) {
-      failure = new PodgateException("stopping pod '" + name + "' (" + id + ", " + origin + ") failed: " + e.getMessage(), e);
-    }
-    try {
-      cri.removePodSandbox(id);
-    } catch (RuntimeException e) {
-      PodgateException removal =
-          new PodgateException("removing pod '" + name + "' (" + id + ", " + origin + ") failed: " + e.getMessage(), e);
-      if (failure == null) {
-        failure = removal;
-      } else {
-        failure.addSuppressed(removal);
-      }
+    SandboxRemoval.Outcome outcome = SandboxRemoval.remove(cri, id);
+    if (!outcome.removed()) {
+      failure = new PodgateException("removing pod '" + name + "' (" + origin + ") failed: " + outcome.describe(),
+          outcome.runtimeError());
     }
     for (HostPortLease p : ports) {
       hostPorts.release(p.hostIp(), p.hostPort(), p.protocol());

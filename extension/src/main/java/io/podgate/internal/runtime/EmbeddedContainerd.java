@@ -882,11 +882,10 @@ public final class EmbeddedContainerd implements AutoCloseable {
   private void removePods(List<String> problems) {
     CriClient c = cri.withDeadline(Duration.ofSeconds(60));
     for (PodSandbox pod : c.listPodSandbox()) {
-      try {
-        c.stopPodSandbox(pod.getId());
-        c.removePodSandbox(pod.getId());
-      } catch (RuntimeException e) {
-        problems.add("removing pod " + pod.getMetadata().getName() + " (" + pod.getId() + "): " + e.getMessage());
+      // a sandbox the runtime will not remove is fine here once its host side is gone: the daemon stops next
+      SandboxRemoval.Outcome o = SandboxRemoval.remove(c, pod.getId());
+      if (!o.hostClean()) {
+        problems.add("removing pod " + pod.getMetadata().getName() + ": " + o.describe());
       }
     }
   }
@@ -916,7 +915,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     Set<Object> podNetns = new HashSet<>();
     for (long pid : HostProcesses.shimsOf(socket)) {
       ProcessHandle.of(pid).ifPresent(h -> h.descendants()
-          .forEach(p -> netnsInode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
+          .forEach(p -> SandboxRemoval.inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
       if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
         stuck.add(pid);
       }
@@ -926,44 +925,13 @@ public final class EmbeddedContainerd implements AutoCloseable {
       problems.add("shim processes " + stuck + " did not end");
     }
     if (!podNetns.isEmpty()) {
-      netnsInode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove); // never the host's
-      options.netns().flatMap(ns -> netnsInode(NETNS_DIR.resolve(ns))).ifPresent(podNetns::remove); // nor the node's
-      problems.addAll(deleteNetns(podNetns));
+      SandboxRemoval.inode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove); // never the host's
+      options.netns().flatMap(ns -> SandboxRemoval.inode(NETNS_DIR.resolve(ns))).ifPresent(podNetns::remove); // nor the node's
+      problems.addAll(SandboxRemoval.deleteNetnsByInode(podNetns));
     }
     if (!problems.isEmpty()) {
       throw new PodgateException(String.join("; ", problems));
     }
-  }
-
-  private static Optional<Object> netnsInode(Path nsLink) {
-    try {
-      return Optional.ofNullable(Files.getAttribute(nsLink, "unix:ino"));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Deletes the named network namespaces under /var/run/netns whose inode is in {@code inodes}. */
-  private static List<String> deleteNetns(Set<Object> inodes) {
-    List<String> problems = new ArrayList<>();
-    Path dir = Path.of("/var/run/netns");
-    if (!Files.isDirectory(dir)) {
-      return problems;
-    }
-    try (Stream<Path> entries = Files.list(dir)) {
-      for (Path ns : entries.toList()) {
-        Optional<Object> ino = netnsInode(ns);
-        if (ino.isPresent() && inodes.contains(ino.get())) {
-          HostCommand.Result r = HostCommand.run(List.of("ip", "netns", "delete", ns.getFileName().toString()));
-          if (!r.ok()) {
-            problems.add("could not delete network namespace " + ns + ": " + r.output().strip());
-          }
-        }
-      }
-    } catch (IOException e) {
-      problems.add("cannot list " + dir + ": " + e.getMessage());
-    }
-    return problems;
   }
 
   /** runc state and cgroups of containers whose rootfs lay under our base directory (left when their shim was killed). */
@@ -977,24 +945,16 @@ public final class EmbeddedContainerd implements AutoCloseable {
   /** CNI result caches of pods whose sandbox directory is still in our root (CNI DEL never ran for them). */
   private void deleteCniResults() {
     Path sandboxes = baseDir.resolve("root/io.containerd.grpc.v1.cri/sandboxes");
-    Path results = Path.of("/var/lib/cni/results");
-    if (!Files.isDirectory(sandboxes) || !Files.isDirectory(results)) {
+    if (!Files.isDirectory(sandboxes)) {
       return;
     }
-    try (Stream<Path> ids = Files.list(sandboxes); Stream<Path> cached = Files.list(results)) {
-      Set<String> ours = new HashSet<>();
-      for (Path id : ids.toList()) {
-        // <network>-<sandbox id>-<interface>, whatever the network (ours, containerd's cni-loopback, a given config's)
-        ours.add("-" + id.getFileName() + "-");
-      }
-      for (Path f : cached.toList()) {
-        String n = f.getFileName().toString();
-        if (ours.stream().anyMatch(n::contains)) {
-          Files.deleteIfExists(f);
-        }
+    try (Stream<Path> ids = Files.list(sandboxes)) {
+      List<String> stayed = SandboxRemoval.deleteCniResultsOf(ids.map(id -> id.getFileName().toString()).toList());
+      if (!stayed.isEmpty()) {
+        throw new PodgateException(String.join("; ", stayed));
       }
     } catch (IOException e) {
-      throw new PodgateException("cannot clean CNI result cache " + results + ": " + e.getMessage(), e);
+      throw new PodgateException("cannot list " + sandboxes + ": " + e.getMessage(), e);
     }
   }
 

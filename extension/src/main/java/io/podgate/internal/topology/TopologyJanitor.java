@@ -4,6 +4,7 @@ import io.podgate.PodgateException;
 import io.podgate.internal.runtime.HostCommand;
 import io.podgate.internal.runtime.HostProcesses;
 import io.podgate.internal.runtime.RuncLeftovers;
+import io.podgate.internal.runtime.SandboxRemoval;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ public final class TopologyJanitor {
     for (List<String> n : values(entries, "netns")) {
       inode(NETNS_DIR.resolve(n.get(0))).ifPresent(podNetns::remove);
     }
-    problems.addAll(deleteNetnsByInode(podNetns));
+    problems.addAll(SandboxRemoval.deleteNetnsByInode(podNetns));
     for (Path dir : dirs) {
       problems.addAll(unmountUnder(dir));
       problems.addAll(RuncLeftovers.deleteUnder(dir));
@@ -214,32 +215,7 @@ public final class TopologyJanitor {
   }
 
   private static Optional<Object> inode(Path p) {
-    try {
-      return Optional.ofNullable(Files.getAttribute(p, "unix:ino"));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static List<String> deleteNetnsByInode(Set<Object> inodes) {
-    List<String> problems = new ArrayList<>();
-    if (inodes.isEmpty() || !Files.isDirectory(NETNS_DIR)) {
-      return problems;
-    }
-    try (Stream<Path> s = Files.list(NETNS_DIR)) {
-      for (Path ns : s.toList()) {
-        Optional<Object> ino = inode(ns);
-        if (ino.isPresent() && inodes.contains(ino.get())) {
-          HostCommand.Result r = HostCommand.run(List.of("ip", "netns", "delete", ns.getFileName().toString()));
-          if (!r.ok()) {
-            problems.add("pod netns " + ns + ": " + r.output().strip());
-          }
-        }
-      }
-    } catch (IOException e) {
-      problems.add("cannot list " + NETNS_DIR + ": " + e.getMessage());
-    }
-    return problems;
+    return SandboxRemoval.inode(p);
   }
 
   private static List<String> unmountUnder(Path dir) {
@@ -269,8 +245,7 @@ public final class TopologyJanitor {
 
   /** CNI result caches of the sandboxes found in containerd roots under {@code dir}. */
   private static List<String> deleteCniResultsOf(Path dir) {
-    Path results = Path.of("/var/lib/cni/results");
-    if (!Files.isDirectory(dir) || !Files.isDirectory(results)) {
+    if (!Files.isDirectory(dir)) {
       return List.of();
     }
     Set<String> ids = new HashSet<>();
@@ -287,21 +262,7 @@ public final class TopologyJanitor {
     } catch (IOException e) {
       return List.of("cannot read " + dir + ": " + e.getMessage());
     }
-    if (ids.isEmpty()) {
-      return List.of();
-    }
-    List<String> problems = new ArrayList<>();
-    try (Stream<Path> cached = Files.list(results)) {
-      for (Path f : cached.toList()) {
-        String n = f.getFileName().toString();
-        if (ids.stream().anyMatch(id -> n.contains("-" + id + "-"))) {
-          Files.deleteIfExists(f);
-        }
-      }
-    } catch (IOException e) {
-      problems.add("cannot clean " + results + ": " + e.getMessage());
-    }
-    return problems;
+    return SandboxRemoval.deleteCniResultsOf(ids);
   }
 
   static boolean routePresent(String cidr, String via) {

@@ -7,6 +7,7 @@ import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.runtime.HostProcesses;
 import io.podgate.internal.runtime.RuncLeftovers;
+import io.podgate.internal.runtime.SandboxRemoval;
 import io.podgate.internal.runtime.Ipv4Subnet;
 import java.io.File;
 import java.io.IOException;
@@ -101,13 +102,9 @@ public final class Watchdog {
         PodSandboxFilter filter = args.daemonPid() > 0 ? PodSandboxFilter.getDefaultInstance()
             : PodSandboxFilter.newBuilder().putLabelSelector(SESSION_LABEL, args.sessionId()).build();
         for (PodSandbox pod : c.listPodSandbox(filter)) {
-          try {
-            c.stopPodSandbox(pod.getId());
-            c.removePodSandbox(pod.getId());
-            log("removed pod " + pod.getMetadata().getName() + " " + pod.getId());
-          } catch (RuntimeException e) {
-            log("removing pod " + pod.getId() + " failed: " + e.getMessage());
-          }
+          SandboxRemoval.Outcome o = SandboxRemoval.remove(c, pod.getId());
+          log(o.removed() ? "removed pod " + pod.getMetadata().getName() + " " + pod.getId()
+              : "removing pod " + pod.getMetadata().getName() + ": " + o.describe());
         }
       } catch (RuntimeException e) {
         log("CRI cleanup failed: " + e.getMessage());

@@ -8,6 +8,7 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.PortMapping;
+import io.podgate.reliability.HostState;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -125,6 +126,16 @@ class BadValuesTest extends SessionTestBase {
     void t() {}
   }
 
+  @Podgate
+  @ExtendWith(FixtureOnly.class)
+  static class PortZeroJson {
+    @PodSandbox(config = "portzero.json")
+    Pod pod;
+
+    @Test
+    void t() {}
+  }
+
   static String failureOf(Class<?> fixture) {
     EngineExecutionResults results = Fixtures.run(fixture);
     assertThat(results.testEvents().succeeded().count()).isZero();
@@ -162,6 +173,16 @@ class BadValuesTest extends SessionTestBase {
     assertThat(failureOf(UnknownJsonField.class))
         .contains("@PodSandbox on field UnknownJsonField.pod: config = \"unknown-field-pod.json\" is not a valid PodSandboxConfig JSON")
         .contains("log_directry");
+  }
+
+  /** Used to reach the portmap plugin, fail there unnamed and leave a netns and veth behind. */
+  @Test
+  void containerPortZeroInJsonIsRefusedBeforeAnythingIsCreated() {
+    String failure = failureOf(PortZeroJson.class);
+    assertThat(failure)
+        .contains("@PodSandbox on field PortZeroJson.pod: portzero.json: port_mappings[0].container_port = 0 is out of range 1..65535")
+        .doesNotContain("portmap").doesNotContain("Failed to close extension context");
+    assertThat(HostState.podLeftovers()).as("host state of pods").isEmpty();
   }
 
   @Test

@@ -42,7 +42,9 @@ class TeardownTest extends SessionTestBase {
     EngineExecutionResults results = Fixtures.run(PodRemovedBehindOurBack.class);
     assertThat(results.testEvents().failed().count()).isEqualTo(1);
     assertThat(Fixtures.failures(results)).contains("tearing down pods failed")
-        .contains("pod 'second'").contains("@PodSandbox on field PodRemovedBehindOurBack.second");
+        .contains("pod 'second'").contains("@PodSandbox on field PodRemovedBehindOurBack.second")
+        .contains("no longer exists; something else removed it")
+        .doesNotContain("Failed to close extension context"); // the test's own failure, from afterEach
     Fixtures.assertNoPodsLeft(session());
   }
 }

@@ -34,7 +34,9 @@ class CriConfigsTest {
     PodSandboxConfig c = CriConfigs.sandbox(pod("", new ConfigRef(json.toString(), null),
         List.of(new PodSpec.PortSpec(80, 0, "127.0.0.1", PodSpec.Protocol.TCP)))).build();
     assertThat(c.getMetadata().getName()).isEqualTo("pod-sandbox");
-    assertThat(c.getMetadata().getUid()).isEqualTo("hdishd83djaidwnduwk28bcsb");
+    assertThat(c.getMetadata().getUid()).as("a fresh uid, as the kubelet gives each pod").isNotEqualTo("hdishd83djaidwnduwk28bcsb")
+        .matches("[0-9a-f-]{36}");
+    assertThat(c.getAnnotationsMap()).containsEntry(CriConfigs.CONFIG_UID_ANNOTATION, "hdishd83djaidwnduwk28bcsb");
     assertThat(c.getMetadata().getNamespace()).isEqualTo("k8s.io");
     assertThat(c.getMetadata().getAttempt()).isEqualTo(3);
     assertThat(c.getLogDirectory()).isEqualTo("/tmp");
@@ -45,6 +47,86 @@ class CriConfigsTest {
       assertThat(m.getProtocol()).isEqualTo(Protocol.TCP);
     });
     assertThat(c.getLabelsMap()).containsEntry("a", "1");
+  }
+
+  @Test
+  void twoPodsFromOneJsonGetDifferentUids() throws Exception {
+    Path json = Files.writeString(dir.resolve("pod.json"), SEED);
+    ConfigRef ref = new ConfigRef(json.toString(), null);
+    String a = CriConfigs.sandbox(pod("", ref, List.of())).getMetadata().getUid();
+    String b = CriConfigs.sandbox(pod("", ref, List.of())).getMetadata().getUid();
+    assertThat(a).isNotEqualTo(b);
+  }
+
+  @Test
+  void portZeroInJsonIsNamedByFileAndPath() throws Exception {
+    Path json = Files.writeString(dir.resolve("portzero.json"), "{\"metadata\":{\"name\":\"portzero\",\"namespace\":\"default\","
+        + "\"uid\":\"u-1\",\"attempt\":1},\"port_mappings\":[{\"protocol\":0,\"container_port\":0,\"host_ip\":\"127.0.0.1\"}],\"linux\":{}}");
+    assertThatThrownBy(() -> CriConfigs.sandbox(pod("", new ConfigRef(json.toString(), null), List.of())))
+        .isInstanceOf(PodSpecException.class)
+        .hasMessage("@PodSandbox on field T.p: " + json + ": port_mappings[0].container_port = 0 is out of range 1..65535");
+  }
+
+  /** Each bad pod JSON value, and the message part that names it. */
+  static final String[][] BAD_POD_JSON = {
+      {"{\"port_mappings\":[{\"container_port\":80},{\"container_port\":70000}]}",
+          "port_mappings[1].container_port = 70000 is out of range 1..65535"},
+      {"{\"port_mappings\":[{\"container_port\":80,\"host_port\":-1}]}", "port_mappings[0].host_port = -1 is out of range 0..65535"},
+      {"{\"port_mappings\":[{\"container_port\":80,\"host_ip\":\"localhost\"}]}",
+          "port_mappings[0].host_ip = \"localhost\" is not an IP address literal"},
+      {"{\"port_mappings\":[{\"container_port\":80,\"protocol\":7}]}", "port_mappings[0].protocol = 7 is not a protocol"},
+      {"{\"port_mappings\":[{\"container_port\":80},{\"container_port\":80}]}", "port_mappings[1]: container port 80/TCP is mapped twice"},
+      {"{\"metadata\":{\"name\":\"Web_1\"}}", "metadata.name = \"Web_1\" must be at most 253 lower-case letters"},
+      {"{\"metadata\":{\"namespace\":\"my ns\"}}", "metadata.namespace = \"my ns\" must be at most 253"},
+      {"{\"hostname\":\"a.b\"}", "hostname = \"a.b\" must be at most 63 letters"},
+      {"{\"log_directory\":\"logs\"}", "log_directory = \"logs\" must be an absolute path"},
+      {"{\"dns_config\":{\"servers\":[\"1.1.1.1\",\"dns.example\"]}}", "dns_config.servers[1] = \"dns.example\" is not an IP address literal"},
+      {"{\"dns_config\":{\"searches\":[\"a b\"]}}", "dns_config.searches[0] = \"a b\" is not a DNS search domain"},
+  };
+
+  @Test
+  void everyBadPodJsonValueIsNamedByFileAndPath() throws Exception {
+    for (String[] bad : BAD_POD_JSON) {
+      Path json = Files.writeString(dir.resolve("bad-pod.json"), bad[0]);
+      assertThatThrownBy(() -> CriConfigs.sandbox(pod("", new ConfigRef(json.toString(), null), List.of())))
+          .as(bad[0]).isInstanceOf(PodSpecException.class)
+          .hasMessageStartingWith("@PodSandbox on field T.p: " + json + ": " + bad[1]);
+    }
+  }
+
+  static final String[][] BAD_CONTAINER_JSON = {
+      {"{\"metadata\":{\"name\":\"App\"}}", "metadata.name = \"App\" must be at most 63 lower-case letters"},
+      {"{\"image\":{\"image\":\" \"}}", "image.image = \" \" is blank"},
+      {"{\"working_dir\":\"work\"}", "working_dir = \"work\" must be an absolute path"},
+      {"{\"envs\":[{\"key\":\"\",\"value\":\"x\"}]}", "envs[0].key = \"\" is empty"},
+      {"{\"mounts\":[{\"host_path\":\"tmp\",\"container_path\":\"/t\"}]}", "mounts[0].host_path = \"tmp\" must be an absolute path that exists"},
+      {"{\"mounts\":[{\"host_path\":\"/no/such/dir/podgate\",\"container_path\":\"/t\"}]}",
+          "mounts[0].host_path = \"/no/such/dir/podgate\" must be an absolute path that exists"},
+      {"{\"mounts\":[{\"host_path\":\"/tmp\",\"container_path\":\"t\"}]}", "mounts[0].container_path = \"t\" must be absolute"},
+      {"{\"linux\":{\"resources\":{\"memory_limit_in_bytes\":-1}}}", "linux.resources.memory_limit_in_bytes = -1 is negative"},
+  };
+
+  @Test
+  void everyBadContainerJsonValueIsNamedByFileAndPath() throws Exception {
+    for (String[] bad : BAD_CONTAINER_JSON) {
+      Path json = Files.writeString(dir.resolve("bad-container.json"), bad[0]);
+      assertThatThrownBy(() -> CriConfigs.container(container(new ConfigRef(json.toString(), null)), NamespaceMode.CONTAINER))
+          .as(bad[0]).isInstanceOf(PodSpecException.class)
+          .hasMessageStartingWith("@CriContainer on field T.c: " + json + ": " + bad[1]);
+    }
+  }
+
+  @Test
+  void annotationValuesFollowTheSameRules() {
+    PodSpec badName = new PodSpec("o", "Web_1", "p", "", Map.of(), Map.of(), "", "", List.of(), List.of(), List.of(),
+        List.of(), ConfigRef.NONE, List.of());
+    assertThatThrownBy(() -> SpecValidator.validate(badName)).hasMessageStartingWith("o: name = \"Web_1\" must be at most 253");
+    PodSpec badLogDir = new PodSpec("o", "", "p", "", Map.of(), Map.of(), "", "logs", List.of(), List.of(), List.of(),
+        List.of(), ConfigRef.NONE, List.of());
+    assertThatThrownBy(() -> SpecValidator.validate(badLogDir)).hasMessage("o: logDirectory = \"logs\" must be an absolute path");
+    PodSpec badDns = new PodSpec("o", "", "p", "", Map.of(), Map.of(), "", "", List.of("dns.example"), List.of(), List.of(),
+        List.of(), ConfigRef.NONE, List.of());
+    assertThatThrownBy(() -> SpecValidator.validate(badDns)).hasMessageStartingWith("o: dnsServers[0] = \"dns.example\" is not an IP");
   }
 
   @Test

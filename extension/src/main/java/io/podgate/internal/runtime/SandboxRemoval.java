@@ -1,0 +1,244 @@
+package io.podgate.internal.runtime;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.grpc.Status;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.CriException;
+import io.podgate.internal.cri.v1.PodSandboxState;
+import io.podgate.internal.cri.v1.PodSandboxStatusResponse;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Removes a pod sandbox and what its network left on the host. Through CRI first (StopPodSandbox,
+ * retried, then RemovePodSandbox); when the runtime cannot (e.g. its CNI teardown keeps failing, as
+ * containerd 1.6 does for a sandbox whose network setup failed half-way), podgate removes the
+ * sandbox's network namespace (which takes the host veth with it), the iptables rules naming its
+ * address and its CNI result caches itself, the same way the daemon and topology teardowns do.
+ *
+ * <p>Also home of the host-side pieces every teardown shares: network namespaces by inode and CNI
+ * result caches by sandbox id.
+ */
+public final class SandboxRemoval {
+  static final Path NETNS_DIR = Path.of("/var/run/netns");
+  static final Path CNI_RESULTS = Path.of("/var/lib/cni/results");
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern INET = Pattern.compile("inet (\\d{1,3}(?:\\.\\d{1,3}){3})/");
+  private static final int STOP_ATTEMPTS = 3;
+
+  private SandboxRemoval() {}
+
+  /**
+   * What became of a sandbox. {@code runtimeError} is the runtime's last refusal (null when CRI removed
+   * it); {@code hostProblems} lists host state podgate could not remove either (empty when the host is
+   * clean of it).
+   */
+  public record Outcome(String sandboxId, RuntimeException runtimeError, List<String> hostProblems) {
+    /** Whether podgate's CRI calls removed it (false also when it was already gone). */
+    public boolean removed() {
+      return runtimeError == null;
+    }
+
+    public boolean hostClean() {
+      return hostProblems.isEmpty();
+    }
+
+    /** One line for an error message; empty when everything went. */
+    public String describe() {
+      if (removed()) {
+        return "";
+      }
+      if (isNotFound(runtimeError)) {
+        return "sandbox " + sandboxId + " no longer exists; something else removed it (" + runtimeError.getMessage() + ")";
+      }
+      return "the runtime refused to remove sandbox " + sandboxId + " (" + runtimeError.getMessage() + "); "
+          + (hostClean()
+              ? "podgate removed its network namespace, veth, iptables rules and CNI caches itself; only the runtime's"
+                  + " record of it stays until that containerd restarts"
+              : "podgate could not remove on the host: " + String.join("; ", hostProblems));
+    }
+  }
+
+  /** Stops (up to three tries) and removes {@code sandboxId}; on refusal cleans the host side itself. */
+  public static Outcome remove(CriClient cri, String sandboxId) {
+    RuntimeException error = null;
+    for (int attempt = 1; attempt <= STOP_ATTEMPTS; attempt++) {
+      try {
+        cri.stopPodSandbox(sandboxId);
+        error = null;
+        break;
+      } catch (RuntimeException e) {
+        if (isNotFound(e)) {
+          return new Outcome(sandboxId, e, List.of()); // nothing left to remove, but not by us
+        }
+        error = e;
+        pause(attempt);
+      }
+    }
+    if (error == null) {
+      try {
+        cri.removePodSandbox(sandboxId);
+        return new Outcome(sandboxId, null, List.of());
+      } catch (RuntimeException e) {
+        if (isNotFound(e)) {
+          return new Outcome(sandboxId, null, List.of());
+        }
+        error = e;
+      }
+    }
+    return new Outcome(sandboxId, error, cleanHost(cri, sandboxId));
+  }
+
+  /** The network namespace, addresses and caches of a sandbox the runtime will not tear down; returns what stayed. */
+  static List<String> cleanHost(CriClient cri, String sandboxId) {
+    List<String> problems = new ArrayList<>();
+    Optional<Path> netns;
+    String podIp;
+    try {
+      PodSandboxStatusResponse status = cri.podSandboxStatus(sandboxId, true);
+      if (status.getStatus().getState() == PodSandboxState.SANDBOX_READY) {
+        // its processes still hold the namespace: deleting the file would free nothing
+        return List.of("sandbox " + sandboxId + " still runs; only its runtime can remove it");
+      }
+      netns = networkNamespace(status.getInfoOrDefault("info", ""));
+      podIp = status.getStatus().getNetwork().getIp();
+    } catch (RuntimeException e) {
+      return List.of("cannot read the status of sandbox " + sandboxId + " to find its network namespace: " + e.getMessage());
+    }
+    Set<String> addresses = new LinkedHashSet<>();
+    if (!podIp.isEmpty()) {
+      addresses.add(podIp);
+    }
+    if (netns.isPresent() && Files.exists(netns.get())) {
+      HostCommand.Result addrs = HostCommand.run(List.of("nsenter", "--net=" + netns.get(), "--", "ip", "-4", "-o", "addr"));
+      Matcher m = INET.matcher(addrs.output());
+      while (m.find()) {
+        if (!m.group(1).startsWith("127.")) {
+          addresses.add(m.group(1));
+        }
+      }
+      problems.addAll(deleteNetns(netns.get()));
+    }
+    for (String address : addresses) {
+      try {
+        IptablesCleanup.clean(Ipv4Subnet.parse(address + "/32"), false);
+      } catch (RuntimeException e) {
+        problems.add("iptables rules naming " + address + ": " + e.getMessage());
+      }
+    }
+    problems.addAll(deleteCniResultsOf(List.of(sandboxId)));
+    return problems;
+  }
+
+  /** The network namespace path in containerd's verbose sandbox info (its runtime spec), if any. */
+  static Optional<Path> networkNamespace(String info) {
+    if (info.isBlank()) {
+      return Optional.empty();
+    }
+    try {
+      for (JsonNode ns : JSON.readTree(info).path("runtimeSpec").path("linux").path("namespaces")) {
+        if (ns.path("type").asText().equals("network") && !ns.path("path").asText().isEmpty()) {
+          return Optional.of(Path.of(ns.path("path").asText()));
+        }
+      }
+    } catch (IOException e) {
+      return Optional.empty();
+    }
+    return Optional.empty();
+  }
+
+  /** Deletes one named network namespace (its veth pair goes with it); returns what stayed. */
+  static List<String> deleteNetns(Path netns) {
+    if (!netns.startsWith(NETNS_DIR)) {
+      return List.of("network namespace " + netns + " is not under " + NETNS_DIR + "; left alone");
+    }
+    HostCommand.Result r = HostCommand.run(List.of("ip", "netns", "delete", netns.getFileName().toString()));
+    if (!r.ok() && Files.exists(netns)) {
+      return List.of("network namespace " + netns + ": " + r.output().strip());
+    }
+    return List.of();
+  }
+
+  /** The inode of a network namespace file or /proc link, as {@link #deleteNetnsByInode} takes it. */
+  public static Optional<Object> inode(Path nsLink) {
+    try {
+      return Optional.ofNullable(Files.getAttribute(nsLink, "unix:ino"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Deletes the named network namespaces under /var/run/netns whose inode is in {@code inodes}; returns what stayed. */
+  public static List<String> deleteNetnsByInode(Set<Object> inodes) {
+    List<String> problems = new ArrayList<>();
+    if (inodes.isEmpty() || !Files.isDirectory(NETNS_DIR)) {
+      return problems;
+    }
+    try (Stream<Path> s = Files.list(NETNS_DIR)) {
+      for (Path ns : s.toList()) {
+        Optional<Object> ino = inode(ns);
+        if (ino.isPresent() && inodes.contains(ino.get())) {
+          problems.addAll(deleteNetns(ns));
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot list " + NETNS_DIR + ": " + e.getMessage());
+    }
+    return problems;
+  }
+
+  /**
+   * Deletes the CNI result caches of these sandboxes ({@code <network>-<sandbox id>-<interface>} in
+   * /var/lib/cni/results), left when CNI DEL never ran for them; returns what stayed.
+   */
+  public static List<String> deleteCniResultsOf(Collection<String> sandboxIds) {
+    if (sandboxIds.isEmpty() || !Files.isDirectory(CNI_RESULTS)) {
+      return List.of();
+    }
+    Set<String> ids = new HashSet<>(sandboxIds);
+    List<String> problems = new ArrayList<>();
+    try (Stream<Path> cached = Files.list(CNI_RESULTS)) {
+      for (Path f : cached.toList()) {
+        String n = f.getFileName().toString();
+        if (ids.stream().anyMatch(id -> n.contains("-" + id + "-"))) {
+          try {
+            Files.deleteIfExists(f);
+          } catch (IOException e) {
+            problems.add("CNI result cache " + f + ": " + e.getMessage());
+          }
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot clean " + CNI_RESULTS + ": " + e.getMessage());
+    }
+    return problems;
+  }
+
+  private static boolean isNotFound(RuntimeException e) {
+    return e instanceof CriException c && c.code() == Status.Code.NOT_FOUND;
+  }
+
+  private static void pause(int attempt) {
+    if (attempt >= STOP_ATTEMPTS) {
+      return;
+    }
+    try {
+      Thread.sleep(Duration.ofMillis(200L * attempt).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
