@@ -1,6 +1,6 @@
 package io.podgate.reliability;
 
-import io.podgate.ThroughputOptions;
+import io.podgate.measure.ThroughputOptions;
 import io.podgate.internal.measure.iperf.ContainerCommandRunner;
 import io.podgate.internal.measure.iperf.HostCommandRunner;
 import io.podgate.internal.measure.iperf.Iperf3;

@@ -2,8 +2,8 @@ package io.podgate.reliability;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podgate.ChurnOptions;
-import io.podgate.ChurnResult;
+import io.podgate.measure.ChurnOptions;
+import io.podgate.measure.ChurnResult;
 import io.podgate.CriContainer;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;

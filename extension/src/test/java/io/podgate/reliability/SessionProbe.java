@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.Podgate;
 import io.podgate.internal.pod.PodgateSession;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,16 +1,17 @@
 package io.podgate.samples;
 
-import static io.podgate.PodgateAssertions.assertThat;
+import io.podgate.measure.Gates;
+import static io.podgate.assertj.PodgateAssertions.assertThat;
 
-import io.podgate.ChurnResult;
-import io.podgate.ComparisonResult;
+import io.podgate.measure.ChurnResult;
+import io.podgate.measure.ComparisonResult;
 import io.podgate.CriContainer;
-import io.podgate.HttpLoadResult;
-import io.podgate.Measure;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.Measure;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
-import io.podgate.Throughput;
+import io.podgate.measure.Throughput;
 import io.podgate.Wait;
 import org.junit.jupiter.api.Test;
 

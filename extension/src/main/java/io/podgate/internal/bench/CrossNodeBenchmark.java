@@ -1,12 +1,12 @@
 package io.podgate.internal.bench;
 
-import io.podgate.ComparisonResult;
-import io.podgate.Gates;
-import io.podgate.HttpLoadOptions;
-import io.podgate.HttpLoadResult;
-import io.podgate.Measurement;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.Gates;
+import io.podgate.measure.HttpLoadOptions;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.Measurement;
 import io.podgate.PodgateException;
-import io.podgate.ThroughputOptions;
+import io.podgate.measure.ThroughputOptions;
 import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.http.HostNginx;

@@ -1,15 +1,17 @@
 package io.podgate.internal.bench;
 
-import io.podgate.ChurnOptions;
-import io.podgate.ChurnResult;
-import io.podgate.ComparisonResult;
-import io.podgate.HttpLoadOptions;
-import io.podgate.HttpLoadResult;
-import io.podgate.Measurement;
-import io.podgate.MetricDirection;
+import io.podgate.Pod;
+import io.podgate.measure.Throughput;
+import io.podgate.measure.ChurnOptions;
+import io.podgate.measure.ChurnResult;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.HttpLoadOptions;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.Measurement;
+import io.podgate.measure.MetricDirection;
 import io.podgate.PodgateException;
-import io.podgate.ThroughputOptions;
-import io.podgate.ThroughputResult;
+import io.podgate.measure.ThroughputOptions;
+import io.podgate.measure.ThroughputResult;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;

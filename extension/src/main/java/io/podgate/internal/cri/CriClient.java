@@ -1,5 +1,6 @@
 package io.podgate.internal.cri;
 
+import io.podgate.ExecResult;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -1,5 +1,6 @@
 package io.podgate.internal.image;
 
+import io.podgate.Pod;
 import io.podgate.PodgateException;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.CriContainers;
 import io.podgate.Container;
 import io.podgate.CriContainer;
 import io.podgate.HostPort;

@@ -1,15 +1,16 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.measure.api.MeasureInternals;
 import io.podgate.Container;
 import io.podgate.CriContainer;
 import io.podgate.HostPort;
-import io.podgate.Measure;
+import io.podgate.measure.Measure;
 import io.podgate.Pod;
 import io.podgate.PodIp;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.PodgateNodes;
-import io.podgate.PodgateReport;
+import io.podgate.measure.PodgateReport;
 import io.podgate.internal.junit.Declarations.ContainerRef;
 import io.podgate.internal.junit.Declarations.PodDecl;
 import io.podgate.internal.pod.ContainerSpec;
@@ -489,7 +490,7 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
       return environment(ctx).report();
     }
     if (p.getType() == Measure.class) {
-      return new Measure(environment(ctx));
+      return MeasureInternals.access().measure(environment(ctx));
     }
     try {
       Map<Integer, RunningPod> pods = parameterPods(ctx, pc.getDeclaringExecutable());

@@ -1,11 +1,11 @@
 package io.podgate.internal.junit;
 
-import io.podgate.ChurnResult;
-import io.podgate.ComparisonResult;
-import io.podgate.HttpLoadResult;
-import io.podgate.MetricDirection;
-import io.podgate.PodgateReport;
-import io.podgate.ThroughputResult;
+import io.podgate.measure.ChurnResult;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.MetricDirection;
+import io.podgate.measure.PodgateReport;
+import io.podgate.measure.ThroughputResult;
 import io.podgate.internal.report.ReportEntries;
 import io.podgate.internal.report.ReportEntry;
 import io.podgate.internal.report.ReportRecorder;

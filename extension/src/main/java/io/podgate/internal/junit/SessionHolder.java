@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.Podgate;
 import io.podgate.PodgateException;
 import io.podgate.internal.pod.PodgateSession;
 import org.junit.jupiter.api.extension.ExtensionContext;

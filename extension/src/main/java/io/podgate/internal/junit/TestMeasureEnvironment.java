@@ -1,7 +1,7 @@
 package io.podgate.internal.junit;
 
 import io.podgate.PodgateException;
-import io.podgate.PodgateReport;
+import io.podgate.measure.PodgateReport;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.measure.api.MeasureEnvironment;
 import java.util.ArrayList;

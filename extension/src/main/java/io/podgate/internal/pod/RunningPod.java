@@ -1,5 +1,7 @@
 package io.podgate.internal.pod;
 
+import io.podgate.PodSandbox;
+import io.podgate.PortMapping;
 import io.podgate.Container;
 import io.podgate.NodeInfo;
 import io.podgate.Pod;

@@ -1,5 +1,6 @@
 package io.podgate.internal.pod;
 
+import io.podgate.Pod;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
 import io.podgate.internal.cri.v1.PodSandboxMetadata;

@@ -1,5 +1,9 @@
 package io.podgate.internal.report;
 
+import io.podgate.Container;
+import io.podgate.Pod;
+import io.podgate.PodSandbox;
+import io.podgate.measure.Throughput;
 import static io.podgate.internal.report.Html.esc;
 import static io.podgate.internal.report.Html.num;
 

@@ -1,9 +1,10 @@
 package io.podgate.internal.report;
 
-import io.podgate.ChurnResult;
-import io.podgate.ComparisonResult;
-import io.podgate.HttpLoadResult;
-import io.podgate.ThroughputResult;
+import io.podgate.internal.measure.api.MeasureInternals;
+import io.podgate.measure.ChurnResult;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.ThroughputResult;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -73,7 +74,7 @@ public final class ReportEntries {
     figures.put("latencyMs", latencyMap(lat));
     figures.put("requestsPerSecond", rateMap(req));
     figures.put("bytesPerSecond", rateMap(bytes));
-    figures.put("latencyHistogramMicros", encodeHistogram(r.latencyHistogram()));
+    figures.put("latencyHistogramMicros", encodeHistogram(MeasureInternals.access().latencyHistogram(r)));
     Map<String, Object> series = new LinkedHashMap<>();
     List<Map<String, Object>> dist = new ArrayList<>();
     for (HttpLoadResult.PercentilePoint p : r.latencyDistribution()) {

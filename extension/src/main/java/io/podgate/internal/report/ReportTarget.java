@@ -1,6 +1,6 @@
 package io.podgate.internal.report;
 
-import io.podgate.MetricDirection;
+import io.podgate.measure.MetricDirection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;

@@ -1,5 +1,6 @@
 package io.podgate.internal.runtime;
 
+import io.podgate.Pod;
 import io.podgate.PodgateException;
 import io.grpc.Status;
 import io.podgate.internal.cri.CriClient;

@@ -1,7 +1,7 @@
 package io.podgate.internal.topology;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.cri.ExecResult;
+import io.podgate.ExecResult;
 import io.podgate.internal.cri.KubeletDefaults;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerMetadata;

@@ -1,5 +1,7 @@
 package io.podgate.internal.bench;
 
+import io.podgate.Pod;
+import io.podgate.measure.Throughput;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

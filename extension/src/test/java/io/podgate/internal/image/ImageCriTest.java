@@ -3,7 +3,7 @@ package io.podgate.internal.image;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.internal.cri.CriClient;
-import io.podgate.internal.cri.ExecResult;
+import io.podgate.ExecResult;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerMetadata;
 import io.podgate.internal.cri.v1.ContainerState;

@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.PodgateException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 

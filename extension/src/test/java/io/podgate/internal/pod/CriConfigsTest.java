@@ -1,5 +1,7 @@
 package io.podgate.internal.pod;
 
+import io.podgate.CriContainer;
+import io.podgate.PodSandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -2,8 +2,8 @@ package io.podgate.internal.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podgate.MetricDirection;
-import io.podgate.PodgateReport;
+import io.podgate.measure.MetricDirection;
+import io.podgate.measure.PodgateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;

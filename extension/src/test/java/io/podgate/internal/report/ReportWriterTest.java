@@ -1,14 +1,17 @@
 package io.podgate.internal.report;
 
+import io.podgate.internal.measure.api.MeasureInternals;
+import io.podgate.measure.ChurnResult;
+import io.podgate.measure.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.podgate.ComparisonResult;
-import io.podgate.HttpLoadResult;
-import io.podgate.MetricDirection;
-import io.podgate.PodgateReport;
-import io.podgate.ThroughputResult;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.MetricDirection;
+import io.podgate.measure.PodgateReport;
+import io.podgate.measure.ThroughputResult;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +52,7 @@ class ReportWriterTest {
     report.http("nginx via pod IP", http);
     report.comparison(cmp);
     report.criLatency("pod lifecycle", SampleResults.criLatency(4));
-    io.podgate.ChurnResult churn = SampleResults.churn(5);
+    io.podgate.measure.ChurnResult churn = SampleResults.churn(5);
     report.churn(churn);
     boolean met = report.target("pod start p50", 212.5, 300, "ms", MetricDirection.LOWER_IS_BETTER);
     boolean missed = report.target("req/s", 900, 1000, "req/s", MetricDirection.HIGHER_IS_BETTER);
@@ -110,7 +113,7 @@ class ReportWriterTest {
     rec.throughput("t", tp);
     rec.http("t", "nginx", http);
     rec.comparison("t", "gate", cmp);
-    io.podgate.ChurnResult churn = SampleResults.churn(9);
+    io.podgate.measure.ChurnResult churn = SampleResults.churn(9);
     rec.churn("t", "churn", churn);
 
     Path file = writer().write(rec).testFiles().get(0);
@@ -130,8 +133,8 @@ class ReportWriterTest {
     assertThat(m.get(1).path("series").path("latencyDistribution")).hasSize(http.latencyDistribution().size());
     byte[] encoded = Base64.getDecoder().decode(m.get(1).path("figures").path("latencyHistogramMicros").asText());
     Histogram back = Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(encoded), 0);
-    assertThat(back.getTotalCount()).isEqualTo(http.latencyHistogram().getTotalCount());
-    assertThat(back.getValueAtPercentile(99)).isEqualTo(http.latencyHistogram().getValueAtPercentile(99));
+    assertThat(back.getTotalCount()).isEqualTo(MeasureInternals.access().latencyHistogram(http).getTotalCount());
+    assertThat(back.getValueAtPercentile(99)).isEqualTo(MeasureInternals.access().latencyHistogram(http).getValueAtPercentile(99));
 
     JsonNode rounds = m.get(2).path("series").path("rounds");
     assertThat(rounds).hasSize(cmp.rounds());
@@ -143,7 +146,7 @@ class ReportWriterTest {
     JsonNode ops = m.get(3).path("figures").path("operations");
     assertThat(ops).hasSize(churn.latencies().size());
     assertThat(ops.get(0).path("p99Ms").asDouble())
-        .isEqualTo(churn.latency(io.podgate.ChurnResult.RUN_POD_SANDBOX).p99Millis());
+        .isEqualTo(churn.latency(io.podgate.measure.ChurnResult.RUN_POD_SANDBOX).p99Millis());
     assertThat(m.get(3).path("figures").path("failureMessages").get(0).asText())
         .isEqualTo(churn.failureMessages().get(0));
   }
@@ -154,7 +157,7 @@ class ReportWriterTest {
     ComparisonResult unbounded = new ComparisonResult(few.baselineDescription(), few.subjectDescription(),
         few.direction(), few.baselineValues(), few.subjectValues(), few.overheads(), few.medianOverhead(),
         Double.NEGATIVE_INFINITY, Double.POSITIVE_INFINITY, 1.0, 0.95, java.util.OptionalDouble.empty(),
-        few.maxRounds(), io.podgate.Verdict.UNGATED, "plain comparison");
+        few.maxRounds(), io.podgate.measure.Verdict.UNGATED, "plain comparison");
     ReportRecorder rec = new ReportRecorder(CLOCK);
     rec.comparison("t", "plain", unbounded);
 

@@ -1,12 +1,13 @@
 package io.podgate.internal.report;
 
-import io.podgate.ChurnOptions;
-import io.podgate.ChurnResult;
-import io.podgate.ComparisonResult;
-import io.podgate.Gates;
-import io.podgate.HttpLoadResult;
-import io.podgate.Measurement;
-import io.podgate.ThroughputResult;
+import io.podgate.internal.measure.api.MeasureInternals;
+import io.podgate.measure.ChurnOptions;
+import io.podgate.measure.ChurnResult;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.Gates;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.Measurement;
+import io.podgate.measure.ThroughputResult;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,7 +58,7 @@ final class SampleResults {
         h.recordValue(Math.max(1, Math.round(800 * Math.exp(0.45 * rnd.nextGaussian()))));
       }
     }
-    return HttpLoadResult.of(URI.create("http://10.88.0.7:80/"), 10, Duration.ofSeconds(seconds), h, rps, bps,
+    return MeasureInternals.access().httpLoadResult(URI.create("http://10.88.0.7:80/"), 10, Duration.ofSeconds(seconds), h, rps, bps,
         total, total * 853, 3, 1, 12);
   }
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.CriException;
-import io.podgate.internal.cri.ExecResult;
+import io.podgate.ExecResult;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.cri.v1.ContainerMetadata;

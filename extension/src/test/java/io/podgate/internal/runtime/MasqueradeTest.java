@@ -1,5 +1,6 @@
 package io.podgate.internal.runtime;
 
+import io.podgate.Pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.internal.cri.CriClient;

@@ -1,15 +1,15 @@
 package io.podgate.internal.topology;
 
-import static io.podgate.PodgateAssertions.assertThat;
+import static io.podgate.assertj.PodgateAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;
 
-import io.podgate.ComparisonResult;
-import io.podgate.GateFailedError;
-import io.podgate.Gates;
-import io.podgate.ThroughputOptions;
-import io.podgate.internal.cri.ExecResult;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.GateFailedError;
+import io.podgate.measure.Gates;
+import io.podgate.measure.ThroughputOptions;
+import io.podgate.ExecResult;
 import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.iperf.ThroughputPath;

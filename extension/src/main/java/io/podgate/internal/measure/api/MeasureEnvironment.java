@@ -1,10 +1,11 @@
 package io.podgate.internal.measure.api;
 
-import io.podgate.PodgateReport;
+import io.podgate.measure.Measure;
+import io.podgate.measure.PodgateReport;
 import io.podgate.internal.cri.CriClient;
 import java.util.function.Consumer;
 
-/** What {@link io.podgate.Measure} needs from whoever hands it out (the JUnit extension). */
+/** What {@link io.podgate.measure.Measure} needs from whoever hands it out (the JUnit extension). */
 public interface MeasureEnvironment {
 
   /** The runtime's CRI client; throws a named error when there is no runtime. */

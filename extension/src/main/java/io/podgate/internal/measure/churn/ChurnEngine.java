@@ -1,7 +1,8 @@
 package io.podgate.internal.measure.churn;
 
-import io.podgate.ChurnOptions;
-import io.podgate.ChurnResult;
+import io.podgate.Container;
+import io.podgate.measure.ChurnOptions;
+import io.podgate.measure.ChurnResult;
 import io.podgate.PodgateException;
 import io.grpc.Status;
 import io.podgate.internal.cri.CriClient;

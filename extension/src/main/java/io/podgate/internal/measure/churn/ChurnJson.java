@@ -3,7 +3,7 @@ package io.podgate.internal.measure.churn;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.podgate.ChurnResult;
+import io.podgate.measure.ChurnResult;
 
 /** A churn result as a JSON object (for benchmark output and reports). */
 public final class ChurnJson {

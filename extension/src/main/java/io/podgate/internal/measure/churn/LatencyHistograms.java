@@ -1,6 +1,6 @@
 package io.podgate.internal.measure.churn;
 
-import io.podgate.ChurnResult.OperationLatency;
+import io.podgate.measure.ChurnResult.OperationLatency;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package io.podgate.internal.measure.compare;
 
-import io.podgate.ComparisonResult;
-import io.podgate.Measurement;
-import io.podgate.MetricDirection;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.Measurement;
+import io.podgate.measure.MetricDirection;
 import io.podgate.PodgateException;
-import io.podgate.Verdict;
+import io.podgate.measure.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

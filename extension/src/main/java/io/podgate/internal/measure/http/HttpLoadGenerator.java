@@ -1,7 +1,8 @@
 package io.podgate.internal.measure.http;
 
-import io.podgate.HttpLoadOptions;
-import io.podgate.HttpLoadResult;
+import io.podgate.internal.measure.api.MeasureInternals;
+import io.podgate.measure.HttpLoadOptions;
+import io.podgate.measure.HttpLoadResult;
 import io.podgate.PodgateException;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -257,7 +258,7 @@ public final class HttpLoadGenerator {
       requestSeries = new long[] {Math.round(requests / seconds)};
       byteSeries = new long[] {Math.round(bytes / seconds)};
     }
-    return HttpLoadResult.of(
+    return MeasureInternals.access().httpLoadResult(
         options.target(),
         options.connections(),
         duration,

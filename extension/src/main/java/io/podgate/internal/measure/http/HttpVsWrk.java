@@ -1,7 +1,7 @@
 package io.podgate.internal.measure.http;
 
-import io.podgate.HttpLoadOptions;
-import io.podgate.HttpLoadResult;
+import io.podgate.measure.HttpLoadOptions;
+import io.podgate.measure.HttpLoadResult;
 import io.podgate.internal.measure.http.WrkRunner.WrkResult;
 import java.time.Duration;
 import java.util.ArrayList;

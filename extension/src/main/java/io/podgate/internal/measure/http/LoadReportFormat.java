@@ -1,8 +1,8 @@
 package io.podgate.internal.measure.http;
 
-import io.podgate.HttpLoadResult;
-import io.podgate.HttpLoadResult.LatencyStats;
-import io.podgate.HttpLoadResult.RateStats;
+import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.HttpLoadResult.LatencyStats;
+import io.podgate.measure.HttpLoadResult.RateStats;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.List;

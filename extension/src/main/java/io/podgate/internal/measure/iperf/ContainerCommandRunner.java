@@ -4,7 +4,7 @@ import io.grpc.Status;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.CriException;
-import io.podgate.internal.cri.ExecResult;
+import io.podgate.ExecResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

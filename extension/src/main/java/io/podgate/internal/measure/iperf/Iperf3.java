@@ -1,7 +1,7 @@
 package io.podgate.internal.measure.iperf;
 
-import io.podgate.ThroughputOptions;
-import io.podgate.ThroughputResult;
+import io.podgate.measure.ThroughputOptions;
+import io.podgate.measure.ThroughputResult;
 import io.podgate.internal.measure.iperf.CommandRunner.CommandResult;
 import io.podgate.internal.measure.iperf.CommandRunner.RunningProcess;
 import java.time.Duration;

@@ -1,8 +1,8 @@
 package io.podgate.internal.measure.iperf;
 
-import io.podgate.Measurement;
-import io.podgate.ThroughputOptions;
-import io.podgate.ThroughputResult;
+import io.podgate.measure.Measurement;
+import io.podgate.measure.ThroughputOptions;
+import io.podgate.measure.ThroughputResult;
 import java.util.Objects;
 import java.util.OptionalInt;
 

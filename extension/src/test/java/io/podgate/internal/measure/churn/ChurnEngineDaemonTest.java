@@ -1,9 +1,10 @@
 package io.podgate.internal.measure.churn;
 
+import io.podgate.PodgateException;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podgate.ChurnOptions;
-import io.podgate.ChurnResult;
+import io.podgate.measure.ChurnOptions;
+import io.podgate.measure.ChurnResult;
 import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
 import java.util.List;

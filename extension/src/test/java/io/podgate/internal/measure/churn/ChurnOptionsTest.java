@@ -3,8 +3,8 @@ package io.podgate.internal.measure.churn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podgate.ChurnOptions;
-import io.podgate.ChurnResult;
+import io.podgate.measure.ChurnOptions;
+import io.podgate.measure.ChurnResult;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,17 +1,17 @@
 package io.podgate.internal.measure.compare;
 
-import static io.podgate.PodgateAssertions.assertThat;
+import static io.podgate.assertj.PodgateAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.podgate.ComparisonResult;
-import io.podgate.GateFailedError;
-import io.podgate.Gates;
-import io.podgate.Measurement;
-import io.podgate.MetricDirection;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.GateFailedError;
+import io.podgate.measure.Gates;
+import io.podgate.measure.Measurement;
+import io.podgate.measure.MetricDirection;
 import io.podgate.PodgateException;
-import io.podgate.Verdict;
+import io.podgate.measure.Verdict;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

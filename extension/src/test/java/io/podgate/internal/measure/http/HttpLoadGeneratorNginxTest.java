@@ -1,9 +1,10 @@
 package io.podgate.internal.measure.http;
 
+import io.podgate.internal.measure.api.MeasureInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.podgate.HttpLoadOptions;
-import io.podgate.HttpLoadResult;
+import io.podgate.measure.HttpLoadOptions;
+import io.podgate.measure.HttpLoadResult;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -61,7 +62,7 @@ class HttpLoadGeneratorNginxTest {
     assertThat(sum).isBetween(r.totalRequests() - 4, r.totalRequests());
     long bytesSum = r.bytesPerSecondSeries().stream().mapToLong(Long::longValue).sum();
     assertThat(r.totalBytes()).isGreaterThanOrEqualTo(bytesSum).isGreaterThan(r.totalRequests() * TestNginx.BODY.length());
-    assertThat(r.latencyHistogram().getTotalCount()).isEqualTo(r.totalRequests());
+    assertThat(MeasureInternals.access().latencyHistogram(r).getTotalCount()).isEqualTo(r.totalRequests());
     assertThat(r.latency().p50()).isPositive().isLessThanOrEqualTo(r.latency().p99());
     assertThat(r.latency().p99()).isLessThanOrEqualTo(r.latency().max());
     assertThat(progress).isEmpty();
@@ -77,7 +78,7 @@ class HttpLoadGeneratorNginxTest {
             HttpLoadOptions.builder(nginx.url("/index.html")).connections(3).totalRequests(1001).build(), engine).run();
     assertThat(r.totalRequests()).isEqualTo(1001);
     assertThat(r.errors()).isZero();
-    assertThat(r.latencyHistogram().getTotalCount()).isEqualTo(1001);
+    assertThat(MeasureInternals.access().latencyHistogram(r).getTotalCount()).isEqualTo(1001);
     assertThat(nginx.loggedRequests() - before).isEqualTo(1001);
   }
 

@@ -3,7 +3,7 @@ package io.podgate.internal.measure.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podgate.HttpLoadOptions;
+import io.podgate.measure.HttpLoadOptions;
 import io.podgate.PodgateException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

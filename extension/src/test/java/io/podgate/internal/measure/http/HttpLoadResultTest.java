@@ -1,10 +1,11 @@
 package io.podgate.internal.measure.http;
 
+import io.podgate.internal.measure.api.MeasureInternals;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import io.podgate.HttpLoadResult;
+import io.podgate.measure.HttpLoadResult;
 import io.podgate.PodgateException;
 import java.net.URI;
 import java.time.Duration;
@@ -19,7 +20,7 @@ class HttpLoadResultTest {
     for (long r : rps) {
       total += r;
     }
-    return HttpLoadResult.of(TARGET, 4, Duration.ofSeconds(rps.length), h, rps, bps, total, 12345, 3, 1, 7);
+    return MeasureInternals.access().httpLoadResult(TARGET, 4, Duration.ofSeconds(rps.length), h, rps, bps, total, 12345, 3, 1, 7);
   }
 
   @Test
@@ -92,8 +93,8 @@ class HttpLoadResultTest {
     HttpLoadResult r = result(h, rps, new long[] {50});
     h.recordValue(5000);
     rps[0] = 99;
-    r.latencyHistogram().recordValue(7000);
-    assertThat(r.latencyHistogram().getTotalCount()).isEqualTo(1);
+    MeasureInternals.access().latencyHistogram(r).recordValue(7000);
+    assertThat(MeasureInternals.access().latencyHistogram(r).getTotalCount()).isEqualTo(1);
     assertThat(r.requestsPerSecondSeries()).containsExactly(5L);
     assertThat(r.latencyDistribution()).isNotEmpty().last().satisfies(p -> assertThat(p.millis()).isEqualTo(0.1));
   }
@@ -121,11 +122,11 @@ class HttpLoadResultTest {
   @Test
   void inconsistentInputIsRejected() {
     assertThatThrownBy(
-            () -> HttpLoadResult.of(TARGET, 1, Duration.ofSeconds(1), new Histogram(3), new long[2], new long[1], 0, 0, 0, 0, 0))
+            () -> MeasureInternals.access().httpLoadResult(TARGET, 1, Duration.ofSeconds(1), new Histogram(3), new long[2], new long[1], 0, 0, 0, 0, 0))
         .isInstanceOf(PodgateException.class)
         .hasMessageContaining("differ in length");
     assertThatThrownBy(
-            () -> HttpLoadResult.of(TARGET, 1, Duration.ofSeconds(1), new Histogram(3), new long[1], new long[1], 0, 0, 1, 2, 0))
+            () -> MeasureInternals.access().httpLoadResult(TARGET, 1, Duration.ofSeconds(1), new Histogram(3), new long[1], new long[1], 0, 0, 1, 2, 0))
         .hasMessageContaining("timeouts");
   }
 

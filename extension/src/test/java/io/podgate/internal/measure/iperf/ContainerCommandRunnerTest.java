@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.podgate.ThroughputOptions;
-import io.podgate.ThroughputResult;
+import io.podgate.measure.ThroughputOptions;
+import io.podgate.measure.ThroughputResult;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.ContainerMetadata;

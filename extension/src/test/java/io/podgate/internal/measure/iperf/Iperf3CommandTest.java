@@ -3,7 +3,7 @@ package io.podgate.internal.measure.iperf;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podgate.ThroughputOptions;
+import io.podgate.measure.ThroughputOptions;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

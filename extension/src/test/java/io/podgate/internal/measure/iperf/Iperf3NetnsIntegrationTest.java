@@ -1,15 +1,15 @@
 package io.podgate.internal.measure.iperf;
 
-import static io.podgate.PodgateAssertions.assertThat;
+import static io.podgate.assertj.PodgateAssertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.podgate.ComparisonResult;
-import io.podgate.GateFailedError;
-import io.podgate.Gates;
-import io.podgate.ThroughputOptions;
-import io.podgate.ThroughputResult;
-import io.podgate.Verdict;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.GateFailedError;
+import io.podgate.measure.Gates;
+import io.podgate.measure.ThroughputOptions;
+import io.podgate.measure.ThroughputResult;
+import io.podgate.measure.Verdict;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;

@@ -1,0 +1,225 @@
+package io.podgate.measure;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * What a container churn run does: {@code workers} threads each repeat CreateContainer,
+ * StartContainer, StopContainer, RemoveContainer (plus RunPodSandbox/StopPodSandbox/RemovePodSandbox
+ * with {@link Mode#POD_PER_CYCLE}) until the duration has passed or the total number of cycles is done.
+ */
+public final class ChurnOptions {
+  /** Where the churned containers live. */
+  public enum Mode {
+    /** One pod sandbox created up front; every cycle's container runs in it. */
+    SHARED_POD,
+    /** Each cycle runs and removes its own pod sandbox as well. */
+    POD_PER_CYCLE
+  }
+
+  /** Busybox image built from this host's busybox-static (imported on demand). */
+  public static final String DEFAULT_IMAGE = io.podgate.internal.image.StandardImages.BUSYBOX_REFERENCE;
+  /** Stops at once on TERM, so StopContainer measures the runtime, not a grace period. */
+  public static final List<String> DEFAULT_COMMAND =
+      List.of("/bin/sh", "-c", "trap 'exit 0' TERM; sleep 3600 & wait");
+
+  private final int workers;
+  private final Duration duration;
+  private final long cycles;
+  private final String image;
+  private final List<String> command;
+  private final Mode mode;
+  private final Duration stopTimeout;
+  private final int maxFailures;
+  private final Duration progressInterval;
+  private final Consumer<String> progress;
+
+  private ChurnOptions(Builder b) {
+    this.workers = b.workers;
+    this.duration = b.duration;
+    this.cycles = b.cycles;
+    this.image = b.image;
+    this.command = List.copyOf(b.command);
+    this.mode = b.mode;
+    this.stopTimeout = b.stopTimeout;
+    this.maxFailures = b.maxFailures;
+    this.progressInterval = b.progressInterval;
+    this.progress = b.progress;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public int workers() {
+    return workers;
+  }
+
+  /** Time bound of the run, or null when it is bounded by {@link #cycles()} only. */
+  public Duration duration() {
+    return duration;
+  }
+
+  /** Total cycles (all workers together), or 0 when the run is bounded by {@link #duration()} only. */
+  public long cycles() {
+    return cycles;
+  }
+
+  public String image() {
+    return image;
+  }
+
+  public List<String> command() {
+    return command;
+  }
+
+  public Mode mode() {
+    return mode;
+  }
+
+  /** Grace StopContainer gives the container before it is killed (whole seconds; zero kills at once). */
+  public Duration stopTimeout() {
+    return stopTimeout;
+  }
+
+  /** The run stops early once this many cycles have failed. */
+  public int maxFailures() {
+    return maxFailures;
+  }
+
+  public Duration progressInterval() {
+    return progressInterval;
+  }
+
+  public Consumer<String> progress() {
+    return progress;
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.workers = workers;
+    b.duration = duration;
+    b.cycles = cycles;
+    b.image = image;
+    b.command = command;
+    b.mode = mode;
+    b.stopTimeout = stopTimeout;
+    b.maxFailures = maxFailures;
+    b.progressInterval = progressInterval;
+    b.progress = progress;
+    return b;
+  }
+
+  @Override
+  public String toString() {
+    return "ChurnOptions[workers=" + workers
+        + (duration != null ? ", duration=" + duration.toMillis() + "ms" : "")
+        + (cycles > 0 ? ", cycles=" + cycles : "")
+        + ", image=" + image + ", command=" + command + ", mode=" + mode
+        + ", stopTimeout=" + stopTimeout.toMillis() + "ms, maxFailures=" + maxFailures + "]";
+  }
+
+  public static final class Builder {
+    private int workers = 2;
+    private Duration duration;
+    private long cycles;
+    private String image = DEFAULT_IMAGE;
+    private List<String> command = DEFAULT_COMMAND;
+    private Mode mode = Mode.SHARED_POD;
+    private Duration stopTimeout = Duration.ofSeconds(10);
+    private int maxFailures = 20;
+    private Duration progressInterval = Duration.ofSeconds(5);
+    private Consumer<String> progress = line -> {};
+
+    private Builder() {}
+
+    public Builder workers(int workers) {
+      if (workers < 1) {
+        throw new IllegalArgumentException("churn workers must be at least 1, got " + workers);
+      }
+      this.workers = workers;
+      return this;
+    }
+
+    /** Run for this long (cycles in flight when it ends are finished and counted). */
+    public Builder duration(Duration duration) {
+      if (duration == null || duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("churn duration must be positive, got " + duration);
+      }
+      this.duration = duration;
+      return this;
+    }
+
+    /** Attempt this many cycles in total, spread over the workers (failed ones count as attempts). */
+    public Builder cycles(long cycles) {
+      if (cycles < 1) {
+        throw new IllegalArgumentException("churn cycles must be at least 1, got " + cycles);
+      }
+      this.cycles = cycles;
+      return this;
+    }
+
+    public Builder image(String image) {
+      if (image == null || image.isBlank()) {
+        throw new IllegalArgumentException("churn image must not be empty; the default is " + DEFAULT_IMAGE);
+      }
+      this.image = image;
+      return this;
+    }
+
+    /** The container's command (entrypoint override); an empty list keeps the image's own. */
+    public Builder command(List<String> command) {
+      this.command = List.copyOf(Objects.requireNonNull(command, "command"));
+      return this;
+    }
+
+    public Builder command(String... command) {
+      return command(List.of(command));
+    }
+
+    public Builder mode(Mode mode) {
+      this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    public Builder stopTimeout(Duration stopTimeout) {
+      if (stopTimeout == null || stopTimeout.isNegative()) {
+        throw new IllegalArgumentException("churn stop timeout must be zero or positive, got " + stopTimeout);
+      }
+      this.stopTimeout = stopTimeout;
+      return this;
+    }
+
+    public Builder maxFailures(int maxFailures) {
+      if (maxFailures < 1) {
+        throw new IllegalArgumentException("churn maxFailures must be at least 1, got " + maxFailures);
+      }
+      this.maxFailures = maxFailures;
+      return this;
+    }
+
+    /** Receives a progress line every {@link #progressInterval(Duration)} (default 5 s) while the run lasts. */
+    public Builder progress(Consumer<String> progress) {
+      this.progress = Objects.requireNonNull(progress, "progress");
+      return this;
+    }
+
+    public Builder progressInterval(Duration interval) {
+      if (interval == null || interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("churn progress interval must be positive, got " + interval);
+      }
+      this.progressInterval = interval;
+      return this;
+    }
+
+    /** Without a duration or a cycle count the run lasts 10 s. */
+    public ChurnOptions build() {
+      if (duration == null && cycles == 0) {
+        duration = Duration.ofSeconds(10);
+      }
+      return new ChurnOptions(this);
+    }
+  }
+}

@@ -1,0 +1,163 @@
+package io.podgate.measure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Figures of one container churn run. Latencies are of successful calls only. */
+public final class ChurnResult {
+  public static final String RUN_POD_SANDBOX = "RunPodSandbox";
+  public static final String CREATE_CONTAINER = "CreateContainer";
+  public static final String START_CONTAINER = "StartContainer";
+  public static final String STOP_CONTAINER = "StopContainer";
+  public static final String REMOVE_CONTAINER = "RemoveContainer";
+  public static final String STOP_POD_SANDBOX = "StopPodSandbox";
+  public static final String REMOVE_POD_SANDBOX = "RemovePodSandbox";
+
+  /** Latency of one CRI operation over the run, in milliseconds (HdrHistogram, 3 significant digits). */
+  public record OperationLatency(
+      String operation, long count, double p50Millis, double p90Millis, double p99Millis, double maxMillis) {
+    @Override
+    public String toString() {
+      return String.format(Locale.ROOT, "%s n=%d p50=%.1f p90=%.1f p99=%.1f max=%.1f ms",
+          operation, count, p50Millis, p90Millis, p99Millis, maxMillis);
+    }
+  }
+
+  private final ChurnOptions.Mode mode;
+  private final int workers;
+  private final String image;
+  private final long cycles;
+  private final long failures;
+  private final List<String> failureMessages;
+  private final Duration elapsed;
+  private final Map<String, OperationLatency> latencies;
+  private final List<Long> completedPerSecond;
+  private final String stoppedEarly;
+
+  /**
+   * Built by the churn engine; public so reports and tests can make one.
+   *
+   * @param cycles cycles that completed all their operations
+   * @param failures cycles that failed (each counts once)
+   * @param failureMessages the first few failure messages, in the order they happened
+   * @param elapsed time from the first cycle's start to the last cycle's end
+   * @param completedPerSecond completed cycles in each second of the run, second 0 first
+   * @param stoppedEarly why the run ended before its bound, or null
+   */
+  public ChurnResult(ChurnOptions.Mode mode, int workers, String image, long cycles, long failures,
+      List<String> failureMessages, Duration elapsed, Map<String, OperationLatency> latencies,
+      List<Long> completedPerSecond, String stoppedEarly) {
+    this.mode = Objects.requireNonNull(mode, "mode");
+    this.workers = workers;
+    this.image = Objects.requireNonNull(image, "image");
+    this.cycles = cycles;
+    this.failures = failures;
+    this.failureMessages = List.copyOf(failureMessages);
+    this.elapsed = Objects.requireNonNull(elapsed, "elapsed");
+    this.latencies = Collections.unmodifiableMap(new LinkedHashMap<>(latencies));
+    this.completedPerSecond = List.copyOf(completedPerSecond);
+    this.stoppedEarly = stoppedEarly;
+  }
+
+  public ChurnOptions.Mode mode() {
+    return mode;
+  }
+
+  public int workers() {
+    return workers;
+  }
+
+  public String image() {
+    return image;
+  }
+
+  /** Cycles that completed every operation. */
+  public long cycles() {
+    return cycles;
+  }
+
+  /** Completed cycles per second of {@link #elapsed()}. */
+  public double cyclesPerSecond() {
+    double s = elapsed.toNanos() / 1e9;
+    return s > 0 ? cycles / s : 0;
+  }
+
+  public long failures() {
+    return failures;
+  }
+
+  /** The first few failure messages (the runtime's own words included). */
+  public List<String> failureMessages() {
+    return failureMessages;
+  }
+
+  public Duration elapsed() {
+    return elapsed;
+  }
+
+  /** Why the run ended before its duration or cycle count, e.g. too many failures. */
+  public Optional<String> stoppedEarly() {
+    return Optional.ofNullable(stoppedEarly);
+  }
+
+  /** Latency per CRI operation name ({@link #CREATE_CONTAINER} etc.), in the order a cycle calls them. */
+  public Map<String, OperationLatency> latencies() {
+    return latencies;
+  }
+
+  /** The latency of {@code operation}; fails naming the operations this run measured. */
+  public OperationLatency latency(String operation) {
+    OperationLatency l = latencies.get(operation);
+    if (l == null) {
+      throw new IllegalArgumentException("this churn run has no latency for '" + operation + "'; it measured "
+          + latencies.keySet() + " (mode " + mode + "; pod operations are measured with POD_PER_CYCLE)");
+    }
+    return l;
+  }
+
+  /** Completed cycles in each second of the run (for charts). */
+  public List<Long> completedPerSecond() {
+    return completedPerSecond;
+  }
+
+  public String summary() {
+    StringBuilder s = new StringBuilder();
+    s.append(String.format(Locale.ROOT, "churn %s, %d worker(s), image %s: %d cycles in %.1f s = %.2f cycles/s, %d failure(s)",
+        mode, workers, image, cycles, elapsed.toNanos() / 1e9, cyclesPerSecond(), failures));
+    if (stoppedEarly != null) {
+      s.append("; stopped early: ").append(stoppedEarly);
+    }
+    for (OperationLatency l : latencies.values()) {
+      s.append("\n  ").append(l);
+    }
+    for (String m : failureMessages) {
+      s.append("\n  failure: ").append(m);
+    }
+    return s.toString();
+  }
+
+  @Override
+  public String toString() {
+    return summary();
+  }
+
+  /** Operation names a cycle calls in {@code mode}, in call order. */
+  public static List<String> operations(ChurnOptions.Mode mode) {
+    List<String> ops = new ArrayList<>();
+    if (mode == ChurnOptions.Mode.POD_PER_CYCLE) {
+      ops.add(RUN_POD_SANDBOX);
+    }
+    ops.addAll(List.of(CREATE_CONTAINER, START_CONTAINER, STOP_CONTAINER, REMOVE_CONTAINER));
+    if (mode == ChurnOptions.Mode.POD_PER_CYCLE) {
+      ops.addAll(List.of(STOP_POD_SANDBOX, REMOVE_POD_SANDBOX));
+    }
+    return ops;
+  }
+}

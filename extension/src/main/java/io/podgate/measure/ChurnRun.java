@@ -1,0 +1,82 @@
+package io.podgate.measure;
+
+import io.podgate.internal.measure.churn.ChurnEngine;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One container churn run on podgate's runtime: each worker repeatedly creates, starts, stops and
+ * removes a container (and, in {@link ChurnOptions.Mode#POD_PER_CYCLE}, its pod), like
+ * containerd-stress. Get it from {@link Measure#churn}. Defaults are {@link ChurnOptions}'s: 2
+ * workers, busybox, 10 s unless cycles or a duration are set.
+ */
+public final class ChurnRun {
+  private final Measure measure;
+  private final ChurnOptions.Builder options = ChurnOptions.builder();
+  private String label;
+
+  ChurnRun(Measure measure) {
+    this.measure = measure;
+  }
+
+  public ChurnRun workers(int workers) {
+    options.workers(workers);
+    return this;
+  }
+
+  /** Attempts this many cycles in total (failed ones count). */
+  public ChurnRun cycles(long cycles) {
+    options.cycles(cycles);
+    return this;
+  }
+
+  public ChurnRun seconds(int seconds) {
+    return duration(Duration.ofSeconds(seconds));
+  }
+
+  public ChurnRun duration(Duration duration) {
+    options.duration(duration);
+    return this;
+  }
+
+  public ChurnRun image(String image) {
+    options.image(image);
+    return this;
+  }
+
+  public ChurnRun command(String... command) {
+    options.command(List.of(command));
+    return this;
+  }
+
+  public ChurnRun mode(ChurnOptions.Mode mode) {
+    options.mode(mode);
+    return this;
+  }
+
+  /** Stops the run after this many failed cycles. */
+  public ChurnRun maxFailures(int maxFailures) {
+    options.maxFailures(maxFailures);
+    return this;
+  }
+
+  /** Name in reports and messages (default: mode, workers and image). */
+  public ChurnRun label(String label) {
+    this.label = Objects.requireNonNull(label, "label");
+    return this;
+  }
+
+  /** Runs the churn; the result is recorded in the test's report. Progress every 5 s. */
+  public ChurnResult run() {
+    ChurnOptions o = options.progress(line -> measure.progress("churn: " + line)).build();
+    measure.progress("churn: " + o);
+    ChurnResult r = new ChurnEngine(measure.env().cri()).run(o);
+    if (label == null) {
+      measure.report().churn(r);
+    } else {
+      measure.report().churn(label, r);
+    }
+    return r;
+  }
+}
