@@ -35,10 +35,18 @@ class CriTransportSoakTest {
   }
 
   @AfterAll
-  static void stopContainerd() {
-    if (containerd != null) {
-      containerd.close();
+  static void stopContainerdAndCheckItLeftNothing() {
+    if (containerd == null) {
+      return;
     }
+    long pid = containerd.pid();
+    Path base = containerd.baseDir();
+    String bridge = containerd.options().bridgeName();
+    containerd.close();
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).as("containerd pid %d alive", pid)
+        .isFalse();
+    assertThat(base).doesNotExist();
+    assertThat(Path.of("/sys/class/net", bridge)).doesNotExist();
   }
 
   @ParameterizedTest
