@@ -37,7 +37,7 @@ class JsonTemplateTest extends SessionTestBase {
   static final CyclicBarrier ALL_AT_ONCE = new CyclicBarrier(4);
 
   static void record(Pod pod) throws Exception {
-    PodgateSession s = PodgateSession.acquire().session();
+    PodgateSession s = session();
     PodSandboxStatus status = s.cri().podSandboxStatus(pod.id()).getStatus();
     RunningContainer c = (RunningContainer) pod.container("c");
     SEEN.put(pod.id(), status.getMetadata().getUid() + "|" + status.getAnnotationsOrDefault(CriConfigs.CONFIG_UID_ANNOTATION, "")
