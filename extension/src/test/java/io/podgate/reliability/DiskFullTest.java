@@ -10,7 +10,7 @@ import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;

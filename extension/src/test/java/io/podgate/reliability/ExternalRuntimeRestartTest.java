@@ -11,7 +11,7 @@ import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -11,7 +11,7 @@ import io.podgate.PodgateException;
 import io.podgate.PortMapping;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

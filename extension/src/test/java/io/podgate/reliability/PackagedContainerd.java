@@ -1,7 +1,7 @@
 package io.podgate.reliability;
 
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.runtime.RuntimeReadiness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

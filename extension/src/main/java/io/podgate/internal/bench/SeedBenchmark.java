@@ -711,7 +711,7 @@ public final class SeedBenchmark {
   }
 
   private static void deleteTree(Path dir) {
-    io.podgate.internal.runtime.FileTrees.delete(dir);
+    io.podgate.internal.host.FileTrees.delete(dir);
   }
 
   /** System property, else environment variable, else the default. */

@@ -1,5 +1,17 @@
 package io.podgate.internal.runtime;
 
+import io.podgate.internal.host.CniResults;
+import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.HostNetwork;
+import io.podgate.internal.host.HostUser;
+import io.podgate.internal.host.Mounts;
+import io.podgate.internal.host.NetworkNamespaces;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.IptablesCleanup;
+import io.podgate.internal.host.RuncLeftovers;
+import io.podgate.internal.host.SandboxRemoval;
+import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.Pod;
 import io.podgate.PodgateException;
 import io.grpc.Status;
@@ -17,9 +29,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -39,7 +48,6 @@ public final class EmbeddedContainerd implements AutoCloseable {
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
   private static final Pattern BRIDGE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
   private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Path NETNS_DIR = Path.of("/var/run/netns");
   private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?");
   private static final int MAX_SOCKET_PATH = 107;
 
@@ -315,7 +323,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
         addMasquerade(options);
       }
       List<String> command = new ArrayList<>();
-      options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NETNS_DIR.resolve(ns), "--")));
+      options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")));
       command.addAll(List.of(binary.toString(), "--config", baseDir.resolve("config.toml").toString()));
       Process process =
           new ProcessBuilder(command)
@@ -324,7 +332,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
               .start();
       daemon = new EmbeddedContainerd(options, baseDir, process);
     } catch (IOException | RuntimeException e) {
-      deleteTree(baseDir);
+      FileTrees.delete(baseDir);
       try {
         if (options.netns().isEmpty()) {
           IptablesCleanup.clean(options.podSubnet(), false);
@@ -429,14 +437,14 @@ public final class EmbeddedContainerd implements AutoCloseable {
   }
 
   private static void preflightHost(Options options) {
-    if (!isRoot()) {
+    if (!HostUser.isRoot()) {
       throw new PodgateException("starting containerd '" + options.name() + "' needs root (it creates bridge "
           + options.bridgeName() + ", network namespaces and iptables rules); run the tests as root, or point "
           + CriEndpoint.PROPERTY + " at a running CRI runtime");
     }
-    if (options.netns().isPresent() && !Files.exists(NETNS_DIR.resolve(options.netns().get()))) {
+    if (options.netns().isPresent() && !Files.exists(NetworkNamespaces.path(options.netns().get()))) {
       throw new PodgateException("network namespace " + options.netns().get() + " for containerd '" + options.name()
-          + "' does not exist (no " + NETNS_DIR.resolve(options.netns().get()) + "); create it first with"
+          + "' does not exist (no " + NetworkNamespaces.path(options.netns().get()) + "); create it first with"
           + " `ip netns add " + options.netns().get() + "`");
     }
     if (bridgeExists(options)) {
@@ -460,7 +468,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     HostCommand.Result routes = HostCommand.run(ip(options, "-4", "route", "show"))
         .orThrow("reading the host's routes to check pod subnet " + options.podSubnet());
     for (String line : routes.output().split("\n")) {
-      Optional<Ipv4Subnet> dst = routeDestination(line);
+      Optional<Ipv4Subnet> dst = HostNetwork.routeDestination(line);
       if (dst.isPresent() && dst.get().overlaps(options.podSubnet())) {
         throw new PodgateException("pod subnet " + options.podSubnet() + " of containerd '" + options.name()
             + "' overlaps the " + (options.netns().isPresent() ? "route '" + line.strip() + "' " + where(options)
@@ -520,7 +528,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
   private static Optional<String> netnsIdentity(Options options) {
     try {
       if (options.netns().isPresent()) {
-        Object inode = Files.getAttribute(NETNS_DIR.resolve(options.netns().get()), "unix:ino");
+        Object inode = Files.getAttribute(NetworkNamespaces.path(options.netns().get()), "unix:ino");
         return Optional.of("net:[" + inode + "]");
       }
       return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
@@ -537,7 +545,6 @@ public final class EmbeddedContainerd implements AutoCloseable {
     }
   }
 
-  /** An {@code ip} command run on the host, or with {@code -n ns} in the daemon's namespace. */
   /**
    * Masquerades what leaves the pod subnet with one rule for the whole subnet (the CNI config has
    * ipMasq off: per pod, the bridge plugin's chain costs about 40 ms of iptables calls on each
@@ -545,25 +552,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
    */
   private static void addMasquerade(Options options) {
     List<String> inNamespace = options.netns()
-        .map(ns -> List.of("nsenter", "--net=" + NETNS_DIR.resolve(ns), "--")).orElse(List.of());
-    String chain = IptablesCleanup.masqueradeChain(options.podSubnet());
-    StringBuilder script = new StringBuilder();
-    for (String rule : IptablesCleanup.read(inNamespace, "nat").rules()) {
-      if (IptablesCleanup.Table.jumpTarget(rule).equals(chain)) {
-        script.append("-D").append(rule.substring(2)).append('\n');
-      }
-    }
-    script.append(IptablesCleanup.masqueradePlan(options.podSubnet(), "podgate " + options.name() + " pods"));
-    IptablesCleanup.apply(inNamespace, "nat", script.toString());
-  }
-
-  /**
-   * Removes the iptables rules of a host-namespace daemon that is gone (its JVM was killed): what
-   * CNI left for {@code subnet} and podgate's masquerade; portmap's shared chains too when no
-   * other containerd runs.
-   */
-  public static void removeIptablesRules(Ipv4Subnet subnet) {
-    IptablesCleanup.clean(subnet, HostProcesses.containerdDaemons(-1).isEmpty());
+        .map(ns -> List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")).orElse(List.of());
+    IptablesCleanup.installMasquerade(inNamespace, options.podSubnet(), "podgate " + options.name() + " pods");
   }
 
   private static List<String> ip(Options options, String... args) {
@@ -579,50 +569,12 @@ public final class EmbeddedContainerd implements AutoCloseable {
 
   private static boolean bridgeExists(Options options) {
     if (options.netns().isEmpty()) {
-      return Files.exists(Path.of("/sys/class/net", options.bridgeName()));
+      return HostNetwork.linkExists(options.bridgeName());
     }
-    if (!Files.exists(NETNS_DIR.resolve(options.netns().get()))) {
+    if (!Files.exists(NetworkNamespaces.path(options.netns().get()))) {
       return false;
     }
     return HostCommand.run(ip(options, "link", "show", "dev", options.bridgeName())).ok();
-  }
-
-  /** Destination of one `ip route` line; empty for the default route and unparsable lines. */
-  public static Optional<Ipv4Subnet> routeDestination(String line) {
-    String[] tokens = line.strip().split("\\s+");
-    if (tokens.length == 0 || tokens[0].isEmpty()) {
-      return Optional.empty();
-    }
-    int i = 0;
-    if (List.of("unicast", "local", "broadcast", "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat",
-        "anycast").contains(tokens[0]) && tokens.length > 1) {
-      i = 1;
-    }
-    String dst = tokens[i];
-    if (dst.equals("default")) {
-      return Optional.empty();
-    }
-    try {
-      if (dst.contains("/")) {
-        return Optional.of(Ipv4Subnet.parse(dst));
-      }
-      return Optional.of(new Ipv4Subnet(Ipv4Subnet.parseAddress(dst, dst), 32));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0"); // effective uid
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
   }
 
   private static Path createBaseDir(Options options) {
@@ -652,7 +604,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     }
     String longest = dir.resolve("containerd.sock.ttrpc").toString();
     if (longest.length() > MAX_SOCKET_PATH) {
-      deleteTree(dir);
+      FileTrees.delete(dir);
       throw new PodgateException("base directory " + dir + " of containerd '" + options.name()
           + "' is too deep: socket path " + longest + " exceeds " + MAX_SOCKET_PATH
           + " bytes (unix socket limit); choose a shorter baseDir");
@@ -850,7 +802,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     step.run("deleting bridge " + options.bridgeName(), this::deleteBridge);
     step.run("removing iptables rules for " + options.podSubnet(), this::cleanIptables);
     step.run("deleting " + baseDir, () -> {
-      if (!deleteTree(baseDir)) {
+      if (!FileTrees.delete(baseDir)) {
         throw new PodgateException("some files could not be deleted");
       }
     });
@@ -912,24 +864,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
 
   /** Ends shims left running (pods CRI could not remove) and the pod network namespaces they held. */
   private void endShims() {
-    List<Long> stuck = new ArrayList<>();
-    Set<Object> podNetns = new HashSet<>();
-    for (long pid : HostProcesses.shimsOf(socket)) {
-      ProcessHandle.of(pid).ifPresent(h -> h.descendants()
-          .forEach(p -> SandboxRemoval.inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
-      if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
-        stuck.add(pid);
-      }
-    }
-    List<String> problems = new ArrayList<>();
-    if (!stuck.isEmpty()) {
-      problems.add("shim processes " + stuck + " did not end");
-    }
-    if (!podNetns.isEmpty()) {
-      SandboxRemoval.inode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove); // never the host's
-      options.netns().flatMap(ns -> SandboxRemoval.inode(NETNS_DIR.resolve(ns))).ifPresent(podNetns::remove); // nor the node's
-      problems.addAll(SandboxRemoval.deleteNetnsByInode(podNetns));
-    }
+    List<String> problems = NetworkNamespaces.endShimsAndTheirPods(List.of(socket), options.netns().stream().toList());
     if (!problems.isEmpty()) {
       throw new PodgateException(String.join("; ", problems));
     }
@@ -945,50 +880,17 @@ public final class EmbeddedContainerd implements AutoCloseable {
 
   /** CNI result caches of pods whose sandbox directory is still in our root (CNI DEL never ran for them). */
   private void deleteCniResults() {
-    Path sandboxes = baseDir.resolve("root/io.containerd.grpc.v1.cri/sandboxes");
-    if (!Files.isDirectory(sandboxes)) {
-      return;
-    }
-    try (Stream<Path> ids = Files.list(sandboxes)) {
-      List<String> stayed = SandboxRemoval.deleteCniResultsOf(ids.map(id -> id.getFileName().toString()).toList());
-      if (!stayed.isEmpty()) {
-        throw new PodgateException(String.join("; ", stayed));
-      }
-    } catch (IOException e) {
-      throw new PodgateException("cannot list " + sandboxes + ": " + e.getMessage(), e);
+    List<String> stayed = CniResults.deleteOfSandboxesUnder(baseDir);
+    if (!stayed.isEmpty()) {
+      throw new PodgateException(String.join("; ", stayed));
     }
   }
 
   private void unmountUnderBaseDir() {
-    List<String> mounts = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-        String[] f = line.split(" ");
-        if (f.length > 4) {
-          String point = unescapeMount(f[4]);
-          if (point.startsWith(baseDir + "/")) {
-            mounts.add(point);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new PodgateException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
+    List<String> stayed = Mounts.unmountUnder(baseDir);
+    if (!stayed.isEmpty()) {
+      throw new PodgateException(String.join("; ", stayed));
     }
-    mounts.sort(Comparator.comparingInt(String::length).reversed());
-    List<String> failed = new ArrayList<>();
-    for (String point : mounts) {
-      if (!HostCommand.run(List.of("umount", point)).ok()
-          && !HostCommand.run(List.of("umount", "-l", point)).ok()) {
-        failed.add(point);
-      }
-    }
-    if (!failed.isEmpty()) {
-      throw new PodgateException("could not unmount " + failed);
-    }
-  }
-
-  private static String unescapeMount(String s) {
-    return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
   }
 
   private void deleteBridge() {
@@ -1008,11 +910,6 @@ public final class EmbeddedContainerd implements AutoCloseable {
       throw new PodgateException("rules still name " + options.podSubnet() + ": " + left);
     }
   }
-
-  static boolean deleteTree(Path dir) {
-    return io.podgate.internal.runtime.FileTrees.delete(dir);
-  }
-
 
   static String tail(Path file, int lines) {
     if (!Files.exists(file)) {

@@ -5,9 +5,12 @@ import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.HostCommand;
-import io.podgate.internal.runtime.HostProcesses;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.HostNetwork;
+import io.podgate.internal.host.HostUser;
+import io.podgate.internal.host.NetworkNamespaces;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,7 +46,6 @@ public final class Topology implements AutoCloseable {
   static final String POD_BRIDGE = "cbr0";
   private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,15}");
   private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,12}");
-  private static final Path NETNS_DIR = Path.of("/var/run/netns");
 
   /** A node as declared: remote when {@code endpoint} is set. */
   public record NodeSpec(String name, Ipv4Subnet podSubnet, String address, String endpoint) {
@@ -299,7 +301,7 @@ public final class Topology implements AutoCloseable {
       List<NodeSpec> specs) {
     List<String> conflicts = new ArrayList<>();
     for (String line : routeLines) {
-      Optional<Ipv4Subnet> dst = EmbeddedContainerd.routeDestination(line);
+      Optional<Ipv4Subnet> dst = HostNetwork.routeDestination(line);
       if (dst.isEmpty()) {
         continue;
       }
@@ -401,7 +403,7 @@ public final class Topology implements AutoCloseable {
 
   private void preflight() {
     boolean anyLocal = specs.stream().anyMatch(n -> !n.remote());
-    if (anyLocal && !isRoot()) {
+    if (anyLocal && !HostUser.isRoot()) {
       throw new PodgateException("a topology with local nodes creates network namespaces, links and routes and needs"
           + " root; run as root or declare every node with remoteNode(...)");
     }
@@ -421,7 +423,7 @@ public final class Topology implements AutoCloseable {
           + " Topology.builder().node(name, cidr) and switchSubnet(cidr).");
     }
     List<String> busy = new ArrayList<>();
-    if (Files.exists(Path.of("/sys/class/net", switchBridge))) {
+    if (HostNetwork.linkExists(switchBridge)) {
       busy.add("link " + switchBridge);
     }
     for (NodeSpec n : specs) {
@@ -429,11 +431,11 @@ public final class Topology implements AutoCloseable {
         CriEndpoint.parse(n.endpoint(), "the CRI endpoint of remote node '" + n.name() + "'");
         continue;
       }
-      if (Files.exists(NETNS_DIR.resolve(netnsName(n.name())))) {
+      if (NetworkNamespaces.exists(netnsName(n.name()))) {
         busy.add("network namespace " + netnsName(n.name()));
       }
       for (String link : List.of(hostVethName(n.name()), hostVethName(n.name()) + "n")) {
-        if (Files.exists(Path.of("/sys/class/net", link))) {
+        if (HostNetwork.linkExists(link)) {
           busy.add("link " + link);
         }
       }
@@ -584,32 +586,15 @@ public final class Topology implements AutoCloseable {
       }
     }
     for (String[] r : hostRoutes) {
-      step(problems, "deleting host route " + r[0] + " via " + r[1], () -> {
-        HostCommand.Result res = HostCommand.run(List.of("ip", "route", "del", r[0], "via", r[1]));
-        if (!res.ok() && TopologyJanitor.routePresent(r[0], r[1])) {
-          throw new PodgateException(res.output().strip());
-        }
-      });
+      problems.addAll(HostNetwork.deleteRoute(r[0], r[1]));
     }
     for (String ns : createdNetns) {
-      step(problems, "deleting network namespace " + ns, () -> {
-        if (Files.exists(NETNS_DIR.resolve(ns))) {
-          HostCommand.run(List.of("ip", "netns", "delete", ns)).orThrow("ip netns delete");
-        }
-      });
+      problems.addAll(NetworkNamespaces.delete(ns));
     }
     List<String> links = new ArrayList<>(createdLinks);
     java.util.Collections.reverse(links);
     for (String link : links) {
-      step(problems, "deleting link " + link, () -> {
-        if (Files.exists(Path.of("/sys/class/net", link))) {
-          HostCommand.Result r = HostCommand.run(List.of("ip", "link", "del", link));
-          // a veth also goes when its peer's namespace is deleted, which may finish meanwhile
-          if (!r.ok() && Files.exists(Path.of("/sys/class/net", link))) {
-            r.orThrow("ip link del");
-          }
-        }
-      });
+      problems.addAll(HostNetwork.deleteLink(link)); // a veth also goes with its peer's namespace
     }
     if (manifest != null) {
       if (problems.isEmpty()) {
@@ -655,17 +640,17 @@ public final class Topology implements AutoCloseable {
       if (n.remote()) {
         continue;
       }
-      if (Files.exists(NETNS_DIR.resolve(netnsName(n.name())))) {
+      if (NetworkNamespaces.exists(netnsName(n.name()))) {
         left.add("netns " + netnsName(n.name()));
       }
-      if (Files.exists(Path.of("/sys/class/net", hostVethName(n.name())))) {
+      if (HostNetwork.linkExists(hostVethName(n.name()))) {
         left.add("link " + hostVethName(n.name()));
       }
-      if (TopologyJanitor.routePresent(n.podSubnet().toString(), addresses.get(n.name()))) {
+      if (HostNetwork.routePresent(n.podSubnet().toString(), addresses.get(n.name()))) {
         left.add("route " + n.podSubnet() + " via " + addresses.get(n.name()));
       }
     }
-    if (specs.stream().anyMatch(n -> !n.remote()) && Files.exists(Path.of("/sys/class/net", switchBridge))) {
+    if (specs.stream().anyMatch(n -> !n.remote()) && HostNetwork.linkExists(switchBridge)) {
       left.add("link " + switchBridge);
     }
     for (Node n : nodes.values()) {
@@ -677,7 +662,7 @@ public final class Topology implements AutoCloseable {
       });
     }
     if (dir != null) {
-      TopologyJanitor.containerdsConfiguredUnder(dir).forEach(p -> left.add("containerd pid " + p + " (by config)"));
+      HostProcesses.containerdsConfiguredUnder(dir).forEach(p -> left.add("containerd pid " + p + " (by config)"));
       if (Files.exists(dir)) {
         left.add("directory " + dir);
       }
@@ -708,19 +693,6 @@ public final class Topology implements AutoCloseable {
           .append(n.remote() ? " (remote)" : "");
     }
     return s.append(']').toString();
-  }
-
-  private static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0");
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
   }
 
   @Override

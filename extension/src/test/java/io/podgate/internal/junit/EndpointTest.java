@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.CriContainer;
@@ -59,8 +60,8 @@ class EndpointTest {
       gone.waitFor();
       String orphan = daemon.cri().runPodSandbox(PodSandboxConfig.newBuilder()
           .setMetadata(PodSandboxMetadata.newBuilder().setName("orphan").setNamespace("default").setUid(UUID.randomUUID().toString()))
-          .putLabels(PodgateSession.SESSION_LABEL, "deadbeef00")
-          .putLabels(PodgateSession.OWNER_PID_LABEL, Long.toString(gone.pid()))
+          .putLabels(PodgateLabels.SESSION, "deadbeef00")
+          .putLabels(PodgateLabels.OWNER_PID, Long.toString(gone.pid()))
           .build());
       String bystander = daemon.cri().runPodSandbox(PodSandboxConfig.newBuilder()
           .setMetadata(PodSandboxMetadata.newBuilder().setName("not-podgate").setNamespace("default").setUid(UUID.randomUUID().toString()))

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.runtime.HostCommand;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
