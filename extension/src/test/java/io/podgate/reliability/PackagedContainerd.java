@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.runtime.RuntimeReadiness;
@@ -47,7 +48,7 @@ final class PackagedContainerd implements AutoCloseable {
    */
   static PackagedContainerd start(String name, String bridge, String subnet, Path baseDir, boolean conflist,
       boolean restrictOomScoreAdj) {
-    EmbeddedContainerd daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    EmbeddedContainerd daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name(name)
         .bridgeName(bridge)
         .podSubnet(subnet)

@@ -1,5 +1,6 @@
 package io.podgate.internal.pod;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.host.PodgateLabels;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
@@ -218,7 +219,7 @@ public final class PodgateSession {
             + CriEndpoint.ENV + ")");
         tried.add("embedded containerd on bridge " + bridge + " (" + BRIDGE_PROPERTY + "), subnet " + subnet
             + " (" + SUBNET_PROPERTY + ")");
-        embedded = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+        embedded = EmbeddedContainerd.start(ContainerdOptions.builder()
             .name("podgate-" + id)
             .bridgeName(bridge)
             .podSubnet(subnet)

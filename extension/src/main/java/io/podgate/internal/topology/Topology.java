@@ -1,5 +1,6 @@
 package io.podgate.internal.topology;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
@@ -500,7 +501,7 @@ public final class Topology implements AutoCloseable {
       hostRoutes.add(new String[] {n.podSubnet().toString(), via});
     }
     for (NodeSpec n : local) {
-      EmbeddedContainerd daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+      EmbeddedContainerd daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
           .name(n.name())
           .bridgeName(POD_BRIDGE)
           .podSubnet(n.podSubnet().toString())

@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,7 +48,7 @@ class EndpointTest {
   void explicitEndpointIsUsedAndOrphansOfDeadJvmsAreRemoved() throws Exception {
     assertThat(PodgateSession.active()).as("another test class still holds a session").isFalse();
     StandardImages images = new StandardImages(StandardImages.defaultCacheDir());
-    try (EmbeddedContainerd daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    try (EmbeddedContainerd daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("pgtest-endpoint")
         .bridgeName(System.getProperty(PodgateSession.BRIDGE_PROPERTY, "pgtest0"))
         .podSubnet(System.getProperty(PodgateSession.SUBNET_PROPERTY, "10.87.0.0/24"))

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 class EmbeddedContainerdTest {
   static final Path PRIVATE = Path.of("/tmp/pg-cri");
 
-  static EmbeddedContainerd.Options.Builder first() {
-    return EmbeddedContainerd.Options.builder().name("cri-a").bridgeName("pgcri0").podSubnet("10.201.0.0/24");
+  static ContainerdOptions.Builder first() {
+    return ContainerdOptions.builder().name("cri-a").bridgeName("pgcri0").podSubnet("10.201.0.0/24");
   }
 
-  static EmbeddedContainerd.Options.Builder second() {
-    return EmbeddedContainerd.Options.builder().name("cri-b").bridgeName("pgcri1").podSubnet("10.201.1.0/24");
+  static ContainerdOptions.Builder second() {
+    return ContainerdOptions.builder().name("cri-b").bridgeName("pgcri1").podSubnet("10.201.1.0/24");
   }
 
   @Test

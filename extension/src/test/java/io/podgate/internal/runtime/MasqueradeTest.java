@@ -43,7 +43,7 @@ class MasqueradeTest {
     BuiltImage busybox = images.busybox();
     Path www = Files.createTempDirectory("pgmsq-www");
     Process server = null;
-    EmbeddedContainerd d = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    EmbeddedContainerd d = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("masq").bridgeName("pgmsq0").podSubnet(SUBNET).sandboxImage(pause.reference()).build());
     long pid = d.pid();
     Path base = d.baseDir();
