@@ -163,7 +163,6 @@ public final class Topology implements AutoCloseable {
     this.readyTimeout = b.readyTimeout;
   }
 
-
   // ---- accessors ----
 
   public List<Node> nodes() {
