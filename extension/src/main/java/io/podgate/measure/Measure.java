@@ -124,7 +124,7 @@ public final class Measure {
   }
 
   private static void deleteTree(Path dir) {
-    io.podgate.internal.runtime.FileTrees.delete(dir);
+    io.podgate.internal.host.FileTrees.delete(dir);
   }
 
 }

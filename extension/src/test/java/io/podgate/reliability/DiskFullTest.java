@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -10,7 +11,7 @@ import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -44,7 +45,7 @@ class DiskFullTest {
     SessionProbe.Seen seen;
     Path logs = mount.resolveSibling("full-logs-" + ProcessHandle.current().pid());
     try {
-      daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder().name("diskfull").bridgeName(BRIDGE)
+      daemon = EmbeddedContainerd.start(ContainerdOptions.builder().name("diskfull").bridgeName(BRIDGE)
           .podSubnet(subnet.toString()).baseDir(mount.resolve("cd")).sandboxImage(StandardImages.PAUSE_REFERENCE).build());
       StandardImages images = new StandardImages(StandardImages.defaultCacheDir());
       OciArchiveImporter importer = new OciArchiveImporter(daemon.cri().channel(), daemon.cri().endpoint());

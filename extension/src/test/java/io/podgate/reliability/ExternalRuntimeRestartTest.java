@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.CriContainer;
@@ -11,7 +12,7 @@ import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -90,7 +91,7 @@ class ExternalRuntimeRestartTest {
   void restartedRuntimeIsReconnectedAndItsPodsAreStillRemoved() throws Exception {
     Ipv4Subnet subnet = Ipv4Subnet.parse("10.210.2.0/24");
     Path base = Path.of(System.getProperty("podgate.workdir", "/tmp/podgate-test")).resolve("ext-" + ProcessHandle.current().pid());
-    EmbeddedContainerd external = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder().name("external")
+    EmbeddedContainerd external = EmbeddedContainerd.start(ContainerdOptions.builder().name("external")
         .bridgeName(BRIDGE).podSubnet(subnet.toString()).baseDir(base).sandboxImage(StandardImages.PAUSE_REFERENCE).build());
     Process[] restarted = new Process[1];
     long firstPid = external.pid();

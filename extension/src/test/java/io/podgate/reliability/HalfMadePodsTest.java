@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -47,9 +48,9 @@ class HalfMadePodsTest {
       List<String> left = new ArrayList<>();
       try (PodgateSession.Lease lease = PodgateSession.acquire()) {
         PodgateSession s = lease.session();
-        s.cri().listPodSandbox(PodSandboxFilter.newBuilder().putLabelSelector(PodgateSession.SESSION_LABEL, s.id()).build())
+        s.cri().listPodSandbox(PodSandboxFilter.newBuilder().putLabelSelector(PodgateLabels.SESSION, s.id()).build())
             .forEach(p -> left.add("sandbox " + p.getMetadata().getName() + " " + p.getId() + " " + p.getState()));
-        s.cri().listContainers(ContainerFilter.newBuilder().putLabelSelector(PodgateSession.SESSION_LABEL, s.id()).build())
+        s.cri().listContainers(ContainerFilter.newBuilder().putLabelSelector(PodgateLabels.SESSION, s.id()).build())
             .forEach(c -> left.add("container " + c.getMetadata().getName() + " " + c.getId() + " " + c.getState()));
       }
       LEFT.put(ctx.getRequiredTestClass().getSimpleName(), left);

@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -11,7 +12,7 @@ import io.podgate.PodgateException;
 import io.podgate.PortMapping;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -90,11 +91,11 @@ class HostConflictsTest {
   void overlappingSubnetOrSameBridgeIsRefusedBeforeAnythingIsCreated() throws Exception {
     Path base = Files.createDirectories(Path.of("/tmp/pg-reliab"));
     Ipv4Subnet first = Ipv4Subnet.parse("10.208.2.0/24");
-    try (EmbeddedContainerd a = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder().name("rel-a")
+    try (EmbeddedContainerd a = EmbeddedContainerd.start(ContainerdOptions.builder().name("rel-a")
         .bridgeName("pgrel2").podSubnet(first.toString()).baseDir(base.resolve("rel-a"))
         .sandboxImage(StandardImages.PAUSE_REFERENCE).build())) {
       Path overlapDir = base.resolve("rel-overlap");
-      assertThatThrownBy(() -> EmbeddedContainerd.start(EmbeddedContainerd.Options.builder().name("rel-overlap")
+      assertThatThrownBy(() -> EmbeddedContainerd.start(ContainerdOptions.builder().name("rel-overlap")
           .bridgeName("pgrel3").podSubnet("10.208.2.128/25").baseDir(overlapDir)
           .sandboxImage(StandardImages.PAUSE_REFERENCE).build()))
           .isInstanceOf(PodgateException.class)
@@ -105,7 +106,7 @@ class HostConflictsTest {
       assertThat(Path.of("/sys/class/net/pgrel3")).doesNotExist();
 
       Path sameDir = base.resolve("rel-same");
-      assertThatThrownBy(() -> EmbeddedContainerd.start(EmbeddedContainerd.Options.builder().name("rel-same")
+      assertThatThrownBy(() -> EmbeddedContainerd.start(ContainerdOptions.builder().name("rel-same")
           .bridgeName("pgrel2").podSubnet("10.208.3.0/24").baseDir(sameDir)
           .sandboxImage(StandardImages.PAUSE_REFERENCE).build()))
           .isInstanceOf(PodgateException.class)

@@ -3,8 +3,8 @@ package io.podgate.reliability;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.podgate.internal.runtime.HostProcesses;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.CriContainer;
@@ -79,13 +80,13 @@ class HostileTestNamesTest {
     assertThat(SEEN).hasSize(5);
     for (PodSandboxStatus pod : SEEN) {
       Map<String, String> labels = pod.getLabelsMap();
-      assertThat(labels).containsKeys(PodgateExtension.TEST_CLASS_LABEL, PodgateExtension.TEST_LABEL);
+      assertThat(labels).containsKeys(PodgateLabels.TEST_CLASS, PodgateLabels.TEST);
       assertThat(labels.values()).as("labels %s", labels).allSatisfy(v -> assertThat(K8sNames.isLabelValue(v))
           .as("label value '%s'", v).isTrue());
       assertThat(K8sNames.isDnsLabel(pod.getMetadata().getName())).as("pod name '%s'", pod.getMetadata().getName())
           .isTrue();
     }
-    assertThat(SEEN).extracting(p -> p.getLabelsMap().get(PodgateExtension.TEST_LABEL))
+    assertThat(SEEN).extracting(p -> p.getLabelsMap().get(PodgateLabels.TEST))
         .anySatisfy(v -> assertThat(v).matches("quotesAndSlashes-quotes-slashes-a-b-c-newline-tab-n-c-[0-9a-f]{8}"))
         .anySatisfy(v -> assertThat(v).isEqualTo("n-c-d-_m-thod-name-Pod"))
         .anySatisfy(v -> assertThat(v).isEqualTo("parametrized-2-value-k-v-x-y"))

@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.Podgate;
@@ -42,7 +43,7 @@ class InterruptedProvisioningTest {
     void countPods() {
       try (PodgateSession.Lease lease = PodgateSession.acquire()) {
         PODS_AFTER.set(lease.session().cri().listPodSandbox(PodSandboxFilter.newBuilder()
-            .putLabelSelector(PodgateSession.SESSION_LABEL, lease.session().id()).build()).size());
+            .putLabelSelector(PodgateLabels.SESSION, lease.session().id()).build()).size());
       }
     }
   }

@@ -1,5 +1,6 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.measure.ChurnOptions;
@@ -12,8 +13,8 @@ import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.HostProcesses;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ class LoadTest {
     Ipv4Subnet subnet = Ipv4Subnet.parse("10.208.4.0/24");
     Path base = Files.createDirectories(Path.of("/tmp/pg-reliab")).resolve("churn");
     Path socket;
-    try (EmbeddedContainerd d = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder().name("rel-churn")
+    try (EmbeddedContainerd d = EmbeddedContainerd.start(ContainerdOptions.builder().name("rel-churn")
         .bridgeName("pgrel4").podSubnet(subnet.toString()).baseDir(base)
         .sandboxImage(StandardImages.PAUSE_REFERENCE).build())) {
       socket = d.socket();

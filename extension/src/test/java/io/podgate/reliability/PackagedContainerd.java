@@ -1,7 +1,8 @@
 package io.podgate.reliability;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.runtime.RuntimeReadiness;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +48,7 @@ final class PackagedContainerd implements AutoCloseable {
    */
   static PackagedContainerd start(String name, String bridge, String subnet, Path baseDir, boolean conflist,
       boolean restrictOomScoreAdj) {
-    EmbeddedContainerd daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    EmbeddedContainerd daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name(name)
         .bridgeName(bridge)
         .podSubnet(subnet)

@@ -15,7 +15,7 @@ import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.pod.SandboxImage;
 import io.podgate.internal.runtime.CriEndpoint;
-import io.podgate.internal.runtime.HostProcesses;
+import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.runtime.RuntimeReadiness;
 import io.podgate.internal.runtime.RuntimeStatus;
 import java.io.IOException;

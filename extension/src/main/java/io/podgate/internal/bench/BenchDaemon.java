@@ -1,5 +1,6 @@
 package io.podgate.internal.bench;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
@@ -34,7 +35,7 @@ final class BenchDaemon implements AutoCloseable {
     if (socket != null) {
       d = new BenchDaemon(null, CriClient.connect(socket), socket);
     } else {
-      EmbeddedContainerd e = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+      EmbeddedContainerd e = EmbeddedContainerd.start(ContainerdOptions.builder()
           .name(name)
           .bridgeName(System.getProperty(BRIDGE_PROPERTY, DEFAULT_BRIDGE))
           .podSubnet(System.getProperty(SUBNET_PROPERTY, DEFAULT_SUBNET))

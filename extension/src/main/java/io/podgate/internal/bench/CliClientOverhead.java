@@ -1,6 +1,6 @@
 package io.podgate.internal.bench;
 
-import io.podgate.internal.runtime.HostCommand;
+import io.podgate.internal.host.HostCommand;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,5 +1,6 @@
 package io.podgate.internal.bench;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.Pod;
 import io.podgate.measure.Throughput;
 import io.podgate.measure.ChurnOptions;
@@ -191,7 +192,7 @@ public final class SeedBenchmark {
     if (settings.socket() != null) {
       cri = CriClient.connect(settings.socket());
     } else {
-      embedded = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+      embedded = EmbeddedContainerd.start(ContainerdOptions.builder()
           .name("bench-seed")
           .bridgeName(settings.bridge())
           .podSubnet(settings.subnet())
@@ -711,7 +712,7 @@ public final class SeedBenchmark {
   }
 
   private static void deleteTree(Path dir) {
-    io.podgate.internal.runtime.FileTrees.delete(dir);
+    io.podgate.internal.host.FileTrees.delete(dir);
   }
 
   /** System property, else environment variable, else the default. */

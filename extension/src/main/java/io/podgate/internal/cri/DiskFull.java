@@ -1,5 +1,6 @@
 package io.podgate.internal.cri;
 
+import io.podgate.internal.host.Mounts;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -32,7 +33,7 @@ public final class DiskFull {
         if (f.length < 2) {
           continue;
         }
-        String point = f[1].replace("\\040", " ");
+        String point = Mounts.unescape(f[1]);
         if ((path.equals(point) || path.startsWith(point.endsWith("/") ? point : point + "/")) && point.length() > best.length()) {
           best = point;
         }

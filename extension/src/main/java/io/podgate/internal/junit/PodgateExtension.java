@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.host.PodgateLabels;
 import io.podgate.internal.measure.api.MeasureInternals;
 import io.podgate.Container;
 import io.podgate.CriContainer;
@@ -326,17 +327,14 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
     return out;
   }
 
-  public static final String TEST_CLASS_LABEL = "io.podgate.test-class";
-  public static final String TEST_LABEL = "io.podgate.test";
-
   /** Which test a pod belongs to, as label values (test names may hold anything: quotes, newlines, 300 chars). */
   static Map<String, String> testLabels(ExtensionContext ctx) {
     Map<String, String> labels = new LinkedHashMap<>();
-    ctx.getTestClass().ifPresent(c -> labels.put(TEST_CLASS_LABEL, K8sNames.labelValue(c.getSimpleName())));
+    ctx.getTestClass().ifPresent(c -> labels.put(PodgateLabels.TEST_CLASS, K8sNames.labelValue(c.getSimpleName())));
     if (ctx.getTestMethod().isPresent()) {
       String method = ctx.getTestMethod().get().getName();
       String display = ctx.getDisplayName();
-      labels.put(TEST_LABEL, K8sNames.labelValue(display.startsWith(method) ? display : method + "-" + display));
+      labels.put(PodgateLabels.TEST, K8sNames.labelValue(display.startsWith(method) ? display : method + "-" + display));
     }
     return labels;
   }

@@ -1,5 +1,6 @@
 package io.podgate.internal.pod;
 
+import io.podgate.internal.host.PodgateLabels;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
@@ -27,8 +28,6 @@ import java.util.UUID;
 
 /** Builds CRI configs from crictl-style JSON (if any) overlaid with annotation values. */
 public final class CriConfigs {
-  /** Annotation keeping the metadata.uid a pod JSON wrote; the pod itself gets a fresh one. */
-  public static final String CONFIG_UID_ANNOTATION = "io.podgate.config-uid";
 
   private CriConfigs() {}
 
@@ -75,7 +74,7 @@ public final class CriConfigs {
     // Each pod gets a fresh uid, as the kubelet gives each pod object one: a uid fixed in a JSON would make
     // pods made from it collide in containerd (it reserves name_namespace_uid_attempt). The JSON's stays visible.
     if (!md.getUid().isEmpty()) {
-      b.putAnnotations(CONFIG_UID_ANNOTATION, md.getUid());
+      b.putAnnotations(PodgateLabels.CONFIG_UID, md.getUid());
     }
     md.setUid(UUID.randomUUID().toString());
     if (!spec.hostname().isEmpty()) {

@@ -9,7 +9,7 @@ import io.podgate.internal.cri.v1.PodSandboxConfig;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.cri.v1.PortMapping;
 import io.podgate.internal.pod.RunningPod.HostPortLease;
-import io.podgate.internal.runtime.SandboxRemoval;
+import io.podgate.internal.host.SandboxRemoval;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,8 +1,10 @@
 package io.podgate.internal.pod;
 
+import io.podgate.internal.runtime.ContainerdOptions;
+import io.podgate.internal.host.PodgateLabels;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
-import io.podgate.internal.runtime.SandboxRemoval;
+import io.podgate.internal.host.SandboxRemoval;
 import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.image.OciArchiveImporter;
 import io.podgate.internal.image.StandardImages;
@@ -32,8 +34,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its users; the last one to close ends it.
  */
 public final class PodgateSession {
-  public static final String SESSION_LABEL = "io.podgate.session";
-  public static final String OWNER_PID_LABEL = "io.podgate.owner-pid";
+  /** Same as {@link PodgateLabels#SESSION}; kept while junit's ClassNodes still names it here. */
+  public static final String SESSION_LABEL = PodgateLabels.SESSION;
+  /** Same as {@link PodgateLabels#OWNER_PID}; kept while junit's ClassNodes still names it here. */
+  public static final String OWNER_PID_LABEL = PodgateLabels.OWNER_PID;
   public static final String BRIDGE_PROPERTY = "podgate.bridge";
   public static final String SUBNET_PROPERTY = "podgate.subnet";
   public static final String WORKDIR_PROPERTY = "podgate.workdir";
@@ -175,7 +179,7 @@ public final class PodgateSession {
         : "pod subnet " + embedded.options().podSubnet() + " of the embedded containerd (system property "
             + SUBNET_PROPERTY + ")";
     this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(),
-        Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID)), dir.resolve("pods"), executor, network);
+        Map.of(PodgateLabels.SESSION, id, PodgateLabels.OWNER_PID, Long.toString(PID)), dir.resolve("pods"), executor, network);
   }
 
   private static PodgateSession start() {
@@ -215,7 +219,7 @@ public final class PodgateSession {
             + CriEndpoint.ENV + ")");
         tried.add("embedded containerd on bridge " + bridge + " (" + BRIDGE_PROPERTY + "), subnet " + subnet
             + " (" + SUBNET_PROPERTY + ")");
-        embedded = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+        embedded = EmbeddedContainerd.start(ContainerdOptions.builder()
             .name("podgate-" + id)
             .bridgeName(bridge)
             .podSubnet(subnet)
@@ -257,8 +261,8 @@ public final class PodgateSession {
   /** Removes pods left by sessions whose JVM is gone. */
   static void removeOrphans(CriClient cri, String ownId) {
     for (PodSandbox pod : cri.listPodSandbox()) {
-      String session = pod.getLabelsOrDefault(SESSION_LABEL, "");
-      String owner = pod.getLabelsOrDefault(OWNER_PID_LABEL, "");
+      String session = pod.getLabelsOrDefault(PodgateLabels.SESSION, "");
+      String owner = pod.getLabelsOrDefault(PodgateLabels.OWNER_PID, "");
       if (session.isEmpty() || session.equals(ownId) || owner.isEmpty()) {
         continue;
       }
@@ -368,7 +372,7 @@ public final class PodgateSession {
   private void removeOwn() {
     List<String> problems = new ArrayList<>();
     for (PodSandbox pod : cri.listPodSandbox()) {
-      if (id.equals(pod.getLabelsOrDefault(SESSION_LABEL, ""))) {
+      if (id.equals(pod.getLabelsOrDefault(PodgateLabels.SESSION, ""))) {
         SandboxRemoval.Outcome o = SandboxRemoval.remove(cri, pod.getId());
         if (!o.hostClean()) {
           problems.add("pod '" + pod.getMetadata().getName() + "': " + o.describe());
@@ -395,7 +399,7 @@ public final class PodgateSession {
   }
 
   public static void deleteTree(Path dir) {
-    io.podgate.internal.runtime.FileTrees.delete(dir);
+    io.podgate.internal.host.FileTrees.delete(dir);
   }
 
 }

@@ -7,7 +7,7 @@ import io.podgate.NodeInfo;
 import io.podgate.Pod;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
-import io.podgate.internal.runtime.SandboxRemoval;
+import io.podgate.internal.host.SandboxRemoval;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;

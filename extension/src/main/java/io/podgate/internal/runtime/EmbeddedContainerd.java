@@ -1,13 +1,15 @@
 package io.podgate.internal.runtime;
 
-import io.podgate.Pod;
-import io.podgate.PodgateException;
 import io.grpc.Status;
+import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.CriException;
-import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.RuntimeCondition;
 import io.podgate.internal.cri.v1.StatusResponse;
+import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.IptablesCleanup;
+import io.podgate.internal.host.NetworkNamespaces;
 import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -17,16 +19,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A private containerd (CRI plugin on) with its own root, state, socket, CNI config, bridge and pod
@@ -36,238 +31,8 @@ import java.util.stream.Stream;
  */
 public final class EmbeddedContainerd implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EmbeddedContainerd.class.getName());
-  private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
-  private static final Pattern BRIDGE = Pattern.compile("[A-Za-z0-9_.-]{1,15}");
-  private static final Pattern NETNS = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
-  private static final Path NETNS_DIR = Path.of("/var/run/netns");
-  private static final Pattern HOST_PORT = Pattern.compile("[A-Za-z0-9.-]+(:[0-9]{1,5})?");
-  private static final int MAX_SOCKET_PATH = 107;
 
-  /** How to start one embedded containerd. */
-  public static final class Options {
-    private final String name;
-    private final String bridgeName;
-    private final Ipv4Subnet podSubnet;
-    private final Path baseDir;
-    private final String sandboxImage;
-    private final Path containerdBinary;
-    private final Path cniBinDir;
-    private final Duration readyTimeout;
-    private final Duration stopTimeout;
-    private final String netns;
-    private final ConfigWriter config;
-    private final boolean awaitNetworkReady;
-
-    private Options(Builder b) {
-      this.name = b.name;
-      this.bridgeName = b.bridgeName;
-      this.podSubnet = b.podSubnet;
-      this.baseDir = b.baseDir;
-      this.sandboxImage = b.sandboxImage;
-      this.containerdBinary = b.containerdBinary;
-      this.cniBinDir = b.cniBinDir;
-      this.readyTimeout = b.readyTimeout;
-      this.stopTimeout = b.stopTimeout;
-      this.netns = b.netns;
-      this.config = b.config;
-      this.awaitNetworkReady = b.awaitNetworkReady;
-    }
-
-    public static Builder builder() {
-      return new Builder();
-    }
-
-    public String name() {
-      return name;
-    }
-
-    public String bridgeName() {
-      return bridgeName;
-    }
-
-    public Ipv4Subnet podSubnet() {
-      return podSubnet;
-    }
-
-    /** The base directory asked for, or empty for a fresh one under java.io.tmpdir. */
-    public Optional<Path> baseDir() {
-      return Optional.ofNullable(baseDir);
-    }
-
-    public String sandboxImage() {
-      return sandboxImage;
-    }
-
-    /** The containerd binary asked for, or empty to look it up on PATH. */
-    public Optional<Path> containerdBinary() {
-      return Optional.ofNullable(containerdBinary);
-    }
-
-    public Optional<Path> cniBinDir() {
-      return Optional.ofNullable(cniBinDir);
-    }
-
-    public Duration readyTimeout() {
-      return readyTimeout;
-    }
-
-    public Duration stopTimeout() {
-      return stopTimeout;
-    }
-
-    /** The named network namespace the daemon (and its pod bridge) lives in, or empty for the host's. */
-    public Optional<String> netns() {
-      return Optional.ofNullable(netns);
-    }
-
-    /** The writer of a config other than podgate's own, if one was given. */
-    public Optional<ConfigWriter> config() {
-      return Optional.ofNullable(config);
-    }
-
-    public boolean awaitNetworkReady() {
-      return awaitNetworkReady;
-    }
-
-    @Override
-    public String toString() {
-      return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet
-          + (netns == null ? "" : ", netns " + netns) + ")";
-    }
-
-    public static final class Builder {
-      private String name = "podgate";
-      private String bridgeName;
-      private Ipv4Subnet podSubnet;
-      private Path baseDir;
-      private String sandboxImage = "podgate.local/pause:1";
-      private Path containerdBinary;
-      private Path cniBinDir;
-      private Duration readyTimeout = Duration.ofSeconds(30);
-      private Duration stopTimeout = Duration.ofSeconds(10);
-      private String netns;
-      private ConfigWriter config;
-      private boolean awaitNetworkReady = true;
-
-      private Builder() {}
-
-      /**
-       * Runs containerd with the config {@code writer} writes instead of podgate's own (e.g. a
-       * distribution's config moved to private paths). It must write {@code <base>/config.toml} with
-       * root {@code <base>/root}, state {@code <base>/state}, gRPC socket {@code <base>/containerd.sock}
-       * and ttrpc socket {@code <base>/containerd.sock.ttrpc}; a CNI conf dir {@code <base>/cni/net.d}
-       * exists for it. Any conflist it writes must use {@link #bridgeName} and {@link #podSubnet}: the
-       * host checks and the cleanup rely on them. podgate adds no masquerade rule for such a config.
-       */
-      public Builder config(ConfigWriter writer) {
-        this.config = writer;
-        return this;
-      }
-
-      /** Whether start() waits for NetworkReady too (default true); false for a daemon without CNI config. */
-      public Builder awaitNetworkReady(boolean await) {
-        this.awaitNetworkReady = await;
-        return this;
-      }
-
-      /**
-       * Runs the daemon inside the existing named network namespace {@code name} (see {@code ip netns});
-       * its pod bridge and CNI iptables rules are then made there, not on the host. The caller owns the
-       * namespace. Sockets and files stay on the host filesystem.
-       */
-      public Builder netns(String name) {
-        this.netns = name;
-        return this;
-      }
-
-      /** Lower-case letters, digits and '-', at most 32; names the CNI network and base directory. */
-      public Builder name(String name) {
-        this.name = name;
-        return this;
-      }
-
-      /** Host bridge to create (at most 15 characters); must not exist yet. */
-      public Builder bridgeName(String bridgeName) {
-        this.bridgeName = bridgeName;
-        return this;
-      }
-
-      /** Pod network in CIDR notation, e.g. 10.201.0.0/24; the gateway is its first address. */
-      public Builder podSubnet(String cidr) {
-        this.podSubnet = Ipv4Subnet.parse(cidr);
-        return this;
-      }
-
-      /** Where root, state, socket and config go; must be empty or absent, and is deleted on close. */
-      public Builder baseDir(Path baseDir) {
-        this.baseDir = baseDir;
-        return this;
-      }
-
-      public Builder sandboxImage(String sandboxImage) {
-        this.sandboxImage = sandboxImage;
-        return this;
-      }
-
-      public Builder containerdBinary(Path containerdBinary) {
-        this.containerdBinary = containerdBinary;
-        return this;
-      }
-
-      public Builder cniBinDir(Path cniBinDir) {
-        this.cniBinDir = cniBinDir;
-        return this;
-      }
-
-      public Builder readyTimeout(Duration readyTimeout) {
-        this.readyTimeout = readyTimeout;
-        return this;
-      }
-
-      /** How long close() waits after SIGTERM before it kills the daemon. */
-      public Builder stopTimeout(Duration stopTimeout) {
-        this.stopTimeout = stopTimeout;
-        return this;
-      }
-
-      public Options build() {
-        if (name == null || !NAME.matcher(name).matches()) {
-          throw new PodgateException("embedded containerd name '" + name
-              + "' must be 1-32 lower-case letters, digits or '-', starting with a letter or digit");
-        }
-        if (bridgeName == null || !BRIDGE.matcher(bridgeName).matches()) {
-          throw new PodgateException("bridge name '" + bridgeName + "' for containerd '" + name
-              + "' must be 1-15 characters of letters, digits, '_', '.' or '-' (a Linux interface name)");
-        }
-        if (podSubnet == null) {
-          throw new PodgateException("containerd '" + name + "' needs a pod subnet, e.g. podSubnet(\"10.201.0.0/24\")");
-        }
-        if (podSubnet.prefix() > 29) {
-          throw new PodgateException("pod subnet " + podSubnet + " of containerd '" + name
-              + "' is too small; use /29 or larger");
-        }
-        if (sandboxImage == null || sandboxImage.isBlank()) {
-          throw new PodgateException("containerd '" + name + "' needs a sandbox (pause) image reference");
-        }
-        Objects.requireNonNull(readyTimeout, "readyTimeout");
-        Objects.requireNonNull(stopTimeout, "stopTimeout");
-        if (netns != null && !NETNS.matcher(netns).matches()) {
-          throw new PodgateException("network namespace name '" + netns + "' for containerd '" + name
-              + "' must be 1-64 letters, digits, '_', '.' or '-'");
-        }
-        return new Options(this);
-      }
-    }
-  }
-
-  /** Writes a containerd config under a base directory; see {@link Options.Builder#config}. */
-  @FunctionalInterface
-  public interface ConfigWriter {
-    /** Writes {@code baseDir/config.toml} (and any CNI conflist into {@code baseDir/cni/net.d}). */
-    void write(Path baseDir, Path cniBinDir) throws IOException;
-  }
-
-  private final Options options;
+  private final ContainerdOptions options;
   private final Path baseDir;
   private final Path socket;
   private final Path logFile;
@@ -276,7 +41,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
   private final Thread shutdownHook;
   private boolean closed;
 
-  private EmbeddedContainerd(Options options, Path baseDir, Process process) {
+  private EmbeddedContainerd(ContainerdOptions options, Path baseDir, Process process) {
     this.options = options;
     this.baseDir = baseDir;
     this.socket = baseDir.resolve("containerd.sock");
@@ -287,7 +52,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
   }
 
   /** Checks the host, writes config, starts containerd and waits until CRI reports runtime and network ready. */
-  public static EmbeddedContainerd start(Options options) {
+  public static EmbeddedContainerd start(ContainerdOptions options) {
     Path binary = resolveBinary(options);
     Path cniBin = options.cniBinDir().orElse(null);
     if (cniBin != null) {
@@ -299,8 +64,8 @@ public final class EmbeddedContainerd implements AutoCloseable {
     } else {
       cniBin = CniBinDir.find();
     }
-    preflightHost(options);
-    Path baseDir = createBaseDir(options);
+    NetworkPreflight.check(options);
+    Path baseDir = ContainerdConfig.createBaseDir(options);
     EmbeddedContainerd daemon;
     try {
       if (options.config().isPresent()) {
@@ -311,11 +76,11 @@ public final class EmbeddedContainerd implements AutoCloseable {
               + baseDir.resolve("config.toml"));
         }
       } else {
-        writeConfig(options, baseDir, cniBin);
+        ContainerdConfig.write(options, baseDir, cniBin);
         addMasquerade(options);
       }
       List<String> command = new ArrayList<>();
-      options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NETNS_DIR.resolve(ns), "--")));
+      options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")));
       command.addAll(List.of(binary.toString(), "--config", baseDir.resolve("config.toml").toString()));
       Process process =
           new ProcessBuilder(command)
@@ -324,7 +89,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
               .start();
       daemon = new EmbeddedContainerd(options, baseDir, process);
     } catch (IOException | RuntimeException e) {
-      deleteTree(baseDir);
+      FileTrees.delete(baseDir);
       try {
         if (options.netns().isEmpty()) {
           IptablesCleanup.clean(options.podSubnet(), false);
@@ -339,7 +104,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     return daemon;
   }
 
-  public Options options() {
+  public ContainerdOptions options() {
     return options;
   }
 
@@ -381,20 +146,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
 
   /** Lets this daemon pull from {@code hostPort} (e.g. 127.0.0.1:5000) over plain HTTP. */
   public void insecureRegistry(String hostPort) {
-    if (hostPort == null || !HOST_PORT.matcher(hostPort).matches()) {
-      throw new PodgateException("insecure registry '" + hostPort + "' must be host or host:port, e.g. 127.0.0.1:5000");
-    }
-    Path dir = baseDir.resolve("certs.d").resolve(hostPort);
-    String url = "http://" + hostPort;
-    String toml = "server = \"" + url + "\"\n\n[host.\"" + url + "\"]\n  capabilities = [\"pull\", \"resolve\"]\n"
-        + "  skip_verify = true\n";
-    try {
-      Files.createDirectories(dir);
-      Files.writeString(dir.resolve("hosts.toml"), toml);
-    } catch (IOException e) {
-      throw new PodgateException("could not write " + dir.resolve("hosts.toml") + " for insecure registry " + hostPort
-          + ": " + e.getMessage(), e);
-    }
+    ContainerdConfig.addInsecureRegistry(baseDir, hostPort);
   }
 
   /** The last {@code lines} lines of containerd's log. */
@@ -404,7 +156,19 @@ public final class EmbeddedContainerd implements AutoCloseable {
 
   // ---- start ----
 
-  private static Path resolveBinary(Options options) {
+  /**
+   * Masquerades what leaves the pod subnet with one rule for the whole subnet (the CNI config has
+   * ipMasq off: per pod, the bridge plugin's chain costs about 40 ms of iptables calls on each
+   * RunPodSandbox and 30 on each teardown). A leftover of a crashed run with this subnet is replaced.
+   */
+  private static void addMasquerade(ContainerdOptions options) {
+    List<String> inNamespace = options.netns()
+        .map(ns -> List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")).orElse(List.of());
+    IptablesCleanup.installMasquerade(inNamespace, options.podSubnet(), "podgate " + options.name() + " pods");
+  }
+
+
+  private static Path resolveBinary(ContainerdOptions options) {
     if (options.containerdBinary().isPresent()) {
       Path b = options.containerdBinary().get();
       if (!Files.isRegularFile(b) || !Files.isExecutable(b)) {
@@ -425,321 +189,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
       }
     }
     throw new PodgateException("containerd is not on PATH (" + path + "); install the containerd package (Debian:"
-        + " apt-get install containerd) or set the binary with EmbeddedContainerd.Options.containerdBinary(...)");
-  }
-
-  private static void preflightHost(Options options) {
-    if (!isRoot()) {
-      throw new PodgateException("starting containerd '" + options.name() + "' needs root (it creates bridge "
-          + options.bridgeName() + ", network namespaces and iptables rules); run the tests as root, or point "
-          + CriEndpoint.PROPERTY + " at a running CRI runtime");
-    }
-    if (options.netns().isPresent() && !Files.exists(NETNS_DIR.resolve(options.netns().get()))) {
-      throw new PodgateException("network namespace " + options.netns().get() + " for containerd '" + options.name()
-          + "' does not exist (no " + NETNS_DIR.resolve(options.netns().get()) + "); create it first with"
-          + " `ip netns add " + options.netns().get() + "`");
-    }
-    if (bridgeExists(options)) {
-      throw new PodgateException("bridge " + options.bridgeName() + " for containerd '" + options.name()
-          + "' already exists " + where(options) + "; another podgate daemon (or a leftover) uses it. Pick another"
-          + " bridge name, or delete the leftover with `" + String.join(" ", ip(options, "link", "del",
-          options.bridgeName())) + "`");
-    }
-    for (NetworkClaim claim : runningClaims(options)) {
-      if (claim.bridge().equals(options.bridgeName())) {
-        throw new PodgateException("bridge " + options.bridgeName() + " for containerd '" + options.name()
-            + "' is already claimed by the containerd running as pid " + claim.pid() + " (CNI config " + claim.conflist()
-            + "); give each daemon its own bridge name. Nothing was created");
-      }
-      if (claim.subnet().overlaps(options.podSubnet())) {
-        throw new PodgateException("pod subnet " + options.podSubnet() + " of containerd '" + options.name()
-            + "' overlaps subnet " + claim.subnet() + " of the containerd running as pid " + claim.pid() + " (CNI config "
-            + claim.conflist() + "); give each daemon a subnet of its own. Nothing was created");
-      }
-    }
-    HostCommand.Result routes = HostCommand.run(ip(options, "-4", "route", "show"))
-        .orThrow("reading the host's routes to check pod subnet " + options.podSubnet());
-    for (String line : routes.output().split("\n")) {
-      Optional<Ipv4Subnet> dst = routeDestination(line);
-      if (dst.isPresent() && dst.get().overlaps(options.podSubnet())) {
-        throw new PodgateException("pod subnet " + options.podSubnet() + " of containerd '" + options.name()
-            + "' overlaps the " + (options.netns().isPresent() ? "route '" + line.strip() + "' " + where(options)
-            : "host route '" + line.strip() + "'")
-            + "; pick a subnet no route covers (see `" + String.join(" ", ip(options, "route")) + "`)");
-      }
-    }
-  }
-
-  /** Bridge and subnet a running containerd's CNI config uses (its bridge exists only once it has a pod). */
-  record NetworkClaim(long pid, Path conflist, String bridge, Ipv4Subnet subnet) {}
-
-  private static final Pattern CONF_DIR = Pattern.compile("(?m)^\\s*conf_dir\\s*=\\s*\"([^\"]+)\"");
-  private static final Pattern CNI_BRIDGE = Pattern.compile("\"bridge\"\\s*:\\s*\"([^\"]+)\"");
-  private static final Pattern CNI_SUBNET = Pattern.compile("\"subnet\"\\s*:\\s*\"([^\"]+)\"");
-
-  /**
-   * Networks of the containerd daemons running now, in the network namespace the new daemon will
-   * use, whose config names a CNI conf dir (best effort).
-   */
-  static List<NetworkClaim> runningClaims(Options options) {
-    List<NetworkClaim> claims = new ArrayList<>();
-    Optional<String> ours = netnsIdentity(options);
-    for (long pid : HostProcesses.containerdDaemons(-1)) {
-      if (ours.isEmpty() || !ours.equals(netnsIdentity(pid))) {
-        continue;
-      }
-      List<String> args = HostProcesses.cmdline(pid).orElse(List.of());
-      int i = args.indexOf("--config");
-      if (i < 0 || i + 1 >= args.size()) {
-        continue;
-      }
-      try {
-        java.util.regex.Matcher dir = CONF_DIR.matcher(Files.readString(Path.of(args.get(i + 1))));
-        if (!dir.find() || !Files.isDirectory(Path.of(dir.group(1)))) {
-          continue;
-        }
-        try (Stream<Path> confs = Files.list(Path.of(dir.group(1)))) {
-          for (Path conf : confs.filter(f -> f.toString().endsWith(".conflist")).toList()) {
-            String json = Files.readString(conf);
-            java.util.regex.Matcher b = CNI_BRIDGE.matcher(json);
-            java.util.regex.Matcher n = CNI_SUBNET.matcher(json);
-            if (b.find() && n.find()) {
-              claims.add(new NetworkClaim(pid, conf, b.group(1), Ipv4Subnet.parse(n.group(1))));
-            }
-          }
-        }
-      } catch (IOException | RuntimeException unreadable) {
-        // a daemon we cannot inspect (gone, other layout): the bridge and route checks still apply
-      }
-    }
-    return claims;
-
-  }
-
-  /** Inode of the network namespace the daemon will run in, as {@code net:[inode]}. */
-  private static Optional<String> netnsIdentity(Options options) {
-    try {
-      if (options.netns().isPresent()) {
-        Object inode = Files.getAttribute(NETNS_DIR.resolve(options.netns().get()), "unix:ino");
-        return Optional.of("net:[" + inode + "]");
-      }
-      return Optional.of(Files.readSymbolicLink(Path.of("/proc/self/ns/net")).toString());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Optional<String> netnsIdentity(long pid) {
-    try {
-      return Optional.of(Files.readSymbolicLink(Path.of("/proc/" + pid + "/ns/net")).toString());
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** An {@code ip} command run on the host, or with {@code -n ns} in the daemon's namespace. */
-  /**
-   * Masquerades what leaves the pod subnet with one rule for the whole subnet (the CNI config has
-   * ipMasq off: per pod, the bridge plugin's chain costs about 40 ms of iptables calls on each
-   * RunPodSandbox and 30 on each teardown). A leftover of a crashed run with this subnet is replaced.
-   */
-  private static void addMasquerade(Options options) {
-    List<String> inNamespace = options.netns()
-        .map(ns -> List.of("nsenter", "--net=" + NETNS_DIR.resolve(ns), "--")).orElse(List.of());
-    String chain = IptablesCleanup.masqueradeChain(options.podSubnet());
-    StringBuilder script = new StringBuilder();
-    for (String rule : IptablesCleanup.read(inNamespace, "nat").rules()) {
-      if (IptablesCleanup.Table.jumpTarget(rule).equals(chain)) {
-        script.append("-D").append(rule.substring(2)).append('\n');
-      }
-    }
-    script.append(IptablesCleanup.masqueradePlan(options.podSubnet(), "podgate " + options.name() + " pods"));
-    IptablesCleanup.apply(inNamespace, "nat", script.toString());
-  }
-
-  /**
-   * Removes the iptables rules of a host-namespace daemon that is gone (its JVM was killed): what
-   * CNI left for {@code subnet} and podgate's masquerade; portmap's shared chains too when no
-   * other containerd runs.
-   */
-  public static void removeIptablesRules(Ipv4Subnet subnet) {
-    IptablesCleanup.clean(subnet, HostProcesses.containerdDaemons(-1).isEmpty());
-  }
-
-  private static List<String> ip(Options options, String... args) {
-    List<String> c = new ArrayList<>(List.of("ip"));
-    options.netns().ifPresent(ns -> c.addAll(List.of("-n", ns)));
-    c.addAll(List.of(args));
-    return c;
-  }
-
-  private static String where(Options options) {
-    return options.netns().map(ns -> "in network namespace " + ns).orElse("on this host");
-  }
-
-  private static boolean bridgeExists(Options options) {
-    if (options.netns().isEmpty()) {
-      return Files.exists(Path.of("/sys/class/net", options.bridgeName()));
-    }
-    if (!Files.exists(NETNS_DIR.resolve(options.netns().get()))) {
-      return false;
-    }
-    return HostCommand.run(ip(options, "link", "show", "dev", options.bridgeName())).ok();
-  }
-
-  /** Destination of one `ip route` line; empty for the default route and unparsable lines. */
-  public static Optional<Ipv4Subnet> routeDestination(String line) {
-    String[] tokens = line.strip().split("\\s+");
-    if (tokens.length == 0 || tokens[0].isEmpty()) {
-      return Optional.empty();
-    }
-    int i = 0;
-    if (List.of("unicast", "local", "broadcast", "multicast", "blackhole", "unreachable", "prohibit", "throw", "nat",
-        "anycast").contains(tokens[0]) && tokens.length > 1) {
-      i = 1;
-    }
-    String dst = tokens[i];
-    if (dst.equals("default")) {
-      return Optional.empty();
-    }
-    try {
-      if (dst.contains("/")) {
-        return Optional.of(Ipv4Subnet.parse(dst));
-      }
-      return Optional.of(new Ipv4Subnet(Ipv4Subnet.parseAddress(dst, dst), 32));
-    } catch (RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0"); // effective uid
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
-  }
-
-  private static Path createBaseDir(Options options) {
-    Path dir;
-    try {
-      if (options.baseDir().isPresent()) {
-        dir = options.baseDir().get().toAbsolutePath();
-        if (Files.exists(dir)) {
-          try (Stream<Path> s = Files.list(dir)) {
-            if (s.findAny().isPresent()) {
-              throw new PodgateException("base directory " + dir + " of containerd '" + options.name()
-                  + "' is not empty; podgate deletes it on close, so give it an empty or absent directory");
-            }
-          }
-        } else {
-          Files.createDirectories(dir);
-        }
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
-      } else {
-        dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")),
-            "podgate-" + options.name() + "-",
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-    } catch (IOException e) {
-      throw new PodgateException("could not create the base directory of containerd '" + options.name() + "': "
-          + e.getMessage(), e);
-    }
-    String longest = dir.resolve("containerd.sock.ttrpc").toString();
-    if (longest.length() > MAX_SOCKET_PATH) {
-      deleteTree(dir);
-      throw new PodgateException("base directory " + dir + " of containerd '" + options.name()
-          + "' is too deep: socket path " + longest + " exceeds " + MAX_SOCKET_PATH
-          + " bytes (unix socket limit); choose a shorter baseDir");
-    }
-    return dir;
-  }
-
-  static String configToml(Options options, Path baseDir, Path cniBin) {
-    String cri = "plugins.\"io.containerd.grpc.v1.cri\"";
-    return String.join("\n",
-        "version = 2",
-        "root = " + q(baseDir.resolve("root")),
-        "state = " + q(baseDir.resolve("state")),
-        "disabled_plugins = [\"io.containerd.internal.v1.opt\", \"io.containerd.snapshotter.v1.aufs\","
-            + " \"io.containerd.snapshotter.v1.btrfs\", \"io.containerd.snapshotter.v1.devmapper\","
-            + " \"io.containerd.snapshotter.v1.zfs\", \"io.containerd.tracing.processor.v1.otlp\"]",
-        "",
-        "[grpc]",
-        "  address = " + q(baseDir.resolve("containerd.sock")),
-        "[ttrpc]",
-        "  address = " + q(baseDir.resolve("containerd.sock.ttrpc")),
-        "[debug]",
-        "  address = " + q(baseDir.resolve("debug.sock")),
-        "  level = \"info\"",
-        "[metrics]",
-        "  address = \"\"",
-        "",
-        "[" + cri + "]",
-        "  sandbox_image = " + q(options.sandboxImage()),
-        "  restrict_oom_score_adj = true",
-        "  stream_server_address = \"127.0.0.1\"",
-        "  stream_server_port = \"0\"",
-        "[" + cri + ".containerd]",
-        "  snapshotter = \"overlayfs\"",
-        "  default_runtime_name = \"runc\"",
-        "[" + cri + ".containerd.runtimes.runc]",
-        "  runtime_type = \"io.containerd.runc.v2\"",
-        "[" + cri + ".containerd.runtimes.runc.options]",
-        "  SystemdCgroup = false",
-        "[" + cri + ".cni]",
-        "  bin_dir = " + q(cniBin),
-        "  conf_dir = " + q(baseDir.resolve("cni/net.d")),
-        "  max_conf_num = 1",
-        "[" + cri + ".registry]",
-        "  config_path = " + q(baseDir.resolve("certs.d")),
-        "");
-  }
-
-  static String conflist(Options options, Path baseDir) {
-    Ipv4Subnet subnet = options.podSubnet();
-    return "{\n"
-        + "  \"cniVersion\": \"0.4.0\",\n"
-        + "  \"name\": \"podgate-" + options.name() + "\",\n"
-        + "  \"plugins\": [\n"
-        + "    {\n"
-        + "      \"type\": \"bridge\",\n"
-        + "      \"bridge\": \"" + options.bridgeName() + "\",\n"
-        + "      \"isGateway\": true,\n"
-        + "      \"ipMasq\": false,\n"
-        + "      \"hairpinMode\": true,\n"
-        + "      \"ipam\": {\n"
-        + "        \"type\": \"host-local\",\n"
-        + "        \"ranges\": [[{\"subnet\": \"" + subnet + "\", \"gateway\": \"" + subnet.gateway() + "\"}]],\n"
-        + "        \"routes\": [{\"dst\": \"0.0.0.0/0\"}],\n"
-        + "        \"dataDir\": " + jq(baseDir.resolve("cni/ipam")) + "\n"
-        + "      }\n"
-        + "    },\n"
-        + "    {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}}\n"
-        + "  ]\n"
-        + "}\n";
-  }
-
-  private static void writeConfig(Options options, Path baseDir, Path cniBin) throws IOException {
-    Files.createDirectories(baseDir.resolve("cni/net.d"));
-    Files.createDirectories(baseDir.resolve("cni/ipam"));
-    Files.createDirectories(baseDir.resolve("certs.d"));
-    Files.writeString(baseDir.resolve("config.toml"), configToml(options, baseDir, cniBin));
-    Files.writeString(baseDir.resolve("cni/net.d/10-podgate-" + options.name() + ".conflist"),
-        conflist(options, baseDir));
-  }
-
-  private static String q(Object value) {
-    return "\"" + value.toString().replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
-  }
-
-  private static String jq(Object value) {
-    return q(value);
+        + " apt-get install containerd) or set the binary with ContainerdOptions.builder().containerdBinary(...)");
   }
 
   private void awaitReady() {
@@ -828,48 +278,14 @@ public final class EmbeddedContainerd implements AutoCloseable {
       return;
     }
     closed = true;
-    List<String> problems = new ArrayList<>();
-    List<Throwable> causes = new ArrayList<>();
-    Step step = (what, action) -> {
-      try {
-        action.run();
-      } catch (RuntimeException e) {
-        problems.add(what + ": " + e.getMessage());
-        causes.add(e);
-      }
-    };
-    if (process.isAlive()) {
-      step.run("removing pods", () -> removePods(problems));
-    }
-    step.run("closing the CRI client", cri::close);
-    step.run("stopping containerd (pid " + process.pid() + ")", this::stopDaemon);
-    step.run("ending shims", this::endShims);
-    step.run("deleting CNI result caches", this::deleteCniResults);
-    step.run("deleting runc state and cgroups", this::deleteRuncState);
-    step.run("unmounting under " + baseDir, this::unmountUnderBaseDir);
-    step.run("deleting bridge " + options.bridgeName(), this::deleteBridge);
-    step.run("removing iptables rules for " + options.podSubnet(), this::cleanIptables);
-    step.run("deleting " + baseDir, () -> {
-      if (!deleteTree(baseDir)) {
-        throw new PodgateException("some files could not be deleted");
-      }
-    });
+    ContainerdTeardown teardown = new ContainerdTeardown(options, baseDir, socket, process, cri);
+    teardown.run();
     try {
       Runtime.getRuntime().removeShutdownHook(shutdownHook);
     } catch (IllegalStateException | IllegalArgumentException e) {
       // the JVM is shutting down (this may be the hook itself) or it was never added
     }
-    if (!problems.isEmpty()) {
-      PodgateException e = new PodgateException("closing " + options + " left problems:\n  - "
-          + String.join("\n  - ", problems));
-      causes.forEach(e::addSuppressed);
-      throw e;
-    }
-  }
-
-  @FunctionalInterface
-  private interface Step {
-    void run(String what, Runnable action);
+    teardown.throwIfProblems();
   }
 
   private void closeQuietly() {
@@ -879,140 +295,6 @@ public final class EmbeddedContainerd implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, e.getMessage());
     }
   }
-
-  private void removePods(List<String> problems) {
-    CriClient c = cri.withDeadline(Duration.ofSeconds(60));
-    for (PodSandbox pod : c.listPodSandbox()) {
-      // a sandbox the runtime will not remove is fine here once its host side is gone: the daemon stops next
-      SandboxRemoval.Outcome o = SandboxRemoval.remove(c, pod.getId());
-      if (!o.hostClean()) {
-        problems.add("removing pod " + pod.getMetadata().getName() + ": " + o.describe());
-      }
-    }
-  }
-
-  private void stopDaemon() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          throw new PodgateException("containerd pid " + process.pid() + " survived SIGKILL for 10 s");
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      process.destroyForcibly();
-      throw new PodgateException("interrupted while stopping containerd pid " + process.pid(), e);
-    }
-  }
-
-  /** Ends shims left running (pods CRI could not remove) and the pod network namespaces they held. */
-  private void endShims() {
-    List<Long> stuck = new ArrayList<>();
-    Set<Object> podNetns = new HashSet<>();
-    for (long pid : HostProcesses.shimsOf(socket)) {
-      ProcessHandle.of(pid).ifPresent(h -> h.descendants()
-          .forEach(p -> SandboxRemoval.inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
-      if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
-        stuck.add(pid);
-      }
-    }
-    List<String> problems = new ArrayList<>();
-    if (!stuck.isEmpty()) {
-      problems.add("shim processes " + stuck + " did not end");
-    }
-    if (!podNetns.isEmpty()) {
-      SandboxRemoval.inode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove); // never the host's
-      options.netns().flatMap(ns -> SandboxRemoval.inode(NETNS_DIR.resolve(ns))).ifPresent(podNetns::remove); // nor the node's
-      problems.addAll(SandboxRemoval.deleteNetnsByInode(podNetns));
-    }
-    if (!problems.isEmpty()) {
-      throw new PodgateException(String.join("; ", problems));
-    }
-  }
-
-  /** runc state and cgroups of containers whose rootfs lay under our base directory (left when their shim was killed). */
-  private void deleteRuncState() {
-    List<String> stayed = RuncLeftovers.deleteUnder(baseDir);
-    if (!stayed.isEmpty()) {
-      throw new PodgateException("could not delete " + String.join(", ", stayed));
-    }
-  }
-
-  /** CNI result caches of pods whose sandbox directory is still in our root (CNI DEL never ran for them). */
-  private void deleteCniResults() {
-    Path sandboxes = baseDir.resolve("root/io.containerd.grpc.v1.cri/sandboxes");
-    if (!Files.isDirectory(sandboxes)) {
-      return;
-    }
-    try (Stream<Path> ids = Files.list(sandboxes)) {
-      List<String> stayed = SandboxRemoval.deleteCniResultsOf(ids.map(id -> id.getFileName().toString()).toList());
-      if (!stayed.isEmpty()) {
-        throw new PodgateException(String.join("; ", stayed));
-      }
-    } catch (IOException e) {
-      throw new PodgateException("cannot list " + sandboxes + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void unmountUnderBaseDir() {
-    List<String> mounts = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-        String[] f = line.split(" ");
-        if (f.length > 4) {
-          String point = unescapeMount(f[4]);
-          if (point.startsWith(baseDir + "/")) {
-            mounts.add(point);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new PodgateException("cannot read /proc/self/mountinfo: " + e.getMessage(), e);
-    }
-    mounts.sort(Comparator.comparingInt(String::length).reversed());
-    List<String> failed = new ArrayList<>();
-    for (String point : mounts) {
-      if (!HostCommand.run(List.of("umount", point)).ok()
-          && !HostCommand.run(List.of("umount", "-l", point)).ok()) {
-        failed.add(point);
-      }
-    }
-    if (!failed.isEmpty()) {
-      throw new PodgateException("could not unmount " + failed);
-    }
-  }
-
-  private static String unescapeMount(String s) {
-    return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
-  }
-
-  private void deleteBridge() {
-    if (bridgeExists(options)) {
-      HostCommand.run(ip(options, "link", "del", options.bridgeName())).orThrow("deleting the pod bridge");
-    }
-  }
-
-  private void cleanIptables() {
-    if (options.netns().isPresent()) {
-      return; // CNI wrote its rules in that namespace; they go when its owner deletes it
-    }
-    boolean othersRunning = !HostProcesses.containerdDaemons(process.pid()).isEmpty();
-    IptablesCleanup.clean(options.podSubnet(), !othersRunning);
-    List<String> left = IptablesCleanup.leftovers(options.podSubnet());
-    if (!left.isEmpty()) {
-      throw new PodgateException("rules still name " + options.podSubnet() + ": " + left);
-    }
-  }
-
-  static boolean deleteTree(Path dir) {
-    return io.podgate.internal.runtime.FileTrees.delete(dir);
-  }
-
 
   static String tail(Path file, int lines) {
     if (!Files.exists(file)) {

@@ -6,7 +6,7 @@ import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.ImportResult;
 import io.podgate.internal.image.OciArchiveImporter;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

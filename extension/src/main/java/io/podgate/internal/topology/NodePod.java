@@ -8,7 +8,7 @@ import io.podgate.internal.cri.v1.ContainerMetadata;
 import io.podgate.internal.cri.v1.ImageSpec;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
 import io.podgate.internal.cri.v1.PodSandboxMetadata;
-import io.podgate.internal.runtime.HostCommand;
+import io.podgate.internal.host.HostCommand;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;

@@ -2,27 +2,29 @@ package io.podgate.internal.topology;
 
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.HostNetwork;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.HostUser;
+import io.podgate.internal.host.Ipv4Subnet;
+import io.podgate.internal.host.NetworkNamespaces;
 import io.podgate.internal.image.StandardImages;
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
-import io.podgate.internal.runtime.HostCommand;
-import io.podgate.internal.runtime.HostProcesses;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.topology.TopologyPlan.NodeSpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 
 /**
  * Several nodes on one machine, joined like the seed's a4 and a5: each local node is a network
@@ -41,16 +43,6 @@ public final class Topology implements AutoCloseable {
   public static final String SEED_A4_SUBNET = "10.14.0.0/16";
   public static final String SEED_A5_SUBNET = "10.15.0.0/16";
   static final String POD_BRIDGE = "cbr0";
-  private static final Pattern NODE_NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,15}");
-  private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_.-]{0,12}");
-  private static final Path NETNS_DIR = Path.of("/var/run/netns");
-
-  /** A node as declared: remote when {@code endpoint} is set. */
-  public record NodeSpec(String name, Ipv4Subnet podSubnet, String address, String endpoint) {
-    public boolean remote() {
-      return endpoint != null;
-    }
-  }
 
   public static final class Builder {
     private final List<NodeSpec> nodes = new ArrayList<>();
@@ -149,13 +141,7 @@ public final class Topology implements AutoCloseable {
     return builder().node("a4", SEED_A4_SUBNET).node("a5", SEED_A5_SUBNET);
   }
 
-  private final List<NodeSpec> specs;
-  private final Map<String, String> addresses = new LinkedHashMap<>();
-  private final Ipv4Subnet switchSubnet;
-  private final String switchBridge;
-  private final String hostAddress;
-  private final String netnsPrefix;
-  private final String linkPrefix;
+  private final TopologyPlan plan;
   private final Path stateDir;
   private final String sandboxImage;
   private final Duration readyTimeout;
@@ -171,149 +157,10 @@ public final class Topology implements AutoCloseable {
   private boolean closed;
 
   private Topology(Builder b) {
-    this.specs = List.copyOf(b.nodes);
-    this.switchBridge = b.switchBridge;
-    this.netnsPrefix = b.netnsPrefix == null ? "" : b.netnsPrefix;
-    this.linkPrefix = b.linkPrefix == null ? "" : b.linkPrefix;
+    this.plan = new TopologyPlan(b.nodes, b.switchBridge, b.switchSubnet, b.netnsPrefix, b.linkPrefix);
     this.stateDir = b.stateDir.toAbsolutePath();
     this.sandboxImage = b.sandboxImage;
     this.readyTimeout = b.readyTimeout;
-    try {
-      this.switchSubnet = Ipv4Subnet.parse(b.switchSubnet);
-    } catch (PodgateException e) {
-      throw new PodgateException("switch subnet: " + e.getMessage(), e);
-    }
-    validateNames();
-    this.hostAddress = Ipv4Subnet.format(switchSubnet.network() + 1);
-    assignAddresses();
-    validateSubnets();
-  }
-
-  // ---- validation (no side effects) ----
-
-  private void validateNames() {
-    if (specs.isEmpty()) {
-      throw new PodgateException("a topology needs at least one node, e.g. Topology.builder().node(\"a4\", \"10.14.0.0/16\")");
-    }
-    if (switchBridge == null || !switchBridge.matches("[A-Za-z0-9_.-]{1,15}")) {
-      throw new PodgateException("switch bridge name '" + switchBridge + "' must be 1-15 letters, digits, '_', '.' or '-'");
-    }
-    if (!PREFIX.matcher(netnsPrefix).matches() || !PREFIX.matcher(linkPrefix).matches()) {
-      throw new PodgateException("netns prefix '" + netnsPrefix + "' and link prefix '" + linkPrefix
-          + "' must be at most 12 letters, digits, '_', '.' or '-'");
-    }
-    Set<String> names = new HashSet<>();
-    for (NodeSpec n : specs) {
-      if (n.name() == null || !NODE_NAME.matcher(n.name()).matches()) {
-        throw new PodgateException("node name '" + n.name() + "' must be 1-16 lower-case letters, digits or '-',"
-            + " starting with a letter or digit");
-      }
-      if (!names.add(n.name())) {
-        throw new PodgateException("node name '" + n.name() + "' is declared twice");
-      }
-      if (!n.remote() && (linkPrefix + n.name()).length() > 14) {
-        throw new PodgateException("link name '" + linkPrefix + n.name() + "' of node '" + n.name()
-            + "' is longer than 14 characters (Linux allows 15, podgate needs one more for the peer while"
-            + " moving it); shorten the node name or linkPrefix");
-      }
-      if (!n.remote() && switchBridge.equals(linkPrefix + n.name())) {
-        throw new PodgateException("node '" + n.name() + "' would use the switch bridge's name " + switchBridge);
-      }
-    }
-  }
-
-  private void assignAddresses() {
-    Set<String> taken = new HashSet<>(List.of(hostAddress));
-    for (NodeSpec n : specs) {
-      if (n.address() != null) {
-        int a;
-        try {
-          a = Ipv4Subnet.parseAddress(n.address(), n.address());
-        } catch (PodgateException e) {
-          throw new PodgateException("node '" + n.name() + "': address " + e.getMessage(), e);
-        }
-        if (!n.remote()) {
-          int broadcast = switchSubnet.network() | ~Ipv4Subnet.mask(switchSubnet.prefix());
-          if (!switchSubnet.contains(a) || a == switchSubnet.network() || a == broadcast) {
-            throw new PodgateException("address " + n.address() + " of node '" + n.name()
-                + "' is not a host address of the switch subnet " + switchSubnet);
-          }
-        }
-        if (!taken.add(n.address())) {
-          throw new PodgateException("address " + n.address() + " of node '" + n.name()
-              + "' is already used by the host or another node");
-        }
-        addresses.put(n.name(), n.address());
-      } else if (n.remote()) {
-        throw new PodgateException("remote node '" + n.name() + "' needs its node address (the IP its pods' subnet"
-            + " is routed via)");
-      }
-    }
-    int next = switchSubnet.network() + 2;
-    int broadcast = switchSubnet.network() | ~Ipv4Subnet.mask(switchSubnet.prefix());
-    for (NodeSpec n : specs) {
-      if (addresses.containsKey(n.name())) {
-        continue;
-      }
-      while (taken.contains(Ipv4Subnet.format(next))) {
-        next++;
-      }
-      if (next >= broadcast) {
-        throw new PodgateException("switch subnet " + switchSubnet + " has no free address left for node '"
-            + n.name() + "'; use a larger switch subnet");
-      }
-      String a = Ipv4Subnet.format(next++);
-      taken.add(a);
-      addresses.put(n.name(), a);
-    }
-  }
-
-  private void validateSubnets() {
-    for (int i = 0; i < specs.size(); i++) {
-      NodeSpec a = specs.get(i);
-      if (a.podSubnet().prefix() > 29) {
-        throw new PodgateException("pod subnet " + a.podSubnet() + " of node '" + a.name() + "' is too small; use /29 or larger");
-      }
-      if (a.podSubnet().overlaps(switchSubnet)) {
-        throw new PodgateException("pod subnet " + a.podSubnet() + " of node '" + a.name()
-            + "' overlaps the switch subnet " + switchSubnet + "; the node addresses must lie outside every pod subnet");
-      }
-      for (NodeSpec n : specs) {
-        if (a.podSubnet().contains(addresses.get(n.name()))) {
-          throw new PodgateException("pod subnet " + a.podSubnet() + " of node '" + a.name() + "' contains the address "
-              + addresses.get(n.name()) + " of node '" + n.name() + "'");
-        }
-      }
-      for (int j = i + 1; j < specs.size(); j++) {
-        NodeSpec b = specs.get(j);
-        if (a.podSubnet().overlaps(b.podSubnet())) {
-          throw new PodgateException("pod subnets overlap: " + a.podSubnet() + " of node '" + a.name() + "' and "
-              + b.podSubnet() + " of node '" + b.name() + "'; each node needs its own subnet so the others can route it");
-        }
-      }
-    }
-  }
-
-  /** Host routes overlapping the switch subnet or a local node's pod subnet, as messages; empty when clear. */
-  static List<String> conflictsWithHostRoutes(List<String> routeLines, Ipv4Subnet switchSubnet,
-      List<NodeSpec> specs) {
-    List<String> conflicts = new ArrayList<>();
-    for (String line : routeLines) {
-      Optional<Ipv4Subnet> dst = EmbeddedContainerd.routeDestination(line);
-      if (dst.isEmpty()) {
-        continue;
-      }
-      if (dst.get().overlaps(switchSubnet)) {
-        conflicts.add("switch subnet " + switchSubnet + " overlaps the host route '" + line.strip() + "'");
-      }
-      for (NodeSpec n : specs) {
-        if (!n.remote() && dst.get().overlaps(n.podSubnet())) {
-          conflicts.add("pod subnet " + n.podSubnet() + " of node '" + n.name() + "' overlaps the host route '"
-              + line.strip() + "'");
-        }
-      }
-    }
-    return conflicts;
   }
 
   // ---- accessors ----
@@ -326,39 +173,44 @@ public final class Topology implements AutoCloseable {
     Node n = nodes.get(name);
     if (n == null) {
       throw new PodgateException("no node '" + name + "' in this topology" + (started ? "" : " (not started yet)")
-          + "; nodes: " + specs.stream().map(NodeSpec::name).toList());
+          + "; nodes: " + plan.specs().stream().map(NodeSpec::name).toList());
     }
     return n;
   }
 
+  /** What was declared and checked: nodes, addresses, names on the host. */
+  public TopologyPlan plan() {
+    return plan;
+  }
+
   public List<NodeSpec> specs() {
-    return specs;
+    return plan.specs();
   }
 
   /** The address the node named {@code name} has (or will have) on the switch. */
   public String addressOf(String name) {
-    return addresses.get(name);
+    return plan.addressOf(name);
   }
 
   /** The host's address on the switch. */
   public String hostAddress() {
-    return hostAddress;
+    return plan.hostAddress();
   }
 
   public Ipv4Subnet switchSubnet() {
-    return switchSubnet;
+    return plan.switchSubnet();
   }
 
   public String switchBridge() {
-    return switchBridge;
+    return plan.switchBridge();
   }
 
   public String netnsName(String node) {
-    return netnsPrefix + node;
+    return plan.netnsName(node);
   }
 
   public String hostVethName(String node) {
-    return linkPrefix + node;
+    return plan.hostVethName(node);
   }
 
   /** This topology's directory (daemons' roots, sockets, manifest); empty before start. */
@@ -387,7 +239,7 @@ public final class Topology implements AutoCloseable {
     try {
       create();
     } catch (RuntimeException e) {
-      PodgateException failure = new PodgateException("starting the topology " + describe() + " failed: "
+      PodgateException failure = new PodgateException("starting the topology " + plan.describe() + " failed: "
           + e.getMessage() + (dir == null ? "" : " (files in " + dir + ")"), e);
       try {
         close();
@@ -400,53 +252,17 @@ public final class Topology implements AutoCloseable {
   }
 
   private void preflight() {
-    boolean anyLocal = specs.stream().anyMatch(n -> !n.remote());
-    if (anyLocal && !isRoot()) {
+    boolean anyLocal = !plan.local().isEmpty();
+    if (anyLocal && !HostUser.isRoot()) {
       throw new PodgateException("a topology with local nodes creates network namespaces, links and routes and needs"
           + " root; run as root or declare every node with remoteNode(...)");
     }
     TopologyJanitor.cleanStale(stateDir);
-    if (!anyLocal) {
-      for (NodeSpec n : specs) {
-        CriEndpoint.parse(n.endpoint(), "the CRI endpoint of remote node '" + n.name() + "'");
-      }
-      return;
-    }
-    String routes = HostCommand.run(List.of("ip", "-4", "route", "show", "table", "all"))
-        .orThrow("reading the host's routes").output();
-    List<String> conflicts = conflictsWithHostRoutes(List.of(routes.split("\n")), switchSubnet, specs);
-    if (!conflicts.isEmpty()) {
-      throw new PodgateException("refusing to create the topology " + describe() + "; nothing was created: "
-          + String.join("; ", conflicts) + ". Pick subnets no host route covers (see `ip route`), e.g. with"
-          + " Topology.builder().node(name, cidr) and switchSubnet(cidr).");
-    }
-    List<String> busy = new ArrayList<>();
-    if (Files.exists(Path.of("/sys/class/net", switchBridge))) {
-      busy.add("link " + switchBridge);
-    }
-    for (NodeSpec n : specs) {
-      if (n.remote()) {
-        CriEndpoint.parse(n.endpoint(), "the CRI endpoint of remote node '" + n.name() + "'");
-        continue;
-      }
-      if (Files.exists(NETNS_DIR.resolve(netnsName(n.name())))) {
-        busy.add("network namespace " + netnsName(n.name()));
-      }
-      for (String link : List.of(hostVethName(n.name()), hostVethName(n.name()) + "n")) {
-        if (Files.exists(Path.of("/sys/class/net", link))) {
-          busy.add("link " + link);
-        }
-      }
-    }
-    if (!busy.isEmpty()) {
-      throw new PodgateException("refusing to create the topology " + describe() + "; nothing was created: "
-          + String.join(", ", busy) + " already exist(s) (another topology, or a leftover: `ip link del <name>`,"
-          + " `ip netns delete <name>`). Pick other names with switchBridge/netnsPrefix/linkPrefix.");
-    }
+    plan.checkHost();
   }
 
   private void create() {
-    List<NodeSpec> local = specs.stream().filter(n -> !n.remote()).toList();
+    List<NodeSpec> local = plan.local();
     if (local.isEmpty()) {
       connectRemoteNodes();
       return;
@@ -463,10 +279,10 @@ public final class Topology implements AutoCloseable {
     shutdownHook = new Thread(this::closeQuietly, "podgate-topology-close");
     Runtime.getRuntime().addShutdownHook(shutdownHook);
 
-    String prefix = "/" + switchSubnet.prefix();
-    link(switchBridge, List.of("ip", "link", "add", switchBridge, "type", "bridge"));
-    host("ip", "addr", "add", hostAddress + prefix, "dev", switchBridge);
-    host("ip", "link", "set", switchBridge, "up");
+    String prefix = "/" + plan.switchSubnet().prefix();
+    link(plan.switchBridge(), List.of("ip", "link", "add", plan.switchBridge(), "type", "bridge"));
+    host("ip", "addr", "add", plan.hostAddress() + prefix, "dev", plan.switchBridge());
+    host("ip", "link", "set", plan.switchBridge(), "up");
 
     for (NodeSpec n : local) {
       String ns = netnsName(n.name());
@@ -477,28 +293,28 @@ public final class Topology implements AutoCloseable {
       link(veth, List.of("ip", "link", "add", veth, "type", "veth", "peer", "name", veth + "n"));
       host("ip", "link", "set", veth + "n", "netns", ns);
       host("ip", "-n", ns, "link", "set", veth + "n", "name", "eth0");
-      host("ip", "-n", ns, "addr", "add", addresses.get(n.name()) + prefix, "dev", "eth0");
+      host("ip", "-n", ns, "addr", "add", plan.addressOf(n.name()) + prefix, "dev", "eth0");
       host("ip", "-n", ns, "link", "set", "eth0", "up");
       host("ip", "-n", ns, "link", "set", "lo", "up");
-      host("ip", "link", "set", veth, "master", switchBridge, "up");
+      host("ip", "link", "set", veth, "master", plan.switchBridge(), "up");
       host("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.ip_forward=1");
-      for (NodeSpec other : specs) {
+      for (NodeSpec other : plan.specs()) {
         if (other != n) {
           // a remote node off the switch is reached through the host, which must route it (see docs/nodes.md)
-          String via = switchSubnet.contains(addresses.get(other.name())) ? addresses.get(other.name()) : hostAddress;
+          String via = plan.switchSubnet().contains(plan.addressOf(other.name())) ? plan.addressOf(other.name()) : plan.hostAddress();
           host("ip", "-n", ns, "route", "add", other.podSubnet().toString(), "via", via);
           // pod to pod across nodes keeps the pods' addresses; CNI's masquerade rule comes after this one
           host("ip", "netns", "exec", ns, "iptables", "-w", "10", "-t", "nat", "-I", "POSTROUTING", "1",
               "-s", n.podSubnet().toString(), "-d", other.podSubnet().toString(), "-j", "RETURN");
         }
       }
-      String via = addresses.get(n.name());
+      String via = plan.addressOf(n.name());
       manifest.add("route", n.podSubnet().toString(), via);
-      host("ip", "route", "add", n.podSubnet().toString(), "via", via, "dev", switchBridge);
+      host("ip", "route", "add", n.podSubnet().toString(), "via", via, "dev", plan.switchBridge());
       hostRoutes.add(new String[] {n.podSubnet().toString(), via});
     }
     for (NodeSpec n : local) {
-      EmbeddedContainerd daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+      EmbeddedContainerd daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
           .name(n.name())
           .bridgeName(POD_BRIDGE)
           .podSubnet(n.podSubnet().toString())
@@ -507,7 +323,7 @@ public final class Topology implements AutoCloseable {
           .sandboxImage(sandboxImage)
           .readyTimeout(readyTimeout)
           .build());
-      nodes.put(n.name(), new Node(n.name(), n.podSubnet(), addresses.get(n.name()), netnsName(n.name()),
+      nodes.put(n.name(), new Node(n.name(), n.podSubnet(), plan.addressOf(n.name()), netnsName(n.name()),
           hostVethName(n.name()), daemon.socket(), daemon, daemon.cri()));
       manifest.add("daemon", Long.toString(daemon.pid()), daemon.socket().toString());
     }
@@ -515,10 +331,10 @@ public final class Topology implements AutoCloseable {
   }
 
   private void connectRemoteNodes() {
-    for (NodeSpec n : specs) {
+    for (NodeSpec n : plan.specs()) {
       if (n.remote()) {
         Path socket = CriEndpoint.parse(n.endpoint(), "remote node '" + n.name() + "'").socket();
-        nodes.put(n.name(), new Node(n.name(), n.podSubnet(), addresses.get(n.name()), null, null, socket, null,
+        nodes.put(n.name(), new Node(n.name(), n.podSubnet(), plan.addressOf(n.name()), null, null, socket, null,
             answeringClient(n, socket)));
       }
     }
@@ -584,32 +400,15 @@ public final class Topology implements AutoCloseable {
       }
     }
     for (String[] r : hostRoutes) {
-      step(problems, "deleting host route " + r[0] + " via " + r[1], () -> {
-        HostCommand.Result res = HostCommand.run(List.of("ip", "route", "del", r[0], "via", r[1]));
-        if (!res.ok() && TopologyJanitor.routePresent(r[0], r[1])) {
-          throw new PodgateException(res.output().strip());
-        }
-      });
+      problems.addAll(HostNetwork.deleteRoute(r[0], r[1]));
     }
     for (String ns : createdNetns) {
-      step(problems, "deleting network namespace " + ns, () -> {
-        if (Files.exists(NETNS_DIR.resolve(ns))) {
-          HostCommand.run(List.of("ip", "netns", "delete", ns)).orThrow("ip netns delete");
-        }
-      });
+      problems.addAll(NetworkNamespaces.delete(ns));
     }
     List<String> links = new ArrayList<>(createdLinks);
     java.util.Collections.reverse(links);
     for (String link : links) {
-      step(problems, "deleting link " + link, () -> {
-        if (Files.exists(Path.of("/sys/class/net", link))) {
-          HostCommand.Result r = HostCommand.run(List.of("ip", "link", "del", link));
-          // a veth also goes when its peer's namespace is deleted, which may finish meanwhile
-          if (!r.ok() && Files.exists(Path.of("/sys/class/net", link))) {
-            r.orThrow("ip link del");
-          }
-        }
-      });
+      problems.addAll(HostNetwork.deleteLink(link)); // a veth also goes with its peer's namespace
     }
     if (manifest != null) {
       if (problems.isEmpty()) {
@@ -643,7 +442,7 @@ public final class Topology implements AutoCloseable {
       }
     }
     if (!problems.isEmpty()) {
-      throw new PodgateException("closing the topology " + describe() + " left problems:\n  - "
+      throw new PodgateException("closing the topology " + plan.describe() + " left problems:\n  - "
           + String.join("\n  - ", problems));
     }
   }
@@ -651,22 +450,22 @@ public final class Topology implements AutoCloseable {
   /** What of this topology still exists on the host: namespaces, links, routes, daemons, shims, its directory. */
   public List<String> leftovers() {
     List<String> left = new ArrayList<>();
-    for (NodeSpec n : specs) {
+    for (NodeSpec n : plan.specs()) {
       if (n.remote()) {
         continue;
       }
-      if (Files.exists(NETNS_DIR.resolve(netnsName(n.name())))) {
+      if (NetworkNamespaces.exists(netnsName(n.name()))) {
         left.add("netns " + netnsName(n.name()));
       }
-      if (Files.exists(Path.of("/sys/class/net", hostVethName(n.name())))) {
+      if (HostNetwork.linkExists(hostVethName(n.name()))) {
         left.add("link " + hostVethName(n.name()));
       }
-      if (TopologyJanitor.routePresent(n.podSubnet().toString(), addresses.get(n.name()))) {
-        left.add("route " + n.podSubnet() + " via " + addresses.get(n.name()));
+      if (HostNetwork.routePresent(n.podSubnet().toString(), plan.addressOf(n.name()))) {
+        left.add("route " + n.podSubnet() + " via " + plan.addressOf(n.name()));
       }
     }
-    if (specs.stream().anyMatch(n -> !n.remote()) && Files.exists(Path.of("/sys/class/net", switchBridge))) {
-      left.add("link " + switchBridge);
+    if (!plan.local().isEmpty() && HostNetwork.linkExists(plan.switchBridge())) {
+      left.add("link " + plan.switchBridge());
     }
     for (Node n : nodes.values()) {
       n.daemon().ifPresent(d -> {
@@ -677,7 +476,7 @@ public final class Topology implements AutoCloseable {
       });
     }
     if (dir != null) {
-      TopologyJanitor.containerdsConfiguredUnder(dir).forEach(p -> left.add("containerd pid " + p + " (by config)"));
+      HostProcesses.containerdsConfiguredUnder(dir).forEach(p -> left.add("containerd pid " + p + " (by config)"));
       if (Files.exists(dir)) {
         left.add("directory " + dir);
       }
@@ -701,31 +500,9 @@ public final class Topology implements AutoCloseable {
     }
   }
 
-  private String describe() {
-    StringBuilder s = new StringBuilder("[switch ").append(switchBridge).append(' ').append(switchSubnet);
-    for (NodeSpec n : specs) {
-      s.append(", ").append(n.name()).append(' ').append(n.podSubnet()).append(" via ").append(addresses.get(n.name()))
-          .append(n.remote() ? " (remote)" : "");
-    }
-    return s.append(']').toString();
-  }
-
-  private static boolean isRoot() {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-        if (line.startsWith("Uid:")) {
-          return line.split("\\s+")[2].equals("0");
-        }
-      }
-    } catch (IOException e) {
-      return false;
-    }
-    return false;
-  }
-
   @Override
   public String toString() {
-    return "topology " + describe();
+    return "topology " + plan.describe();
   }
 
   static String randomId() {

@@ -1,11 +1,14 @@
 package io.podgate.internal.topology;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.runtime.HostCommand;
-import io.podgate.internal.runtime.HostProcesses;
-import io.podgate.internal.runtime.RuncLeftovers;
-import io.podgate.internal.runtime.SandboxRemoval;
-import java.io.File;
+import io.podgate.internal.host.CniResults;
+import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.HelperJvm;
+import io.podgate.internal.host.HostNetwork;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.Mounts;
+import io.podgate.internal.host.NetworkNamespaces;
+import io.podgate.internal.host.RuncLeftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +16,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -28,8 +28,6 @@ import java.util.stream.Stream;
  * stale manifests at start-up and by an out-of-JVM watcher when the owner is killed.
  */
 public final class TopologyJanitor {
-  private static final Path NETNS_DIR = Path.of("/var/run/netns");
-
   private TopologyJanitor() {}
 
   /** Removes everything {@code manifest} lists, then the manifest; returns what could not be removed. */
@@ -47,61 +45,35 @@ public final class TopologyJanitor {
       }
     }
     for (Path dir : dirs) {
-      daemons.addAll(containerdsConfiguredUnder(dir));
+      daemons.addAll(HostProcesses.containerdsConfiguredUnder(dir));
     }
-    Set<Object> podNetns = new HashSet<>();
     for (long pid : daemons) {
       if (!HostProcesses.endTree(pid, Duration.ofSeconds(5))) {
         problems.add("containerd pid " + pid + " did not end");
       }
     }
-    for (Path socket : sockets) {
-      for (long shim : HostProcesses.shimsOf(socket)) {
-        ProcessHandle.of(shim).ifPresent(h -> h.descendants().forEach(p ->
-            inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
-        if (!HostProcesses.endTree(shim, Duration.ofSeconds(3))) {
-          problems.add("shim pid " + shim + " did not end");
-        }
-      }
-    }
-    inode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove);
-    for (List<String> n : values(entries, "netns")) {
-      inode(NETNS_DIR.resolve(n.get(0))).ifPresent(podNetns::remove);
-    }
-    problems.addAll(SandboxRemoval.deleteNetnsByInode(podNetns));
+    List<String> nodeNetns = values(entries, "netns").stream().map(n -> n.get(0)).toList();
+    problems.addAll(NetworkNamespaces.endShimsAndTheirPods(sockets, nodeNetns));
     for (Path dir : dirs) {
-      problems.addAll(unmountUnder(dir));
+      problems.addAll(Mounts.unmountUnder(dir));
       problems.addAll(RuncLeftovers.deleteUnder(dir));
-      problems.addAll(deleteCniResultsOf(dir));
+      problems.addAll(CniResults.deleteOfSandboxesUnder(dir));
     }
     List<List<String>> routes = new ArrayList<>(values(entries, "route"));
     Collections.reverse(routes);
     for (List<String> r : routes) {
-      HostCommand.Result res = HostCommand.run(List.of("ip", "route", "del", r.get(0), "via", r.get(1)));
-      if (!res.ok() && routePresent(r.get(0), r.get(1))) {
-        problems.add("route " + r.get(0) + " via " + r.get(1) + ": " + res.output().strip());
-      }
+      problems.addAll(HostNetwork.deleteRoute(r.get(0), r.get(1)));
     }
-    for (List<String> n : values(entries, "netns")) {
-      if (Files.exists(NETNS_DIR.resolve(n.get(0)))) {
-        HostCommand.Result res = HostCommand.run(List.of("ip", "netns", "delete", n.get(0)));
-        if (!res.ok() && Files.exists(NETNS_DIR.resolve(n.get(0)))) {
-          problems.add("netns " + n.get(0) + ": " + res.output().strip());
-        }
-      }
+    for (String ns : nodeNetns) {
+      problems.addAll(NetworkNamespaces.delete(ns));
     }
     List<List<String>> links = new ArrayList<>(values(entries, "link"));
     Collections.reverse(links);
     for (List<String> l : links) {
-      if (Files.exists(Path.of("/sys/class/net", l.get(0)))) {
-        HostCommand.Result res = HostCommand.run(List.of("ip", "link", "del", l.get(0)));
-        if (!res.ok() && Files.exists(Path.of("/sys/class/net", l.get(0)))) {
-          problems.add("link " + l.get(0) + ": " + res.output().strip());
-        }
-      }
+      problems.addAll(HostNetwork.deleteLink(l.get(0)));
     }
     for (Path dir : dirs) {
-      if (!deleteTree(dir)) {
+      if (!FileTrees.delete(dir)) {
         problems.add("directory " + dir + " could not be deleted");
       }
     }
@@ -144,23 +116,8 @@ public final class TopologyJanitor {
    * gone, and exits as soon as the manifest disappears (a normal close deletes it).
    */
   public static Process spawnWatcher(TopologyManifest manifest) {
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    List<String> cmd = new ArrayList<>();
-    if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
-      cmd.add("/usr/bin/setsid");
-    }
-    cmd.addAll(List.of(java.toString(), "-Xmx32m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", classpath(),
-        TopologyJanitor.class.getName(), "watch", manifest.file().toString()));
-    try {
-      return new ProcessBuilder(cmd)
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(
-              manifest.file().resolveSibling("janitor.log").toFile()))
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-          .start();
-    } catch (IOException e) {
-      throw new PodgateException("cannot start the topology watcher (" + java + "): " + e.getMessage(), e);
-    }
+    return HelperJvm.launch("the topology watcher", TopologyJanitor.class, 32,
+        List.of("watch", manifest.file().toString()), manifest.file().resolveSibling("janitor.log"));
   }
 
   /** {@code watch <manifest>}: wait for the owner to go, then clean; {@code clean <manifest>}: clean now. */
@@ -196,88 +153,6 @@ public final class TopologyJanitor {
 
   private static boolean commandLineMentions(long pid, String text) {
     return HostProcesses.cmdline(pid).map(args -> String.join(" ", args).contains(text)).orElse(false);
-  }
-
-  /** containerd daemons whose {@code --config} file lies under {@code dir}. */
-  static List<Long> containerdsConfiguredUnder(Path dir) {
-    List<Long> found = new ArrayList<>();
-    String prefix = dir.toAbsolutePath() + "/";
-    for (long pid : HostProcesses.allPids()) {
-      HostProcesses.cmdline(pid).ifPresent(args -> {
-        int i = args.indexOf("--config");
-        if (!args.isEmpty() && args.get(0).endsWith("containerd") && i >= 0 && i + 1 < args.size()
-            && args.get(i + 1).startsWith(prefix)) {
-          found.add(pid);
-        }
-      });
-    }
-    return found;
-  }
-
-  private static Optional<Object> inode(Path p) {
-    return SandboxRemoval.inode(p);
-  }
-
-  private static List<String> unmountUnder(Path dir) {
-    List<String> points = new ArrayList<>();
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/self/mountinfo"))) {
-        String[] f = line.split(" ");
-        if (f.length > 4) {
-          String point = f[4].replace("\\040", " ");
-          if (point.startsWith(dir + "/")) {
-            points.add(point);
-          }
-        }
-      }
-    } catch (IOException e) {
-      return List.of("cannot read /proc/self/mountinfo: " + e.getMessage());
-    }
-    points.sort(Comparator.comparingInt(String::length).reversed());
-    List<String> problems = new ArrayList<>();
-    for (String p : points) {
-      if (!HostCommand.run(List.of("umount", p)).ok() && !HostCommand.run(List.of("umount", "-l", p)).ok()) {
-        problems.add("could not unmount " + p);
-      }
-    }
-    return problems;
-  }
-
-  /** CNI result caches of the sandboxes found in containerd roots under {@code dir}. */
-  private static List<String> deleteCniResultsOf(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    Set<String> ids = new HashSet<>();
-    try (Stream<Path> walk = Files.walk(dir, 4)) {
-      walk.filter(p -> p.getFileName().toString().equals("sandboxes")
-              && p.getParent().getFileName().toString().equals("io.containerd.grpc.v1.cri"))
-          .forEach(sandboxes -> {
-            try (Stream<Path> s = Files.list(sandboxes)) {
-              s.forEach(id -> ids.add(id.getFileName().toString()));
-            } catch (IOException ignored) {
-              // nothing to match
-            }
-          });
-    } catch (IOException e) {
-      return List.of("cannot read " + dir + ": " + e.getMessage());
-    }
-    return SandboxRemoval.deleteCniResultsOf(ids);
-  }
-
-  static boolean routePresent(String cidr, String via) {
-    HostCommand.Result r = HostCommand.run(List.of("ip", "-4", "route", "show", "exact", cidr));
-    return r.ok() && r.output().contains("via " + via + " ");
-  }
-
-  static boolean deleteTree(Path dir) {
-    return io.podgate.internal.runtime.FileTrees.delete(dir);
-  }
-
-
-  /** This JVM's class path, for the helper JVM. */
-  static String classpath() {
-    return io.podgate.internal.runtime.JvmClasspath.current();
   }
 
   private static void log(String message) {

@@ -3,9 +3,9 @@ package io.podgate.internal.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.podgate.internal.runtime.FileTrees;
-import io.podgate.internal.runtime.HostProcesses;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.watchdog.ForkedJvm;
 import io.podgate.internal.watchdog.Watchdog;
 import io.podgate.reliability.HostState;
@@ -46,7 +46,7 @@ class BenchKilledTest {
       run = new SessionProbe.Seen(find(RUN, text, 1), work, Long.parseLong(find(DAEMON, text, 1)),
           Path.of(find(DAEMON, text, 2)), BRIDGE);
       watchdog = Long.parseLong(find(WATCHDOG, text, 1));
-      fromWork = Watchdog.namingDirectory(work);
+      fromWork = HostProcesses.namingDirectory(work);
       assertThat(fromWork).as("processes started from the work directory (containerd, shims, host nginx, watchdog)")
           .hasSizeGreaterThan(3);
       assertThat(HostProcesses.shimsOf(run.socket())).isNotEmpty();

@@ -1,5 +1,6 @@
 package io.podgate.internal.image;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.internal.cri.CriClient;
@@ -39,7 +40,7 @@ class ImageCriTest {
 
   @BeforeAll
   static void start() {
-    containerd = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    containerd = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("img-a")
         .bridgeName("pgimg0")
         .podSubnet("10.202.0.0/24")

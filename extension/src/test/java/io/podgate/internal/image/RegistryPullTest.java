@@ -1,5 +1,6 @@
 package io.podgate.internal.image;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -39,7 +40,7 @@ class RegistryPullTest {
     registry = TestRegistry.start(USER, PASSWORD);
     busybox = new StandardImages(cache).busybox();
     registry.push(busybox.archive(), "podgate/busybox:1", PASSWORD);
-    containerd = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    containerd = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("img-reg")
         .bridgeName("pgimg0")
         .podSubnet("10.202.0.0/24")

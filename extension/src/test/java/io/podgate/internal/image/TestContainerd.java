@@ -5,7 +5,7 @@ import io.podgate.internal.containerd.ContainerdHeaders;
 import io.podgate.internal.containerd.leases.LeasesGrpc;
 import io.podgate.internal.containerd.leases.ListRequest;
 import io.podgate.internal.grpc.UnixSocketChannels;
-import io.podgate.internal.runtime.FileTrees;
+import io.podgate.internal.host.FileTrees;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

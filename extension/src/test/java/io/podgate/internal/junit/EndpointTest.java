@@ -1,5 +1,7 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.runtime.ContainerdOptions;
+import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.CriContainer;
@@ -46,7 +48,7 @@ class EndpointTest {
   void explicitEndpointIsUsedAndOrphansOfDeadJvmsAreRemoved() throws Exception {
     assertThat(PodgateSession.active()).as("another test class still holds a session").isFalse();
     StandardImages images = new StandardImages(StandardImages.defaultCacheDir());
-    try (EmbeddedContainerd daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    try (EmbeddedContainerd daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("pgtest-endpoint")
         .bridgeName(System.getProperty(PodgateSession.BRIDGE_PROPERTY, "pgtest0"))
         .podSubnet(System.getProperty(PodgateSession.SUBNET_PROPERTY, "10.87.0.0/24"))
@@ -59,8 +61,8 @@ class EndpointTest {
       gone.waitFor();
       String orphan = daemon.cri().runPodSandbox(PodSandboxConfig.newBuilder()
           .setMetadata(PodSandboxMetadata.newBuilder().setName("orphan").setNamespace("default").setUid(UUID.randomUUID().toString()))
-          .putLabels(PodgateSession.SESSION_LABEL, "deadbeef00")
-          .putLabels(PodgateSession.OWNER_PID_LABEL, Long.toString(gone.pid()))
+          .putLabels(PodgateLabels.SESSION, "deadbeef00")
+          .putLabels(PodgateLabels.OWNER_PID, Long.toString(gone.pid()))
           .build());
       String bystander = daemon.cri().runPodSandbox(PodSandboxConfig.newBuilder()
           .setMetadata(PodSandboxMetadata.newBuilder().setName("not-podgate").setNamespace("default").setUid(UUID.randomUUID().toString()))

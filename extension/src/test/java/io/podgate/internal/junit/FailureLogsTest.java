@@ -7,7 +7,7 @@ import io.podgate.CriContainer;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
-import io.podgate.internal.runtime.FileTrees;
+import io.podgate.internal.host.FileTrees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

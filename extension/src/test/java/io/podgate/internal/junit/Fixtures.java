@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.host.PodgateLabels;
 import io.podgate.PodgateException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
@@ -34,7 +35,7 @@ final class Fixtures {
   /** Pods of this JVM's session that are still there. */
   static List<PodSandbox> podsOf(PodgateSession session) {
     return session.cri().listPodSandbox(PodSandboxFilter.newBuilder()
-        .putLabelSelector(PodgateSession.SESSION_LABEL, session.id()).build());
+        .putLabelSelector(PodgateLabels.SESSION, session.id()).build());
   }
 
   static void assertNoPodsLeft(PodgateSession session) {

@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.Container;
@@ -57,8 +58,8 @@ class InjectionTest extends SessionTestBase {
     void fieldsAreInjected() throws Exception {
       assertThat(web.name()).isEqualTo("web");
       assertThat(web.namespace()).isEqualTo("default");
-      assertThat(web.labels()).containsEntry("team", "podgate").containsKey("io.podgate.session")
-          .containsEntry("io.podgate.owner-pid", Long.toString(ProcessHandle.current().pid()));
+      assertThat(web.labels()).containsEntry("team", "podgate").containsKey(PodgateLabels.SESSION)
+          .containsEntry(PodgateLabels.OWNER_PID, Long.toString(ProcessHandle.current().pid()));
       assertThat(ip).isEqualTo(web.ip()).matches(InjectionTest::inPodSubnet, "an address of the pod subnet " + System.getProperty("podgate.subnet"));
       assertThat(address.getHostAddress()).isEqualTo(ip);
       assertThat(web.containers()).extracting(Container::name).containsExactlyInAnyOrder("httpd", "shell");
@@ -127,6 +128,6 @@ class InjectionTest extends SessionTestBase {
   }
 
   static boolean inPodSubnet(String ip) {
-    return io.podgate.internal.runtime.Ipv4Subnet.parse(System.getProperty("podgate.subnet", "10.88.0.0/16")).contains(ip);
+    return io.podgate.internal.host.Ipv4Subnet.parse(System.getProperty("podgate.subnet", "10.88.0.0/16")).contains(ip);
   }
 }

@@ -1,5 +1,6 @@
 package io.podgate.internal.junit;
 
+import io.podgate.internal.host.PodgateLabels;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -40,7 +41,7 @@ class JsonTemplateTest extends SessionTestBase {
     PodgateSession s = session();
     PodSandboxStatus status = s.cri().podSandboxStatus(pod.id()).getStatus();
     RunningContainer c = (RunningContainer) pod.container("c");
-    SEEN.put(pod.id(), status.getMetadata().getUid() + "|" + status.getAnnotationsOrDefault(CriConfigs.CONFIG_UID_ANNOTATION, "")
+    SEEN.put(pod.id(), status.getMetadata().getUid() + "|" + status.getAnnotationsOrDefault(PodgateLabels.CONFIG_UID, "")
         + "|" + c.logFile() + "|" + c.logs().strip());
   }
 

@@ -1,5 +1,6 @@
 package io.podgate.internal.pod;
 
+import io.podgate.internal.host.PodgateLabels;
 import io.podgate.CriContainer;
 import io.podgate.PodSandbox;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -38,7 +39,7 @@ class CriConfigsTest {
     assertThat(c.getMetadata().getName()).isEqualTo("pod-sandbox");
     assertThat(c.getMetadata().getUid()).as("a fresh uid, as the kubelet gives each pod").isNotEqualTo("hdishd83djaidwnduwk28bcsb")
         .matches("[0-9a-f-]{36}");
-    assertThat(c.getAnnotationsMap()).containsEntry(CriConfigs.CONFIG_UID_ANNOTATION, "hdishd83djaidwnduwk28bcsb");
+    assertThat(c.getAnnotationsMap()).containsEntry(PodgateLabels.CONFIG_UID, "hdishd83djaidwnduwk28bcsb");
     assertThat(c.getMetadata().getNamespace()).isEqualTo("k8s.io");
     assertThat(c.getMetadata().getAttempt()).isEqualTo(3);
     assertThat(c.getLogDirectory()).isEqualTo("/tmp");

@@ -1,5 +1,10 @@
 package io.podgate.internal.runtime;
 
+import io.podgate.internal.host.HostNetwork;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.IptablesCleanup;
+import io.podgate.internal.host.Ipv4Subnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,12 +21,12 @@ import org.junit.jupiter.api.Test;
 class EmbeddedContainerdTest {
   static final Path PRIVATE = Path.of("/tmp/pg-cri");
 
-  static EmbeddedContainerd.Options.Builder first() {
-    return EmbeddedContainerd.Options.builder().name("cri-a").bridgeName("pgcri0").podSubnet("10.201.0.0/24");
+  static ContainerdOptions.Builder first() {
+    return ContainerdOptions.builder().name("cri-a").bridgeName("pgcri0").podSubnet("10.201.0.0/24");
   }
 
-  static EmbeddedContainerd.Options.Builder second() {
-    return EmbeddedContainerd.Options.builder().name("cri-b").bridgeName("pgcri1").podSubnet("10.201.1.0/24");
+  static ContainerdOptions.Builder second() {
+    return ContainerdOptions.builder().name("cri-b").bridgeName("pgcri1").podSubnet("10.201.1.0/24");
   }
 
   @Test
@@ -120,10 +125,10 @@ class EmbeddedContainerdTest {
   @Test
   void subnetOverlappingAHostRouteIsRefused() {
     String route = HostCommand.run(List.of("ip", "-4", "route", "show")).output().lines()
-        .filter(l -> EmbeddedContainerd.routeDestination(l).isPresent())
+        .filter(l -> HostNetwork.routeDestination(l).isPresent())
         .findFirst()
         .orElseThrow(() -> new AssertionError("this host has no non-default IPv4 route to collide with"));
-    Ipv4Subnet taken = EmbeddedContainerd.routeDestination(route).get();
+    Ipv4Subnet taken = HostNetwork.routeDestination(route).get();
     Ipv4Subnet wide = new Ipv4Subnet(taken.network() & Ipv4Subnet.mask(Math.min(taken.prefix(), 24)),
         Math.min(taken.prefix(), 24));
     assertThatThrownBy(() -> EmbeddedContainerd.start(first().podSubnet(wide.toString()).build()))

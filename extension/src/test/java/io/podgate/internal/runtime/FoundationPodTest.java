@@ -1,5 +1,8 @@
 package io.podgate.internal.runtime;
 
+import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.IptablesCleanup;
+import io.podgate.internal.host.Ipv4Subnet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.awaitility.Awaitility.await;

@@ -1,5 +1,9 @@
 package io.podgate.internal.runtime;
 
+import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.IptablesCleanup;
+import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.Pod;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +43,7 @@ class MasqueradeTest {
     BuiltImage busybox = images.busybox();
     Path www = Files.createTempDirectory("pgmsq-www");
     Process server = null;
-    EmbeddedContainerd d = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    EmbeddedContainerd d = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("masq").bridgeName("pgmsq0").podSubnet(SUBNET).sandboxImage(pause.reference()).build());
     long pid = d.pid();
     Path base = d.baseDir();
@@ -92,7 +96,7 @@ class MasqueradeTest {
       }
       HostCommand.run(List.of("ip", "link", "del", HOST_VETH));
       HostCommand.run(List.of("ip", "netns", "del", NETNS));
-      EmbeddedContainerd.deleteTree(www);
+      FileTrees.delete(www);
       d.close();
     }
     EmbeddedContainerdTest.assertLeftNothing(pid, base, "pgmsq0", SUBNET);

@@ -1,10 +1,11 @@
 package io.podgate.internal.topology;
 
+import io.podgate.internal.host.JvmClasspath;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.podgate.internal.runtime.HostCommand;
-import io.podgate.internal.runtime.HostProcesses;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.HostProcesses;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -20,7 +21,7 @@ class TopologyCrashTest {
   void killingTheOwnerJvmLeavesNothingBehind() throws Exception {
     Path state = TopologyIntegrationTest.PRIVATE.resolve("crash-state");
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process owner = new ProcessBuilder(java.toString(), "-cp", TopologyJanitor.classpath(),
+    Process owner = new ProcessBuilder(java.toString(), "-cp", JvmClasspath.current(),
         TopologyCrashMain.class.getName(), state.toString(), "podgate.local/pause:1")
         .redirectErrorStream(true).start();
     String ready;
@@ -56,7 +57,7 @@ class TopologyCrashTest {
         assertThat(dir).doesNotExist();
         assertThat(HostProcesses.alive(watcher)).as("watcher %d exits when done", watcher).isFalse();
       });
-      assertThat(TopologyJanitor.containerdsConfiguredUnder(dir)).isEmpty();
+      assertThat(HostProcesses.containerdsConfiguredUnder(dir)).isEmpty();
     } finally {
       if (owner.isAlive()) {
         owner.destroyForcibly();

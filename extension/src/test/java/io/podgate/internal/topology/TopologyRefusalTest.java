@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.runtime.HostCommand;
-import io.podgate.internal.runtime.Ipv4Subnet;
+import io.podgate.internal.host.HostCommand;
+import io.podgate.internal.host.Ipv4Subnet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -43,7 +43,7 @@ class TopologyRefusalTest {
   @Test
   void hostRouteConflictsNameTheSubnetNodeAndRoute() {
     Topology t = Topology.builder().node("a4", "10.214.0.0/16").node("a5", "10.215.0.0/16").build();
-    List<String> conflicts = Topology.conflictsWithHostRoutes(List.of(
+    List<String> conflicts = TopologyPlan.conflictsWithHostRoutes(List.of(
         "default via 192.0.2.1 dev eth0",
         "10.215.7.0/24 dev other0 proto kernel scope link src 10.215.7.1",
         "local 198.18.0.5 dev lo table local proto kernel scope host src 198.18.0.5",

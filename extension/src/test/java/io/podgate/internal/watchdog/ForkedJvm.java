@@ -1,5 +1,6 @@
 package io.podgate.internal.watchdog;
 
+import io.podgate.internal.host.JvmClasspath;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -41,7 +42,7 @@ public final class ForkedJvm implements AutoCloseable {
    */
   public static ForkedJvm start(List<String> jvmOptions, Class<?> main, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", Watchdog.classpath()));
+        "-cp", JvmClasspath.current()));
     cmd.addAll(jvmOptions);
     for (String p : List.of("podgate.bridge", "podgate.subnet", "podgate.workdir", "podgate.imageCache")) {
       if (System.getProperty(p) != null && jvmOptions.stream().noneMatch(o -> o.startsWith("-D" + p + "="))) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.pod.PodgateSession;
-import io.podgate.internal.runtime.HostProcesses;
+import io.podgate.internal.host.HostProcesses;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

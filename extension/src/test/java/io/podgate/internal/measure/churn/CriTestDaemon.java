@@ -1,5 +1,6 @@
 package io.podgate.internal.measure.churn;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.EmbeddedContainerd;
@@ -23,7 +24,7 @@ public final class CriTestDaemon implements AutoCloseable {
     Files.createDirectories(BASE);
     Path base = Files.createTempDirectory(BASE, "ctd-");
     Files.delete(base);
-    EmbeddedContainerd d = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    EmbeddedContainerd d = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("churn-test").bridgeName(BRIDGE).podSubnet(SUBNET).baseDir(base)
         .sandboxImage(StandardImages.PAUSE_REFERENCE).build());
     try {

@@ -1,5 +1,6 @@
 package io.podgate.internal.measure.iperf;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +46,7 @@ class ContainerCommandRunnerTest {
     Files.createDirectories(Path.of("/tmp/pg-bench"));
     Path base = Files.createTempDirectory(Path.of("/tmp/pg-bench"), "ccr-");
     Files.delete(base);
-    daemon = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder()
+    daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
         .name("bench-ccr").bridgeName(BRIDGE).podSubnet(SUBNET).baseDir(base)
         .sandboxImage(StandardImages.PAUSE_REFERENCE).build());
     cri = daemon.cri();

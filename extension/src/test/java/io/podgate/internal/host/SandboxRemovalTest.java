@@ -1,4 +1,4 @@
-package io.podgate.internal.runtime;
+package io.podgate.internal.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +25,6 @@ class SandboxRemovalTest {
 
   @Test
   void onlyNamespacesUnderVarRunNetnsAreDeleted() {
-    assertThat(SandboxRemoval.deleteNetns(Path.of("/proc/1/ns/net"))).singleElement().asString().contains("left alone");
+    assertThat(NetworkNamespaces.delete(Path.of("/proc/1/ns/net"))).singleElement().asString().contains("left alone");
   }
 }

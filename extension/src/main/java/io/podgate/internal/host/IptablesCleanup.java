@@ -1,4 +1,4 @@
-package io.podgate.internal.runtime;
+package io.podgate.internal.host;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * address in the subnet, every rule naming such an address or jumping to such a chain, and (only when
  * asked, i.e. no other daemon can still use them) portmap's shared CNI-HOSTPORT-* chains once empty.
  */
-final class IptablesCleanup {
+public final class IptablesCleanup {
   static final List<String> TABLES = List.of("nat", "filter", "mangle");
   private static final Pattern ADDRESS = Pattern.compile("(?<![\\d.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?");
   private static final String SHARED_PREFIX = "CNI-HOSTPORT-";
@@ -163,7 +163,7 @@ final class IptablesCleanup {
   }
 
   /** Removes what belongs to {@code subnet}; also the shared chains when {@code includeShared}. */
-  static void clean(Ipv4Subnet subnet, boolean includeShared) {
+  public static void clean(Ipv4Subnet subnet, boolean includeShared) {
     for (String table : TABLES) {
       apply(table, planForSubnet(read(table), subnet));
       if (includeShared) {
@@ -190,8 +190,34 @@ final class IptablesCleanup {
         + "-A POSTROUTING -s " + subnet + " -m comment --comment \"" + comment.replace("\"", "") + "\" -j " + chain + "\n";
   }
 
+  /**
+   * Installs the masquerade of {@code subnet} ({@link #masqueradePlan}), replacing a leftover of a
+   * crashed run with the same subnet; {@code prefix} goes before each command (e.g. nsenter into a
+   * network namespace; empty on the host).
+   */
+  public static void installMasquerade(List<String> prefix, Ipv4Subnet subnet, String comment) {
+    String chain = masqueradeChain(subnet);
+    StringBuilder script = new StringBuilder();
+    for (String rule : read(prefix, "nat").rules()) {
+      if (Table.jumpTarget(rule).equals(chain)) {
+        script.append("-D").append(rule.substring(2)).append('\n');
+      }
+    }
+    script.append(masqueradePlan(subnet, comment));
+    apply(prefix, "nat", script.toString());
+  }
+
+  /**
+   * Removes the iptables rules of a host-namespace daemon that is gone (its JVM was killed): what
+   * CNI left for {@code subnet} and podgate's masquerade; portmap's shared chains too when no
+   * containerd runs any more.
+   */
+  public static void cleanAfterGoneDaemon(Ipv4Subnet subnet) {
+    clean(subnet, HostProcesses.containerdDaemons(-1).isEmpty());
+  }
+
   /** Chains and rules still naming {@code subnet}, as iptables-save lines (for leak checks). */
-  static List<String> leftovers(Ipv4Subnet subnet) {
+  public static List<String> leftovers(Ipv4Subnet subnet) {
     List<String> left = new ArrayList<>();
     for (String table : TABLES) {
       for (String rule : read(table).rules()) {

@@ -1,4 +1,4 @@
-package io.podgate.internal.runtime;
+package io.podgate.internal.host;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

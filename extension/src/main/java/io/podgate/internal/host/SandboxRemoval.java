@@ -1,4 +1,4 @@
-package io.podgate.internal.runtime;
+package io.podgate.internal.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,15 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Removes a pod sandbox and what its network left on the host. Through CRI first (StopPodSandbox,
@@ -28,13 +25,8 @@ import java.util.stream.Stream;
  * containerd 1.6 does for a sandbox whose network setup failed half-way), podgate removes the
  * sandbox's network namespace (which takes the host veth with it), the iptables rules naming its
  * address and its CNI result caches itself, the same way the daemon and topology teardowns do.
- *
- * <p>Also home of the host-side pieces every teardown shares: network namespaces by inode and CNI
- * result caches by sandbox id.
  */
 public final class SandboxRemoval {
-  static final Path NETNS_DIR = Path.of("/var/run/netns");
-  static final Path CNI_RESULTS = Path.of("/var/lib/cni/results");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern INET = Pattern.compile("inet (\\d{1,3}(?:\\.\\d{1,3}){3})/");
   private static final int STOP_ATTEMPTS = 3;
@@ -130,7 +122,7 @@ public final class SandboxRemoval {
           addresses.add(m.group(1));
         }
       }
-      problems.addAll(deleteNetns(netns.get()));
+      problems.addAll(NetworkNamespaces.delete(netns.get()));
     }
     for (String address : addresses) {
       try {
@@ -139,7 +131,7 @@ public final class SandboxRemoval {
         problems.add("iptables rules naming " + address + ": " + e.getMessage());
       }
     }
-    problems.addAll(deleteCniResultsOf(List.of(sandboxId)));
+    problems.addAll(CniResults.deleteOf(List.of(sandboxId)));
     return problems;
   }
 
@@ -158,73 +150,6 @@ public final class SandboxRemoval {
       return Optional.empty();
     }
     return Optional.empty();
-  }
-
-  /** Deletes one named network namespace (its veth pair goes with it); returns what stayed. */
-  static List<String> deleteNetns(Path netns) {
-    if (!netns.startsWith(NETNS_DIR)) {
-      return List.of("network namespace " + netns + " is not under " + NETNS_DIR + "; left alone");
-    }
-    HostCommand.Result r = HostCommand.run(List.of("ip", "netns", "delete", netns.getFileName().toString()));
-    if (!r.ok() && Files.exists(netns)) {
-      return List.of("network namespace " + netns + ": " + r.output().strip());
-    }
-    return List.of();
-  }
-
-  /** The inode of a network namespace file or /proc link, as {@link #deleteNetnsByInode} takes it. */
-  public static Optional<Object> inode(Path nsLink) {
-    try {
-      return Optional.ofNullable(Files.getAttribute(nsLink, "unix:ino"));
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
-    }
-  }
-
-  /** Deletes the named network namespaces under /var/run/netns whose inode is in {@code inodes}; returns what stayed. */
-  public static List<String> deleteNetnsByInode(Set<Object> inodes) {
-    List<String> problems = new ArrayList<>();
-    if (inodes.isEmpty() || !Files.isDirectory(NETNS_DIR)) {
-      return problems;
-    }
-    try (Stream<Path> s = Files.list(NETNS_DIR)) {
-      for (Path ns : s.toList()) {
-        Optional<Object> ino = inode(ns);
-        if (ino.isPresent() && inodes.contains(ino.get())) {
-          problems.addAll(deleteNetns(ns));
-        }
-      }
-    } catch (IOException e) {
-      problems.add("cannot list " + NETNS_DIR + ": " + e.getMessage());
-    }
-    return problems;
-  }
-
-  /**
-   * Deletes the CNI result caches of these sandboxes ({@code <network>-<sandbox id>-<interface>} in
-   * /var/lib/cni/results), left when CNI DEL never ran for them; returns what stayed.
-   */
-  public static List<String> deleteCniResultsOf(Collection<String> sandboxIds) {
-    if (sandboxIds.isEmpty() || !Files.isDirectory(CNI_RESULTS)) {
-      return List.of();
-    }
-    Set<String> ids = new HashSet<>(sandboxIds);
-    List<String> problems = new ArrayList<>();
-    try (Stream<Path> cached = Files.list(CNI_RESULTS)) {
-      for (Path f : cached.toList()) {
-        String n = f.getFileName().toString();
-        if (ids.stream().anyMatch(id -> n.contains("-" + id + "-"))) {
-          try {
-            Files.deleteIfExists(f);
-          } catch (IOException e) {
-            problems.add("CNI result cache " + f + ": " + e.getMessage());
-          }
-        }
-      }
-    } catch (IOException e) {
-      problems.add("cannot clean " + CNI_RESULTS + ": " + e.getMessage());
-    }
-    return problems;
   }
 
   private static boolean isNotFound(RuntimeException e) {

@@ -1,4 +1,4 @@
-package io.podgate.internal.runtime;
+package io.podgate.internal.host;
 
 import io.podgate.PodgateException;
 

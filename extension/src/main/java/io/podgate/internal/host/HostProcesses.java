@@ -1,4 +1,4 @@
-package io.podgate.internal.runtime;
+package io.podgate.internal.host;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +65,7 @@ public final class HostProcesses {
   }
 
   /** PIDs of running containerd daemons (not shims), other than {@code exceptPid}. */
-  static List<Long> containerdDaemons(long exceptPid) {
+  public static List<Long> containerdDaemons(long exceptPid) {
     List<Long> daemons = new ArrayList<>();
     for (long pid : allPids()) {
       if (pid == exceptPid) {
@@ -128,6 +128,35 @@ public final class HostProcesses {
       }
     }
     return true;
+  }
+
+  /** Processes other than this one whose command line names a path under {@code dir}. */
+  public static List<Long> namingDirectory(Path dir) {
+    String prefix = dir + "/";
+    long self = ProcessHandle.current().pid();
+    List<Long> out = new ArrayList<>();
+    for (long pid : allPids()) {
+      if (pid != self && cmdline(pid).map(args -> String.join(" ", args).contains(prefix)).orElse(false)) {
+        out.add(pid);
+      }
+    }
+    return out;
+  }
+
+  /** containerd daemons whose {@code --config} file lies under {@code dir}. */
+  public static List<Long> containerdsConfiguredUnder(Path dir) {
+    List<Long> found = new ArrayList<>();
+    String prefix = dir.toAbsolutePath() + "/";
+    for (long pid : allPids()) {
+      cmdline(pid).ifPresent(args -> {
+        int i = args.indexOf("--config");
+        if (!args.isEmpty() && args.get(0).endsWith("containerd") && i >= 0 && i + 1 < args.size()
+            && args.get(i + 1).startsWith(prefix)) {
+          found.add(pid);
+        }
+      });
+    }
+    return found;
   }
 
   private static String baseName(String path) {

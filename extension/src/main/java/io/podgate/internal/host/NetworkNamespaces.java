@@ -1,0 +1,107 @@
+package io.podgate.internal.host;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
+
+/**
+ * Named network namespaces (the files {@code ip netns} and CNI keep under /var/run/netns): finding
+ * them by inode and deleting them. Deleting one takes the veth pairs inside it with it.
+ */
+public final class NetworkNamespaces {
+  /** Where named network namespaces live. */
+  public static final Path DIR = Path.of("/var/run/netns");
+
+  private NetworkNamespaces() {}
+
+  /** The file of the named network namespace {@code name}. */
+  public static Path path(String name) {
+    return DIR.resolve(name);
+  }
+
+  public static boolean exists(String name) {
+    return Files.exists(path(name));
+  }
+
+  /** Deletes the named namespace {@code name} if it exists; returns what stayed (empty when it is gone). */
+  public static List<String> delete(String name) {
+    return exists(name) ? delete(path(name)) : List.of();
+  }
+
+  /** Deletes one named network namespace file under {@link #DIR}; returns what stayed. */
+  public static List<String> delete(Path netns) {
+    if (!netns.startsWith(DIR)) {
+      return List.of("network namespace " + netns + " is not under " + DIR + "; left alone");
+    }
+    HostCommand.Result r = HostCommand.run(List.of("ip", "netns", "delete", netns.getFileName().toString()));
+    if (!r.ok() && Files.exists(netns)) {
+      return List.of("network namespace " + netns + ": " + r.output().strip());
+    }
+    return List.of();
+  }
+
+  /** The inode of a network namespace file or /proc link, as {@link #deleteByInode} takes it. */
+  public static Optional<Object> inode(Path nsLink) {
+    try {
+      return Optional.ofNullable(Files.getAttribute(nsLink, "unix:ino"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** Deletes the named network namespaces under {@link #DIR} whose inode is in {@code inodes}; returns what stayed. */
+  public static List<String> deleteByInode(Set<Object> inodes) {
+    List<String> problems = new ArrayList<>();
+    if (inodes.isEmpty() || !Files.isDirectory(DIR)) {
+      return problems;
+    }
+    try (Stream<Path> s = Files.list(DIR)) {
+      for (Path ns : s.toList()) {
+        Optional<Object> ino = inode(ns);
+        if (ino.isPresent() && inodes.contains(ino.get())) {
+          problems.addAll(delete(ns));
+        }
+      }
+    } catch (IOException e) {
+      problems.add("cannot list " + DIR + ": " + e.getMessage());
+    }
+    return problems;
+  }
+
+  /**
+   * Ends the containerd shims serving {@code sockets} with the containers below them, then deletes the
+   * pod network namespaces those containers ran in: never this process's own, nor the named ones in
+   * {@code keep} (e.g. the node namespace a daemon runs in). Returns what stayed, one message each.
+   */
+  public static List<String> endShimsAndTheirPods(Collection<Path> sockets, Collection<String> keep) {
+    List<Long> stuck = new ArrayList<>();
+    Set<Object> podNetns = new HashSet<>();
+    for (Path socket : sockets) {
+      for (long pid : HostProcesses.shimsOf(socket)) {
+        ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(p ->
+            inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
+        if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
+          stuck.add(pid);
+        }
+      }
+    }
+    List<String> problems = new ArrayList<>();
+    if (!stuck.isEmpty()) {
+      problems.add("shim processes " + stuck + " did not end");
+    }
+    inode(Path.of("/proc/self/ns/net")).ifPresent(podNetns::remove); // never the host's
+    for (String name : keep) {
+      inode(path(name)).ifPresent(podNetns::remove);
+    }
+    problems.addAll(deleteByInode(podNetns));
+    return problems;
+  }
+}
