@@ -1,5 +1,6 @@
 package io.podgate.internal.cri;
 
+import io.podgate.internal.runtime.ContainerdOptions;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.internal.grpc.UnixSocketChannels;
@@ -27,7 +28,7 @@ class CriTransportSoakTest {
   @BeforeAll
   static void startContainerd() {
     Path workdir = Path.of(System.getProperty("podgate.workdir", "/tmp/podgate-test"));
-    containerd = EmbeddedContainerd.start(EmbeddedContainerd.Options.builder().name("soak")
+    containerd = EmbeddedContainerd.start(ContainerdOptions.builder().name("soak")
         .bridgeName(System.getProperty("podgate.bridge", "pgsoak0"))
         .podSubnet(System.getProperty("podgate.subnet", "10.209.0.0/24"))
         .baseDir(workdir.resolve("soak-" + ProcessHandle.current().pid()))
