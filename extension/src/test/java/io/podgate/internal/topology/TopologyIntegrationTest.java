@@ -13,7 +13,8 @@ import io.podgate.ExecResult;
 import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.iperf.ThroughputPath;
-import io.podgate.internal.measure.nodes.CrossNodePaths;
+import io.podgate.internal.measure.iperf.ContainerCommandRunner;
+import io.podgate.internal.measure.iperf.NetnsCommandRunner;
 import io.podgate.internal.host.HostCommand;
 import io.podgate.internal.host.HostProcesses;
 import java.net.URI;
@@ -146,8 +147,8 @@ class TopologyIntegrationTest {
   @Test
   @Order(14)
   void aGenerousCrossNodeGatePasses() {
-    ThroughputPath nodes = CrossNodePaths.nodeToNode(topology.node("a4"), topology.node("a5"));
-    ThroughputPath pods = CrossNodePaths.podToPod(onA4, onA5);
+    ThroughputPath nodes = nodeToNode(topology.node("a4"), topology.node("a5"));
+    ThroughputPath pods = podToPod(onA4, onA5);
     var pod = pods.measure(ONE_SECOND);
     assertThat(pod).hasLabel("pod a4->a5").hasReceiverThroughputAtLeastMbits(1);
     assertThat(pod.server().host()).isEqualTo(onA5.ip());
@@ -165,8 +166,8 @@ class TopologyIntegrationTest {
   @Test
   @Order(15)
   void theSameGateFailsWhenThePodsVethIsThrottled() {
-    ThroughputPath nodes = CrossNodePaths.nodeToNode(topology.node("a4"), topology.node("a5"));
-    ThroughputPath pods = CrossNodePaths.podToPod(onA4, onA5);
+    ThroughputPath nodes = nodeToNode(topology.node("a4"), topology.node("a5"));
+    ThroughputPath pods = podToPod(onA4, onA5);
     double nodeRate = nodes.measure(ONE_SECOND).receiverBitsPerSecond();
     long rate = (long) (nodeRate * 0.15);
     String veth = onA5.nodeSideVeth();
@@ -304,5 +305,19 @@ class TopologyIntegrationTest {
     Matcher m = Pattern.compile("\"(/var/run/netns/[^\"]+)\"").matcher(info);
     assertThat(m.find()).as("netns path in verbose status of %s", p).isTrue();
     return Path.of(m.group(1));
+  }
+
+  /** iperf3 server in a5's namespace on its node address, client in a4's namespace. */
+  private static ThroughputPath nodeToNode(Node client, Node server) {
+    return ThroughputPath.between("node " + client.name() + "->" + server.name(),
+        new NetnsCommandRunner(server.netns().orElseThrow()), server.address(),
+        new NetnsCommandRunner(client.netns().orElseThrow()));
+  }
+
+  /** iperf3 server in pod {@code server}, client in pod {@code client}, both through CRI exec. */
+  private static ThroughputPath podToPod(NodePod client, NodePod server) {
+    return ThroughputPath.between("pod " + client.node().name() + "->" + server.node().name(),
+        new ContainerCommandRunner(server.node().cri(), server.containerId(), "pod " + server.name()), server.ip(),
+        new ContainerCommandRunner(client.node().cri(), client.containerId(), "pod " + client.name()));
   }
 }

@@ -4,15 +4,9 @@ import io.podgate.internal.measure.api.MeasureInternals;
 import io.podgate.measure.HttpLoadOptions;
 import io.podgate.measure.HttpLoadResult;
 import io.podgate.PodgateException;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.StandardSocketOptions;
 import java.net.UnknownHostException;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
@@ -23,50 +17,32 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
- * Closed-loop HTTP/1.1 keep-alive load generator: one platform thread per connection with a blocking
- * {@link SocketChannel}, a pre-encoded request and a byte-level response parser, so the generator
- * itself stays cheaper than the server it measures. Latencies go into per-connection HdrHistograms
- * (microseconds) merged at the end; completed responses and bytes are sampled once per second.
+ * Closed-loop HTTP/1.1 keep-alive load generator: min(connections, available processors) threads, each
+ * a {@link SelectorLane} driving its share of non-blocking connections, with a pre-encoded request and a
+ * byte-level response parser, so the generator itself stays cheaper than the server it measures (0.93
+ * of wrk's req/s against a pod's nginx on a 2-core runner, where a thread per connection reached 0.75
+ * to 0.88). Latencies go into per-lane HdrHistograms (microseconds) merged at the end; completed responses and bytes are sampled once per second.
  */
 public final class HttpLoadGenerator {
-  private static final int READ_BUFFER_BYTES = 64 * 1024;
+  static final int READ_BUFFER_BYTES = 64 * 1024;
   private static final long SECOND = TimeUnit.SECONDS.toNanos(1);
   private static final int PHASE_WARMUP = 0;
   private static final int PHASE_MEASURE = 1;
   private static final int PHASE_DONE = 2;
 
-  /** How connections are driven. */
-  public enum Engine {
-    /** One platform thread per connection, blocking reads. */
-    THREAD_PER_CONNECTION,
-    /**
-     * min(connections, available processors) threads, each a selector loop over its share, sending the
-     * next requests once a round's ready responses are read, as wrk does. The default: on a 2-core
-     * runner it leaves the server more CPU than a thread per connection (0.93 of wrk's req/s against a
-     * pod's nginx here, against 0.75 to 0.88).
-     */
-    SELECTOR
-  }
-
   private final HttpLoadOptions options;
-  private final Engine engine;
-  private final InetSocketAddress address;
-  private final byte[] request;
-  private final boolean head;
-  private final long timeoutNanos;
+  final InetSocketAddress address;
+  final byte[] request;
+  final boolean head;
+  final long timeoutNanos;
 
   private volatile int phase = PHASE_WARMUP;
-  private volatile boolean stop;
+  volatile boolean stop;
   private final AtomicLong permits = new AtomicLong(Long.MAX_VALUE);
   private final boolean countBounded;
 
   public HttpLoadGenerator(HttpLoadOptions options) {
-    this(options, Engine.SELECTOR);
-  }
-
-  public HttpLoadGenerator(HttpLoadOptions options, Engine engine) {
     this.options = options;
-    this.engine = engine;
     this.address = new InetSocketAddress(resolve(options.host()), options.port());
     this.request = encodeRequest(options);
     this.head = options.method().equals("HEAD");
@@ -119,9 +95,8 @@ public final class HttpLoadGenerator {
     if (count.bounded) {
       permits.set(count.value);
     }
-    int laneCount =
-        engine == Engine.SELECTOR ? Math.min(n, Runtime.getRuntime().availableProcessors()) : n;
-    Lane[] workers = new Lane[laneCount];
+    int laneCount = Math.min(n, Runtime.getRuntime().availableProcessors());
+    SelectorLane[] workers = new SelectorLane[laneCount];
     CountDownLatch finished = new CountDownLatch(laneCount);
     Thread[] threads = new Thread[laneCount];
     long watchdogNanos =
@@ -129,10 +104,7 @@ public final class HttpLoadGenerator {
     boolean warmup = !options.warmup().isZero();
     phase = warmup ? PHASE_WARMUP : PHASE_MEASURE;
     for (int i = 0; i < laneCount; i++) {
-      workers[i] =
-          engine == Engine.SELECTOR
-              ? new SelectorLane(finished, n / laneCount + (i < n % laneCount ? 1 : 0))
-              : new Worker(finished);
+      workers[i] = new SelectorLane(this, finished, n / laneCount + (i < n % laneCount ? 1 : 0));
       threads[i] = new Thread(workers[i], "podgate-http-" + i);
       threads[i].setDaemon(true);
     }
@@ -143,7 +115,6 @@ public final class HttpLoadGenerator {
       if (warmup) {
         long warmupEnd = System.nanoTime() + options.warmup().toNanos();
         while (System.nanoTime() < warmupEnd && finished.getCount() > 0) {
-          checkTimeouts(workers);
           finished.await(Math.min(watchdogNanos, warmupEnd - System.nanoTime()), TimeUnit.NANOSECONDS);
         }
         phase = PHASE_MEASURE;
@@ -160,7 +131,6 @@ public final class HttpLoadGenerator {
       long end;
       while (true) {
         long now = System.nanoTime();
-        checkTimeouts(workers);
         boolean done = count.bounded ? finished.getCount() == 0 : now >= deadline;
         if (now >= nextTick && (nextTick <= deadline)) {
           long requests = sum(workers, true);
@@ -193,10 +163,9 @@ public final class HttpLoadGenerator {
       // let in-flight requests finish (their results are not recorded), then close what hangs
       long graceEnd = System.nanoTime() + timeoutNanos + SECOND;
       while (finished.getCount() > 0 && System.nanoTime() < graceEnd) {
-        checkTimeouts(workers);
         finished.await(watchdogNanos, TimeUnit.NANOSECONDS);
       }
-      for (Lane w : workers) {
+      for (SelectorLane w : workers) {
         w.closeQuietly();
       }
       for (Thread t : threads) {
@@ -206,7 +175,7 @@ public final class HttpLoadGenerator {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       stop = true;
-      for (Lane w : workers) {
+      for (SelectorLane w : workers) {
         w.closeQuietly();
       }
       throw new PodgateException("HTTP load run against " + options.target() + " was interrupted", e);
@@ -215,9 +184,9 @@ public final class HttpLoadGenerator {
     }
   }
 
-  private String progressLine(long elapsedNanos, long requests, long lastSecond, Lane[] workers) {
+  private String progressLine(long elapsedNanos, long requests, long lastSecond, SelectorLane[] workers) {
     long errors = 0;
-    for (Lane w : workers) {
+    for (SelectorLane w : workers) {
       errors += w.errorsPublished.get();
     }
     String total =
@@ -238,10 +207,10 @@ public final class HttpLoadGenerator {
   }
 
   private HttpLoadResult collect(
-      Lane[] workers, long start, long end, long[] rps, long[] bps, int samples) {
+      SelectorLane[] workers, long start, long end, long[] rps, long[] bps, int samples) {
     Histogram merged = new Histogram(3);
     long requests = 0, bytes = 0, errors = 0, timeouts = 0, non2xx = 0;
-    for (Lane w : workers) {
+    for (SelectorLane w : workers) {
       merged.add(w.histogram);
       requests += w.requests;
       bytes += w.bytes;
@@ -272,19 +241,22 @@ public final class HttpLoadGenerator {
         non2xx);
   }
 
-  private static long sum(Lane[] workers, boolean requests) {
+  private static long sum(SelectorLane[] workers, boolean requests) {
     long total = 0;
-    for (Lane w : workers) {
+    for (SelectorLane w : workers) {
       total += requests ? w.requestsPublished.get() : w.bytesPublished.get();
     }
     return total;
   }
 
-  private void checkTimeouts(Lane[] workers) {
-    long now = System.nanoTime();
-    for (Lane w : workers) {
-      w.checkTimeouts(now, timeoutNanos);
-    }
+  /** Whether responses completing now are recorded (not in the warm-up, not after the end). */
+  boolean measuring() {
+    return phase == PHASE_MEASURE;
+  }
+
+  /** Takes one request of a count-bounded run; always true for a run bounded by time. */
+  boolean takePermit() {
+    return !countBounded || permits.getAndDecrement() > 0;
   }
 
   private static final class OptionalCount {
@@ -297,411 +269,4 @@ public final class HttpLoadGenerator {
     }
   }
 
-  /** A thread driving one or more connections; its figures are written by that thread only. */
-  private abstract static class Lane implements Runnable {
-    final Histogram histogram = new Histogram(3);
-    long requests, bytes, errors, timeouts, non2xx;
-    final AtomicLong requestsPublished = new AtomicLong();
-    final AtomicLong bytesPublished = new AtomicLong();
-    final AtomicLong errorsPublished = new AtomicLong();
-
-    /** Called from the controlling thread: abort requests running longer than the timeout. */
-    abstract void checkTimeouts(long now, long timeoutNanos);
-
-    abstract void closeQuietly();
-  }
-
-  /** One connection and the thread driving it with blocking calls. */
-  private final class Worker extends Lane {
-    final HttpResponseParser parser = new HttpResponseParser();
-    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(request.length);
-    final CountDownLatch finished;
-
-    volatile SocketChannel channel;
-    volatile long busySince;
-    volatile long timedOutAt;
-
-    Worker(CountDownLatch finished) {
-      this.finished = finished;
-      writeBuffer.put(request).flip();
-    }
-
-    @Override
-    public void run() {
-      int connectFailures = 0;
-      try {
-        while (!stop) {
-          if (countBounded && permits.getAndDecrement() <= 0) {
-            break;
-          }
-          SocketChannel ch = channel;
-          boolean connecting = ch == null;
-          try {
-            if (connecting) {
-              busySince = System.nanoTime();
-              ch = SocketChannel.open();
-              channel = ch;
-              ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-              ch.connect(address);
-              connectFailures = 0;
-              connecting = false;
-              readBuffer.clear().flip();
-            }
-            long began = System.nanoTime();
-            busySince = began;
-            writeBuffer.rewind();
-            while (writeBuffer.hasRemaining()) {
-              ch.write(writeBuffer);
-            }
-            parser.reset(head);
-            int bytesThisResponse = 0;
-            while (!parser.parse(readBuffer)) {
-              readBuffer.clear();
-              int n = ch.read(readBuffer);
-              readBuffer.flip();
-              if (n < 0) {
-                if (parser.endOfStream()) {
-                  break;
-                }
-                throw new IOException(
-                    parser.inProgress()
-                        ? "connection closed in the middle of a response"
-                        : "connection closed before a response arrived");
-              }
-              bytesThisResponse += n;
-            }
-            long ended = System.nanoTime();
-            busySince = 0;
-            if (phase == PHASE_MEASURE) {
-              histogram.recordValue((ended - began) / 1000);
-              requestsPublished.lazySet(++requests);
-              bytes += bytesThisResponse;
-              bytesPublished.lazySet(bytes);
-              int status = parser.status();
-              if (status < 200 || status >= 300) {
-                non2xx++;
-              }
-            }
-            if (!parser.keepAlive()) {
-              closeChannel();
-            }
-          } catch (IOException | RuntimeException e) {
-            busySince = 0;
-            boolean timedOut = timedOutAt != 0;
-            timedOutAt = 0;
-            closeChannel();
-            if (stop && !timedOut) {
-              break; // closed by the shutdown
-            }
-            if (phase == PHASE_MEASURE) {
-              errors++;
-              if (timedOut) {
-                timeouts++;
-              }
-              errorsPublished.lazySet(errors);
-            }
-            if (connecting) {
-              backOff(++connectFailures);
-            }
-          }
-        }
-      } finally {
-        closeChannel();
-        finished.countDown();
-      }
-    }
-
-    private void backOff(int failures) {
-      long millis = Math.min(50, 1L << Math.min(failures - 1, 6));
-      try {
-        Thread.sleep(millis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stop = true;
-      }
-    }
-
-    @Override
-    void checkTimeouts(long now, long timeoutNanos) {
-      long started = busySince;
-      if (started != 0 && now - started > timeoutNanos) {
-        timeOut(started);
-      }
-    }
-
-    void timeOut(long started) {
-      if (busySince == started) {
-        timedOutAt = System.nanoTime();
-        closeQuietly();
-      }
-    }
-
-    void closeChannel() {
-      SocketChannel ch = channel;
-      channel = null;
-      if (ch != null) {
-        try {
-          ch.close();
-        } catch (IOException ignored) {
-          // closing a socket that failed; nothing left to do
-        }
-      }
-    }
-
-    @Override
-    void closeQuietly() {
-      SocketChannel ch = channel;
-      if (ch != null) {
-        try {
-          ch.close();
-        } catch (IOException ignored) {
-          // best effort
-        }
-      }
-    }
-  }
-
-  /** Several non-blocking connections driven by one thread through a selector. */
-  private final class SelectorLane extends Lane {
-    final CountDownLatch finished;
-    final Conn[] conns;
-    final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER_BYTES);
-    final ByteBuffer requestBuffer = ByteBuffer.allocateDirect(request.length);
-    Selector selector;
-    volatile boolean abort;
-    private final long scanNanos;
-    /** Connections whose response completed in this select round; their next request goes out after the round. */
-    private final java.util.ArrayDeque<Conn> ready;
-
-    SelectorLane(CountDownLatch finished, int size) {
-      this.finished = finished;
-      this.conns = new Conn[size];
-      this.ready = new java.util.ArrayDeque<>(size);
-      requestBuffer.put(request).flip();
-      for (int i = 0; i < size; i++) {
-        conns[i] = new Conn(requestBuffer.duplicate());
-      }
-      scanNanos = Math.max(TimeUnit.MILLISECONDS.toNanos(1), Math.min(timeoutNanos / 4, TimeUnit.MILLISECONDS.toNanos(20)));
-    }
-
-    final class Conn {
-      final HttpResponseParser parser = new HttpResponseParser();
-      final ByteBuffer write;
-      SocketChannel channel;
-      SelectionKey key;
-      boolean busy;
-      boolean connecting;
-      boolean done;
-      int connectFailures;
-      long busySince;
-      long began;
-      long retryAt;
-      int responseBytes;
-
-      Conn(ByteBuffer write) {
-        this.write = write;
-      }
-    }
-
-    @Override
-    public void run() {
-      try {
-        selector = Selector.open();
-        for (Conn c : conns) {
-          next(c);
-        }
-        long lastScan = System.nanoTime();
-        long scanMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(scanNanos));
-        while (!abort) {
-          selector.select(this::onReady, scanMillis);
-          for (Conn c = ready.poll(); c != null; c = ready.poll()) {
-            next(c);
-          }
-          long now = System.nanoTime();
-          if (now - lastScan >= scanNanos || stop) {
-            lastScan = now;
-            boolean active = false;
-            for (Conn c : conns) {
-              if (c.busy && now - c.busySince > timeoutNanos) {
-                fail(c, true);
-              } else if (!c.busy && !c.done && c.retryAt != 0 && now >= c.retryAt) {
-                c.retryAt = 0;
-                next(c);
-              }
-              active |= !c.done;
-            }
-            if (!active) {
-              break;
-            }
-          }
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException("selector failed in HTTP load lane", e);
-      } finally {
-        for (Conn c : conns) {
-          close(c);
-        }
-        if (selector != null) {
-          try {
-            selector.close();
-          } catch (IOException ignored) {
-            // nothing left to release
-          }
-        }
-        finished.countDown();
-      }
-    }
-
-    private void onReady(SelectionKey key) {
-      Conn c = (Conn) key.attachment();
-      try {
-        if (!key.isValid()) {
-          return;
-        }
-        if (c.connecting && key.isConnectable()) {
-          if (c.channel.finishConnect()) {
-            c.connecting = false;
-            c.connectFailures = 0;
-            send(c);
-          }
-        } else if (key.isWritable()) {
-          c.channel.write(c.write);
-          if (!c.write.hasRemaining()) {
-            key.interestOps(SelectionKey.OP_READ);
-          }
-        } else if (key.isReadable()) {
-          read(c);
-        }
-      } catch (IOException | RuntimeException e) {
-        fail(c, false);
-      }
-    }
-
-    private void read(Conn c) throws IOException {
-      ByteBuffer buf = readBuffer;
-      buf.clear();
-      int n = c.channel.read(buf);
-      buf.flip();
-      boolean complete;
-      if (n < 0) {
-        complete = c.parser.endOfStream();
-        if (!complete) {
-          throw new IOException("connection closed before the response was complete");
-        }
-      } else {
-        c.responseBytes += n;
-        complete = c.parser.parse(buf);
-        if (complete && buf.hasRemaining()) {
-          throw new IOException("server sent bytes after the response to a single request");
-        }
-      }
-      if (!complete) {
-        return;
-      }
-      long ended = System.nanoTime();
-      c.busy = false;
-      if (phase == PHASE_MEASURE) {
-        histogram.recordValue((ended - c.began) / 1000);
-        requestsPublished.lazySet(++requests);
-        bytes += c.responseBytes;
-        bytesPublished.lazySet(bytes);
-        int status = c.parser.status();
-        if (status < 200 || status >= 300) {
-          non2xx++;
-        }
-      }
-      if (!c.parser.keepAlive()) {
-        close(c);
-      }
-      ready.add(c); // like wrk: requests go out once every ready response of this round is read
-    }
-
-    /** Starts the next request on {@code c}, or retires it when the run is over. */
-    private void next(Conn c) {
-      if (stop || abort || (countBounded && permits.getAndDecrement() <= 0)) {
-        c.done = true;
-        close(c);
-        return;
-      }
-      try {
-        if (c.channel == null) {
-          c.busy = true;
-          c.busySince = System.nanoTime();
-          c.connecting = true;
-          SocketChannel ch = SocketChannel.open();
-          c.channel = ch;
-          ch.configureBlocking(false);
-          ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
-          c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
-          if (ch.connect(address)) {
-            c.connecting = false;
-            c.connectFailures = 0;
-            send(c);
-          }
-        } else {
-          send(c);
-        }
-      } catch (IOException | RuntimeException e) {
-        fail(c, false);
-      }
-    }
-
-    private void send(Conn c) throws IOException {
-      c.parser.reset(head);
-      c.responseBytes = 0;
-      c.write.rewind();
-      c.busy = true;
-      c.began = System.nanoTime();
-      c.busySince = c.began;
-      c.channel.write(c.write);
-      c.key.interestOps(c.write.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ);
-    }
-
-    private void fail(Conn c, boolean timedOut) {
-      boolean wasConnecting = c.connecting;
-      c.busy = false;
-      close(c);
-      if (phase == PHASE_MEASURE) {
-        errors++;
-        if (timedOut) {
-          timeouts++;
-        }
-        errorsPublished.lazySet(errors);
-      }
-      if (wasConnecting && !timedOut) {
-        int failures = ++c.connectFailures;
-        c.retryAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(50, 1L << Math.min(failures - 1, 6)));
-      } else {
-        next(c);
-      }
-    }
-
-    private void close(Conn c) {
-      c.connecting = false;
-      if (c.channel != null) {
-        try {
-          c.channel.close();
-        } catch (IOException ignored) {
-          // closing a failed socket
-        }
-        c.channel = null;
-        c.key = null;
-      }
-    }
-
-    @Override
-    void checkTimeouts(long now, long timeoutNanos) {
-      // the lane checks its own connections between selects
-    }
-
-    @Override
-    void closeQuietly() {
-      abort = true;
-      Selector s = selector;
-      if (s != null) {
-        s.wakeup();
-      }
-    }
-  }
 }

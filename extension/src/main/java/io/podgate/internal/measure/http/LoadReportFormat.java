@@ -76,7 +76,7 @@ public final class LoadReportFormat {
   }
 
   /** Renders a box-drawn table; the first row is the header. */
-  static String table(List<String> header, List<List<String>> rows) {
+  public static String table(List<String> header, List<List<String>> rows) {
     int[] widths = new int[header.size()];
     for (int c = 0; c < widths.length; c++) {
       widths[c] = header.get(c).length();

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.podgate.measure.ChurnOptions;
 import io.podgate.measure.ChurnResult;
 import java.time.Duration;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ChurnOptionsTest {
@@ -35,12 +34,5 @@ class ChurnOptionsTest {
         .containsExactly("CreateContainer", "StartContainer", "StopContainer", "RemoveContainer");
     assertThat(ChurnResult.operations(ChurnOptions.Mode.POD_PER_CYCLE)).hasSize(7)
         .startsWith("RunPodSandbox").endsWith("StopPodSandbox", "RemovePodSandbox");
-  }
-
-  @Test
-  void jsonCarriesTheSeries() {
-    ChurnResult r = new ChurnResult(ChurnOptions.Mode.SHARED_POD, 2, "img", 3, 0, List.of(), Duration.ofSeconds(2),
-        java.util.Map.of(), List.of(1L, 2L), null);
-    assertThat(ChurnJson.toJson(r)).contains("\"completedPerSecond\" : [ 1, 2 ]").contains("\"cyclesPerSecond\" : 1.5");
   }
 }

@@ -19,8 +19,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 
 /** Runs the load generator against a real nginx started by the test on 127.0.0.1. */
 @Timeout(120)
@@ -40,9 +38,8 @@ class HttpLoadGeneratorNginxTest {
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(HttpLoadGenerator.Engine.class)
-  void shortRunGetsOnly2xxWithConsistentTotals(HttpLoadGenerator.Engine engine) {
+  @Test
+  void shortRunGetsOnly2xxWithConsistentTotals() {
     List<String> progress = new CopyOnWriteArrayList<>();
     HttpLoadResult r =
         new HttpLoadGenerator(
@@ -50,7 +47,7 @@ class HttpLoadGeneratorNginxTest {
                 .connections(4)
                 .duration(Duration.ofSeconds(2))
                 .progress(progress::add)
-                .build(), engine).run();
+                .build()).run();
     assertThat(r.totalRequests()).isPositive();
     assertThat(r.errors()).isZero();
     assertThat(r.non2xx()).isZero();
@@ -69,13 +66,12 @@ class HttpLoadGeneratorNginxTest {
     assertThat(r.toConsoleTable()).contains(r.totalRequests() + " requests in");
   }
 
-  @ParameterizedTest
-  @EnumSource(HttpLoadGenerator.Engine.class)
-  void requestCountBoundedRunSendsExactlyThatMany(HttpLoadGenerator.Engine engine) throws IOException {
+  @Test
+  void requestCountBoundedRunSendsExactlyThatMany() throws IOException {
     long before = nginx.loggedRequests();
     HttpLoadResult r =
         new HttpLoadGenerator(
-            HttpLoadOptions.builder(nginx.url("/index.html")).connections(3).totalRequests(1001).build(), engine).run();
+            HttpLoadOptions.builder(nginx.url("/index.html")).connections(3).totalRequests(1001).build()).run();
     assertThat(r.totalRequests()).isEqualTo(1001);
     assertThat(r.errors()).isZero();
     assertThat(MeasureInternals.access().latencyHistogram(r).getTotalCount()).isEqualTo(1001);
@@ -93,42 +89,39 @@ class HttpLoadGeneratorNginxTest {
     assertThat(r.errors()).isZero();
   }
 
-  @ParameterizedTest
-  @EnumSource(HttpLoadGenerator.Engine.class)
-  void serverClosingEveryFewRequestsIsFollowedByReconnects(HttpLoadGenerator.Engine engine, @TempDir Path ownDir) throws Exception {
+  @Test
+  void serverClosingEveryFewRequestsIsFollowedByReconnects(@TempDir Path ownDir) throws Exception {
     try (TestNginx closing = TestNginx.start(ownDir, 3)) {
       HttpLoadResult r =
           new HttpLoadGenerator(
-              HttpLoadOptions.builder(closing.url("/index.html")).connections(2).totalRequests(300).build(), engine).run();
+              HttpLoadOptions.builder(closing.url("/index.html")).connections(2).totalRequests(300).build()).run();
       assertThat(r.totalRequests()).isEqualTo(300);
       assertThat(r.errors()).isZero();
       assertThat(closing.loggedRequests()).isEqualTo(300);
     }
   }
 
-  @ParameterizedTest
-  @EnumSource(HttpLoadGenerator.Engine.class)
-  void closedPortCountsErrorsWithoutHanging(HttpLoadGenerator.Engine engine) throws IOException {
+  @Test
+  void closedPortCountsErrorsWithoutHanging() throws IOException {
     int port = TestNginx.freePort();
     HttpLoadResult r =
         new HttpLoadGenerator(
             HttpLoadOptions.builder("http://127.0.0.1:" + port + "/")
                 .connections(2)
                 .duration(Duration.ofSeconds(1))
-                .build(), engine).run();
+                .build()).run();
     assertThat(r.totalRequests()).isZero();
     assertThat(r.errors()).isPositive();
     assertThat(r.timeouts()).isZero();
 
     HttpLoadResult counted =
         new HttpLoadGenerator(
-            HttpLoadOptions.builder("http://127.0.0.1:" + port + "/").connections(2).totalRequests(20).build(), engine).run();
+            HttpLoadOptions.builder("http://127.0.0.1:" + port + "/").connections(2).totalRequests(20).build()).run();
     assertThat(counted.errors()).isEqualTo(20);
   }
 
-  @ParameterizedTest
-  @EnumSource(HttpLoadGenerator.Engine.class)
-  void silentServerCountsTimeouts(HttpLoadGenerator.Engine engine) throws Exception {
+  @Test
+  void silentServerCountsTimeouts() throws Exception {
     List<Socket> accepted = new ArrayList<>();
     try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
       Thread acceptor =
@@ -153,7 +146,7 @@ class HttpLoadGeneratorNginxTest {
                   .connections(2)
                   .duration(Duration.ofMillis(1500))
                   .timeout(Duration.ofMillis(200))
-                  .build(), engine).run();
+                  .build()).run();
       assertThat(r.totalRequests()).isZero();
       assertThat(r.timeouts()).isPositive();
       assertThat(r.errors()).isEqualTo(r.timeouts());

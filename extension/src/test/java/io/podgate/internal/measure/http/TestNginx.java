@@ -12,10 +12,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private nginx (single process, master_process off) on 127.0.0.1 and a free port, with config,
  * pid, temp and log files under a given directory; stopped by its PID.
+ * Also used by the bench module's tests.
  */
-final class TestNginx implements AutoCloseable {
+public final class TestNginx implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/sbin/nginx");
-  static final String BODY = "hello from podgate's test nginx\n";
+  public static final String BODY = "hello from podgate's test nginx\n";
 
   final Path dir;
   final int port;
@@ -28,7 +29,7 @@ final class TestNginx implements AutoCloseable {
   }
 
   /** Starts nginx; {@code keepaliveRequests} caps requests per connection before nginx closes it. */
-  static TestNginx start(Path dir, int keepaliveRequests) throws IOException, InterruptedException {
+  public static TestNginx start(Path dir, int keepaliveRequests) throws IOException, InterruptedException {
     if (!Files.isExecutable(BINARY)) {
       throw new IllegalStateException(BINARY + " missing: install Debian's nginx-light (ci/install does)");
     }
@@ -88,12 +89,12 @@ final class TestNginx implements AutoCloseable {
     }
   }
 
-  String url(String path) {
+  public String url(String path) {
     return "http://127.0.0.1:" + port + path;
   }
 
   /** Requests nginx logged so far (access log lines). */
-  long loggedRequests() throws IOException {
+  public long loggedRequests() throws IOException {
     Path log = dir.resolve("access.log");
     if (!Files.exists(log)) {
       return 0;

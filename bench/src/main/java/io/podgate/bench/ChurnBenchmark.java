@@ -1,0 +1,84 @@
+package io.podgate.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.podgate.measure.ChurnOptions;
+import io.podgate.measure.ChurnResult;
+import io.podgate.internal.image.StandardImages;
+import io.podgate.internal.measure.churn.ChurnEngine;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/** Churn for N seconds and compare cycles/s with containerd-stress on this machine. */
+public final class ChurnBenchmark {
+  /** containerd-stress, busybox, 30 s, 2 workers, on this machine: containers per second. */
+  public static final double CONTAINERD_STRESS_2_WORKERS = 7.5;
+
+  /**
+   * containerd-stress runs {@code true} in each container, which exits by itself; the benchmark does the
+   * same by default, so StopContainer meets an exited (or exiting) container as containerd-stress's
+   * task delete does.
+   */
+  public static final List<String> STRESS_LIKE_COMMAND = List.of("/bin/true");
+
+  private ChurnBenchmark() {}
+
+  /** podgate cycles/s divided by containerd-stress's 7.5/s. */
+  public static double ratio(ChurnResult r) {
+    return r.cyclesPerSecond() / CONTAINERD_STRESS_2_WORKERS;
+  }
+
+  public static String comparison(ChurnResult r) {
+    return String.format(Locale.ROOT,
+        "podgate churn %.2f cycles/s vs containerd-stress %.1f/s (2 workers): ratio %.2f, %d failure(s)",
+        r.cyclesPerSecond(), CONTAINERD_STRESS_2_WORKERS, ratio(r), r.failures());
+  }
+
+  /**
+   * {@code [--seconds N] [--workers W] [--mode SHARED_POD|POD_PER_CYCLE] [--command "sleep 3600"] [--socket PATH]}:
+   * the command defaults to {@link #STRESS_LIKE_COMMAND}; "sleep" gives {@link ChurnOptions#DEFAULT_COMMAND}
+   * (a long-running container stopped by TERM). Without --socket
+   * starts an EmbeddedContainerd on -Dpodgate.bridge / -Dpodgate.subnet. Prints progress, the summary,
+   * the comparison and the JSON.
+   */
+  public static void main(String[] args) {
+    int seconds = BenchDaemon.intArg(args, "--seconds", 30);
+    int workers = BenchDaemon.intArg(args, "--workers", 2);
+    ChurnOptions.Mode mode = ChurnOptions.Mode.valueOf(BenchDaemon.arg(args, "--mode", "SHARED_POD"));
+    String socket = BenchDaemon.arg(args, "--socket", null);
+    String commandArg = BenchDaemon.arg(args, "--command", null);
+    List<String> command = commandArg == null ? STRESS_LIKE_COMMAND
+        : commandArg.equals("sleep") ? ChurnOptions.DEFAULT_COMMAND
+        : List.of(commandArg.trim().split("\\s+"));
+    PrintStream out = System.out;
+    ChurnResult r;
+    try (BenchDaemon d = BenchDaemon.open(socket == null ? null : Path.of(socket), "bench-churn")) {
+      out.println("churn benchmark against " + d.describe() + " " + Arrays.toString(args));
+      r = new ChurnEngine(d.cri()).run(ChurnOptions.builder()
+          .workers(workers).duration(Duration.ofSeconds(seconds)).mode(mode).command(command).progress(out::println).build());
+      if (java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
+        CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), StandardImages.BUSYBOX_REFERENCE, workers,
+            Duration.ofSeconds(seconds));
+        out.println("same-run peer: " + peer.summary() + String.format(Locale.ROOT, "; podgate/ctr %.2f",
+            r.cyclesPerSecond() / peer.containersPerSecond()));
+      }
+    }
+    out.println(r.summary());
+    out.println(comparison(r));
+    ObjectNode json = ChurnJson.toNode(r);
+    json.put("benchmark", "churn");
+    command.forEach(json.putArray("command")::add);
+    json.put("containerdStressReference", CONTAINERD_STRESS_2_WORKERS);
+    json.put("ratio", Math.round(ratio(r) * 100) / 100.0);
+    try {
+      out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write churn benchmark JSON", e);
+    }
+  }
+}

@@ -1,0 +1,316 @@
+package io.podgate.bench;
+
+import io.podgate.PodgateException;
+import io.podgate.internal.image.StandardImages;
+import io.podgate.internal.measure.churn.LabelSweep;
+import io.podgate.internal.report.ReportRecorder;
+import io.podgate.internal.report.ReportTarget;
+import io.podgate.internal.report.ReportWriter;
+import io.podgate.measure.MetricDirection;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The seed's experiment end to end on one containerd: CRI per-operation latency vs crictl, churn vs
+ * containerd-stress, iperf3 loopback vs pod, HTTP host nginx vs pod nginx, podgate vs wrk. Prints
+ * the seed's tables, then writes summary.json ({@code podgate.summary/v1}, with targets) and
+ * index.html. A failing section is reported (its targets recorded without a value, verdict fail)
+ * and the others still run. This class orders the sections ({@link CriLatencySection},
+ * {@link ChurnSection}, {@link ThroughputSection}, {@link HttpSection}, {@link WrkSection}); the
+ * daemon and its watchdog come from {@link BenchDaemon}.
+ */
+public final class SeedBenchmark {
+  public static final double CONTAINERD_STRESS_10_WORKERS = 8.1;
+  /** podgate's req/s must reach this share of wrk's against the same nginx. */
+  public static final double WRK_RATIO_TARGET = 0.9;
+  /** Informative: podgate's latency percentiles should be within this many % of wrk's. */
+  public static final double LATENCY_AGREEMENT_PERCENT = 15;
+  public static final int IPERF_BASELINE_MSS = 1448;
+  public static final int HTTP_CONNECTIONS = 10;
+  public static final double CONFIDENCE = 0.95;
+  public static final String LABEL = "io.podgate.bench/seed";
+  static final String TEST_ID = "podgate-bench/SeedBenchmark";
+  public static final Path DEFAULT_REPORT_DIR = Path.of("target", "podgate-bench");
+
+  public static final String TARGET_CHURN_2 = "churn 2 workers vs containerd-stress";
+  public static final String TARGET_CHURN_10 = "churn 10 workers vs containerd-stress";
+  public static final String TARGET_WRK_RATIO = "HTTP req/s podgate / wrk";
+  public static final String TARGET_WRK_P50 = "HTTP latency p50 podgate vs wrk (informative)";
+  public static final String TARGET_WRK_P99 = "HTTP latency p99 podgate vs wrk (informative)";
+
+  /** Target name of one CRI operation's median against crictl. */
+  public static final String TARGET_CHURN_2_PEER = "churn 2 workers vs ctr run --rm in this run";
+  public static final String TARGET_CHURN_2_STRESS = "churn 2 workers vs containerd-stress in this run";
+
+  public static String criTarget(String operation) {
+    return "CRI " + operation + " median vs crictl";
+  }
+
+  /** Against containerd's own time for the call plus a CLI client's overhead, both from this run. */
+  public static String criSameRunTarget(String operation) {
+    return "CRI " + operation + " median vs crictl-equivalent in this run";
+  }
+
+  /** How long and how often each section measures. */
+  public record Sizes(int criReps, int churnSeconds, int churn10Seconds, int iperfSeconds, int iperfRounds,
+      int podToPodRounds, int httpSeconds, int httpRounds, int wrkSeconds, int wrkRounds) {
+    /**
+     * About 6 minutes: 20 s churn (and 20 s of its peer), 10 s HTTP runs, iperf3 runs of 5 s, so the
+     * job fits 10 minutes with a first build of containerd-stress.
+     */
+    public static Sizes full() {
+      return new Sizes(10, 20, 10, 5, 6, 3, 10, 3, 10, 3);
+    }
+
+    /** About 40 s: every section once, short runs; for development and the end-to-end test. */
+    public static Sizes quick() {
+      return new Sizes(3, 3, 2, 1, 2, 1, 2, 1, 2, 1);
+    }
+  }
+
+  /**
+   * @param socket an existing containerd's CRI socket, or null to start an embedded one on {@code bridge}/{@code subnet}
+   * @param workDir parent of this run's private directory (containerd state, host nginx); must let others traverse
+   * @param containerdStress containerd-stress binary for the churn peer; null: {@code ctr run --rm} instead
+   */
+  public record Settings(String mode, Sizes sizes, Path socket, String bridge, String subnet, Path workDir,
+      Path reportDir, Path containerdStress) {
+    public Settings(String mode, Sizes sizes, Path socket, String bridge, String subnet, Path workDir, Path reportDir) {
+      this(mode, sizes, socket, bridge, subnet, workDir, reportDir, null);
+    }
+  }
+
+  /** Where the report went and which sections failed (empty when all ran). */
+  public record Outcome(Path summary, Path index, List<String> failedSections, int sections) {
+    public boolean ranAtAll() {
+      return failedSections.size() < sections;
+    }
+  }
+
+  private final Settings settings;
+  private final BenchProgress log;
+  private final ReportRecorder recorder = new ReportRecorder();
+  private final List<ReportTarget> targets = new ArrayList<>();
+  private final List<String> failed = new ArrayList<>();
+  private final String runId = "seed-" + UUID.randomUUID().toString().substring(0, 8);
+  private int sections;
+
+  private SeedBenchmark(Settings settings, BenchProgress log) {
+    this.settings = settings;
+    this.log = log;
+  }
+
+  /**
+   * Runs every section and writes the report. Throws only when the benchmark cannot start (no
+   * containerd, images not importable, report not writable); section failures are in the outcome.
+   */
+  public static Outcome run(Settings settings, PrintStream out) {
+    try (BenchProgress log = new BenchProgress(out)) {
+      return new SeedBenchmark(settings, log).runAll();
+    }
+  }
+
+  private Outcome runAll() {
+    Instant started = Instant.now();
+    Path work = createWorkDir();
+    log.line(String.format(Locale.ROOT, "podgate seed benchmark (%s) run %s, work dir %s", settings.mode(), runId,
+        work));
+    try {
+      runOnContainerd(work);
+    } catch (RuntimeException e) {
+      failed.add("setup");
+      log.line("!! the benchmark could not run: " + e.getMessage());
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        log.line("   caused by: " + c);
+      }
+    } finally {
+      log.endStep();
+      deleteTree(work);
+    }
+    addMissingTargets();
+    printTargets();
+    recorder.forTest(TEST_ID, "SeedBenchmark (" + settings.mode() + ")");
+    targets.forEach(t -> recorder.target(TEST_ID, t));
+    ReportWriter.Written w = new ReportWriter(settings.reportDir(), runId, started, Clock.systemUTC()).write(recorder);
+    log.line("HTML report: " + w.index().toAbsolutePath());
+    if (!failed.isEmpty()) {
+      log.line("failed sections: " + failed);
+    }
+    return new Outcome(w.summary().toAbsolutePath(), w.index().toAbsolutePath(), List.copyOf(failed), sections);
+  }
+
+  private void runOnContainerd(Path work) {
+    log.step("starting containerd and importing images");
+    BenchDaemon.Spec spec = new BenchDaemon.Spec(settings.socket(), "bench-seed", settings.bridge(), settings.subnet(),
+        work.resolve("containerd"), List.of(StandardImages.PAUSE_REFERENCE, StandardImages.BUSYBOX_REFERENCE,
+            StandardImages.DEBUG_REFERENCE, StandardImages.NGINX_REFERENCE), runId, work);
+    try (BenchDaemon daemon = BenchDaemon.start(spec, log::line)) {
+      try {
+        log.line("containerd: " + daemon.embedded().map(Object::toString)
+            .orElse("existing at " + daemon.cri().endpoint()));
+        log.endStep();
+        measureAll(new SeedRun(settings, log, recorder, targets, failed, runId, work, daemon));
+      } finally {
+        try {
+          LabelSweep.removeAll(daemon.cri(), LABEL, runId, "seed benchmark " + runId);
+        } catch (RuntimeException e) {
+          log.line("!! could not remove every pod of run " + runId + ": " + e.getMessage());
+        }
+      }
+    }
+  }
+
+  /** The targets every summary carries; one whose section failed or never ran gets no value (verdict fail). */
+  private List<ReportTarget> requiredTargets() {
+    List<ReportTarget> r = new ArrayList<>();
+    CriLatencyBenchmark.CRICTL_REFERENCE_MILLIS.forEach((op, ref) ->
+        r.add(new ReportTarget(criTarget(op), Double.NaN, ref, "ms", MetricDirection.LOWER_IS_BETTER)));
+    r.add(new ReportTarget(TARGET_CHURN_2, Double.NaN, ChurnBenchmark.CONTAINERD_STRESS_2_WORKERS, "cycles/s",
+        MetricDirection.HIGHER_IS_BETTER));
+    if (settings.sizes().churn10Seconds() > 0) {
+      r.add(new ReportTarget(TARGET_CHURN_10, Double.NaN, CONTAINERD_STRESS_10_WORKERS, "cycles/s",
+          MetricDirection.HIGHER_IS_BETTER));
+    }
+    r.add(new ReportTarget(TARGET_WRK_RATIO, Double.NaN, WRK_RATIO_TARGET, "ratio", MetricDirection.HIGHER_IS_BETTER));
+    r.add(new ReportTarget(TARGET_WRK_P50, Double.NaN, LATENCY_AGREEMENT_PERCENT, "% difference",
+        MetricDirection.LOWER_IS_BETTER));
+    r.add(new ReportTarget(TARGET_WRK_P99, Double.NaN, LATENCY_AGREEMENT_PERCENT, "% difference",
+        MetricDirection.LOWER_IS_BETTER));
+    return r;
+  }
+
+  private void addMissingTargets() {
+    for (ReportTarget t : requiredTargets()) {
+      if (targets.stream().noneMatch(x -> x.name().equals(t.name()))) {
+        targets.add(t);
+      }
+    }
+  }
+
+  private void measureAll(SeedRun run) {
+    section("1. Pod lifecycle timings", () -> CriLatencySection.run(run));
+    section("2. Churn rate", () -> ChurnSection.run(run));
+    section("3. Throughput, iperf3", () -> ThroughputSection.run(run));
+    WebServers web = section("4/5. nginx on the host and in a pod", () -> WebServers.start(run.cri(), runId, run.work));
+    if (web != null) {
+      try (web) {
+        section("4. HTTP baseline vs pod", () -> HttpSection.run(run, web));
+        section("5. podgate vs wrk", () -> WrkSection.run(run, web));
+      }
+    }
+  }
+
+  private interface Body<T> {
+    T run() throws Exception;
+  }
+
+  private interface VoidBody {
+    void run() throws Exception;
+  }
+
+  private void section(String name, VoidBody body) {
+    section(name, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  /** Runs one section; on failure prints it and returns null (its targets are then added without a value). */
+  private <T> T section(String name, Body<T> body) {
+    sections++;
+    log.step(name);
+    try {
+      return body.run();
+    } catch (Exception | AssertionError e) {
+      failed.add(name);
+      log.line("!! " + name + " FAILED: " + e.getMessage());
+      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+        log.line("   caused by: " + c);
+      }
+      return null;
+    } finally {
+      log.endStep();
+    }
+  }
+
+  private void printTargets() {
+    StringBuilder t = new StringBuilder("Targets\n");
+    t.append(String.format(Locale.ROOT, "%-48s %10s %10s  %-14s %s%n", "name", "value", "target", "unit", "verdict"));
+    for (ReportTarget x : targets) {
+      t.append(String.format(Locale.ROOT, "%-48s %10s %10s  %-14s %s%n", x.name(),
+          Double.isFinite(x.value()) ? String.format(Locale.ROOT, "%.2f", x.value()) : "-",
+          (x.direction() == MetricDirection.HIGHER_IS_BETTER ? ">= " : "<= ")
+              + String.format(Locale.ROOT, "%.2f", x.target()), x.unit(), x.verdict()));
+    }
+    log.block(t.toString());
+  }
+
+  private Path createWorkDir() {
+    try {
+      Files.createDirectories(settings.workDir());
+      Path dir = Files.createTempDirectory(settings.workDir(), "seed-");
+      // the host nginx's workers run as nobody and must traverse it
+      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+      return dir;
+    } catch (IOException e) {
+      throw new PodgateException("cannot create the benchmark's work directory under " + settings.workDir() + ": "
+          + e.getMessage() + "; pass --work-dir with a writable directory", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    io.podgate.internal.host.FileTrees.delete(dir);
+  }
+
+  /** System property, else environment variable, else the default. */
+  static String setting(String property, String env, String fallback) {
+    String v = System.getProperty(property);
+    if (v == null || v.isBlank()) {
+      v = System.getenv(env);
+    }
+    return v == null || v.isBlank() ? fallback : v;
+  }
+
+  /**
+   * {@code [--quick] [--socket PATH] [--work-dir DIR] [--report-dir DIR]}. Bridge and subnet of the
+   * embedded containerd come from -Dpodgate.bridge / -Dpodgate.subnet or PODGATE_BRIDGE /
+   * PODGATE_SUBNET (defaults podgate0, 10.88.0.0/16). The last line printed is the summary's path.
+   *
+   * <p>Exit status: 0 whenever the benchmark ran, whatever its verdicts (they are data, in the
+   * summary); 1 only when it could not run at all (no containerd, no images, every section failed).
+   */
+  public static void main(String[] args) {
+    boolean quick = BenchDaemon.flag(args, "--quick");
+    String socket = BenchDaemon.arg(args, "--socket", null);
+    Settings s = new Settings(quick ? "quick" : "full", quick ? Sizes.quick() : Sizes.full(),
+        socket == null ? null : Path.of(socket),
+        setting(BenchDaemon.BRIDGE_PROPERTY, "PODGATE_BRIDGE", BenchDaemon.DEFAULT_BRIDGE),
+        setting(BenchDaemon.SUBNET_PROPERTY, "PODGATE_SUBNET", BenchDaemon.DEFAULT_SUBNET),
+        Path.of(BenchDaemon.arg(args, "--work-dir", System.getProperty("java.io.tmpdir"))),
+        Path.of(BenchDaemon.arg(args, "--report-dir", DEFAULT_REPORT_DIR.toString())),
+        Optional.ofNullable(BenchDaemon.arg(args, "--containerd-stress", null)).filter(a -> !a.isBlank())
+            .map(Path::of).orElse(null));
+    int status;
+    try {
+      Outcome o = run(s, System.out);
+      System.out.println(o.summary());
+      status = o.ranAtAll() ? 0 : 1;
+    } catch (RuntimeException e) {
+      System.out.println("seed benchmark could not run: " + e.getMessage());
+      e.printStackTrace(System.out);
+      status = 1;
+    }
+    System.out.flush();
+    System.exit(status);
+  }
+}

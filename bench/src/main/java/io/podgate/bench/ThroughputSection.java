@@ -1,0 +1,81 @@
+package io.podgate.bench;
+
+import io.podgate.internal.measure.api.MeasureInternals;
+import io.podgate.internal.pod.RunningPod;
+import io.podgate.measure.ComparisonResult;
+import io.podgate.measure.Measure;
+import io.podgate.measure.MetricDirection;
+import io.podgate.measure.OverheadGate;
+import io.podgate.measure.Throughput;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Section 3: iperf3 host->pod and pod->pod against host loopback clamped to the pod's MSS, through the
+ * public measure API ({@link Measure#throughput}) on two podgate:debug pods.
+ */
+final class ThroughputSection {
+  static final String BASE_LABEL = "loopback -M " + SeedBenchmark.IPERF_BASELINE_MSS + " (baseline)";
+
+  private ThroughputSection() {}
+
+  static void run(SeedRun run) {
+    int seconds = run.sizes().iperfSeconds();
+    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(run.cri(),
+            run.recorder.forTest(SeedBenchmark.TEST_ID, null), line -> run.log.line("   " + line));
+        BenchPods pods = new BenchPods(run.cri(), SeedBenchmark.LABEL, run.runId, run.work.resolve("pods"));
+        RunningPod a = pods.start("iperf-a", "podgate:debug");
+        RunningPod b = pods.start("iperf-b", "podgate:debug")) {
+      Measure measure = MeasureInternals.access().measure(env);
+      Throughput loopback = Throughput.loopback(); // clamped to -M 1448, the pod eth0's MSS
+      Throughput hostToPod = Throughput.hostTo(a.container("iperf-a")).named("host->pod");
+      Throughput podToPod = Throughput.between(b.container("iperf-b"), a.container("iperf-a")).named("pod->pod");
+
+      run.log.line(String.format(Locale.ROOT, "iperf3: %d alternating rounds loopback / host->pod (pod %s (%s)), %d s"
+          + " per run", run.sizes().iperfRounds(), a.name(), a.ip(), seconds));
+      ComparisonResult hostPod = gate(measure, hostToPod, loopback, seconds, run.sizes().iperfRounds()).evaluate();
+      ComparisonResult podPod = null;
+      if (run.sizes().podToPodRounds() > 0) {
+        run.log.line(String.format(Locale.ROOT, "iperf3: %d alternating rounds loopback / pod->pod (pod %s (%s) ->"
+            + " pod %s (%s))", run.sizes().podToPodRounds(), b.name(), b.ip(), a.name(), a.ip()));
+        try {
+          podPod = gate(measure, podToPod, loopback, seconds, run.sizes().podToPodRounds()).evaluate();
+        } catch (RuntimeException e) {
+          run.partFailed("3. Throughput, pod->pod", "pod->pod throughput", e);
+        }
+      }
+      StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
+          "Throughput, iperf3, 1 stream, %d s per run. Baseline: host loopback with -M %d, the MSS of a 1500-byte"
+              + " MTU like the pod's eth0 (loopback's own MTU is 65536)%n", seconds, SeedBenchmark.IPERF_BASELINE_MSS));
+      t.append(String.format(Locale.ROOT, "%-30s %5s %14s %9s %9s%n", "path", "runs", "median Gbit/s", "min", "max"));
+      t.append(row(BASE_LABEL, podPod == null ? hostPod.baselineValues()
+          : SeedRun.all(hostPod.baselineValues(), podPod.baselineValues())));
+      t.append(row("host->pod", hostPod.subjectValues()));
+      if (podPod != null) {
+        t.append(row("pod->pod", podPod.subjectValues()));
+      }
+      t.append(SeedRun.overheadLine("host->pod", hostPod));
+      if (podPod != null) {
+        t.append(SeedRun.overheadLine("pod->pod", podPod));
+      }
+      ComparisonResult seed = podPod != null ? podPod : hostPod;
+      t.append(String.format(Locale.ROOT,
+          "Seed layout: node-to-node %.2f Gbit/s vs container-to-container %.2f Gbit/s, %.1f %% overhead (%s)%n",
+          SeedRun.median(seed.baselineValues()) / 1e9, SeedRun.median(seed.subjectValues()) / 1e9,
+          seed.medianOverheadPercent(), podPod != null ? "pod->pod" : "host->pod; pod->pod did not run"));
+      run.log.block(t.toString());
+    }
+  }
+
+  /** {@code subject} against {@code baseline}, fixed rounds, no threshold; runs and comparison land in the report. */
+  private static OverheadGate gate(Measure measure, Throughput subject, Throughput baseline, int seconds, int rounds) {
+    return measure.throughput(subject).durationSeconds(seconds).against(baseline).direction(
+        MetricDirection.HIGHER_IS_BETTER).rounds(rounds, rounds).confidence(SeedBenchmark.CONFIDENCE);
+  }
+
+  private static String row(String label, List<Double> bitsPerSecond) {
+    double[] g = bitsPerSecond.stream().mapToDouble(v -> v / 1e9).sorted().toArray();
+    return String.format(Locale.ROOT, "%-30s %5d %14.2f %9.2f %9.2f%n", label, g.length, SeedRun.median(g), g[0],
+        g[g.length - 1]);
+  }
+}
