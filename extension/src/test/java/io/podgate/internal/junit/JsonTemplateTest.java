@@ -37,8 +37,10 @@ class JsonTemplateTest extends SessionTestBase {
   static final CyclicBarrier ALL_AT_ONCE = new CyclicBarrier(4);
 
   static void record(Pod pod) throws Exception {
-    PodgateSession s = PodgateSession.acquire().session();
-    PodSandboxStatus status = s.cri().podSandboxStatus(pod.id()).getStatus();
+    PodSandboxStatus status;
+    try (PodgateSession.Lease lease = PodgateSession.acquire()) {
+      status = lease.session().cri().podSandboxStatus(pod.id()).getStatus();
+    }
     RunningContainer c = (RunningContainer) pod.container("c");
     SEEN.put(pod.id(), status.getMetadata().getUid() + "|" + status.getAnnotationsOrDefault(CriConfigs.CONFIG_UID_ANNOTATION, "")
         + "|" + c.logFile() + "|" + c.logs().strip());
