@@ -174,8 +174,8 @@ public final class PodgateSession {
     String network = embedded == null ? "the pod network of " + runtime
         : "pod subnet " + embedded.options().podSubnet() + " of the embedded containerd (system property "
             + SUBNET_PROPERTY + ")";
-    this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(),
-        Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID)), dir.resolve("pods"), executor, network);
+    this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(), ownerLabels(),
+        dir.resolve("pods"), executor, network);
   }
 
   private static PodgateSession start() {
@@ -282,6 +282,11 @@ public final class PodgateSession {
 
   public String id() {
     return id;
+  }
+
+  /** The labels every pod of this session carries: the watchdog and the next session's orphan sweep go by them. */
+  public Map<String, String> ownerLabels() {
+    return Map.of(SESSION_LABEL, id, OWNER_PID_LABEL, Long.toString(PID));
   }
 
   public Path dir() {
