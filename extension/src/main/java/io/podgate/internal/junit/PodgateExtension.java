@@ -103,7 +103,7 @@ public final class PodgateExtension implements ExecutionCondition, BeforeAllCall
   private static TestMeasureEnvironment environment(ExtensionContext ctx) {
     return ctx.getStore(NS).getOrComputeIfAbsent("measure-env:" + ctx.getUniqueId(), k -> {
       PodgateReport report = runReport(ctx).forTest(ctx.getUniqueId(), ctx.getDisplayName(), ctx::publishReportEntry);
-      return new TestMeasureEnvironment(() -> session(ctx).cri(), report);
+      return new TestMeasureEnvironment(() -> new io.podgate.internal.pod.CriPodBackend(session(ctx)), report);
     }, TestMeasureEnvironment.class);
   }
 
