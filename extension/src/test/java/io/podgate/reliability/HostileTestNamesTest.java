@@ -7,7 +7,7 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.cri.v1.PodSandboxStatus;
-import io.podgate.internal.junit.PodgateExtension;
+import io.podgate.internal.junit.PodLifecycleExtension;
 import io.podgate.internal.pod.K8sNames;
 import io.podgate.internal.pod.PodgateSession;
 import java.util.List;
@@ -79,13 +79,13 @@ class HostileTestNamesTest {
     assertThat(SEEN).hasSize(5);
     for (PodSandboxStatus pod : SEEN) {
       Map<String, String> labels = pod.getLabelsMap();
-      assertThat(labels).containsKeys(PodgateExtension.TEST_CLASS_LABEL, PodgateExtension.TEST_LABEL);
+      assertThat(labels).containsKeys(PodLifecycleExtension.TEST_CLASS_LABEL, PodLifecycleExtension.TEST_LABEL);
       assertThat(labels.values()).as("labels %s", labels).allSatisfy(v -> assertThat(K8sNames.isLabelValue(v))
           .as("label value '%s'", v).isTrue());
       assertThat(K8sNames.isDnsLabel(pod.getMetadata().getName())).as("pod name '%s'", pod.getMetadata().getName())
           .isTrue();
     }
-    assertThat(SEEN).extracting(p -> p.getLabelsMap().get(PodgateExtension.TEST_LABEL))
+    assertThat(SEEN).extracting(p -> p.getLabelsMap().get(PodLifecycleExtension.TEST_LABEL))
         .anySatisfy(v -> assertThat(v).matches("quotesAndSlashes-quotes-slashes-a-b-c-newline-tab-n-c-[0-9a-f]{8}"))
         .anySatisfy(v -> assertThat(v).isEqualTo("n-c-d-_m-thod-name-Pod"))
         .anySatisfy(v -> assertThat(v).isEqualTo("parametrized-2-value-k-v-x-y"))
