@@ -1,6 +1,9 @@
 package io.podgate;
 
-import io.podgate.internal.junit.PodgateExtension;
+import io.podgate.internal.junit.FailureLogsExtension;
+import io.podgate.internal.junit.MeasureExtension;
+import io.podgate.internal.junit.PodLifecycleExtension;
+import io.podgate.internal.junit.RuntimeCondition;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Inherited;
@@ -22,7 +25,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 @Inherited
-@ExtendWith(PodgateExtension.class)
+// Order matters: after-callbacks run in reverse, so pods are removed before the run report is written.
+@ExtendWith({RuntimeCondition.class, MeasureExtension.class, PodLifecycleExtension.class, FailureLogsExtension.class})
 public @interface Podgate {
   /**
    * When no runtime can be had (no endpoint and containerd cannot be started), skip the tests of

@@ -1,7 +1,7 @@
 package io.podgate.bench;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.measure.api.MeasureEnvironment;
 import io.podgate.measure.PodgateReport;
 import java.util.ArrayList;
@@ -10,23 +10,23 @@ import java.util.function.Consumer;
 
 /**
  * The bench's side of {@link io.podgate.measure.Measure} (what the JUnit extension gives a test):
- * the bench's daemon, its report, progress into the bench's log; resources closed by {@link #close}.
+ * its report, progress into the bench's log; resources closed by {@link #close}. The bench makes its pods itself
+ * ({@link BenchPods}) and runs churn through its own section, so it offers {@code Measure} no pod backend.
  */
 final class BenchMeasureEnvironment implements MeasureEnvironment, AutoCloseable {
-  private final CriClient cri;
   private final PodgateReport report;
   private final Consumer<String> progress;
   private final List<AutoCloseable> resources = new ArrayList<>();
 
-  BenchMeasureEnvironment(CriClient cri, PodgateReport report, Consumer<String> progress) {
-    this.cri = cri;
+  BenchMeasureEnvironment(PodgateReport report, Consumer<String> progress) {
     this.report = report;
     this.progress = progress;
   }
 
   @Override
-  public CriClient cri() {
-    return cri;
+  public PodBackend backend() {
+    throw new PodgateException("the bench's Measure has no pod backend: its pods come from BenchPods and churn from"
+        + " ChurnSection");
   }
 
   @Override

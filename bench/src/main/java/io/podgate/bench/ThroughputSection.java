@@ -21,7 +21,7 @@ final class ThroughputSection {
 
   static void run(SeedRun run) {
     int seconds = run.sizes().iperfSeconds();
-    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(run.cri(),
+    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(
             run.recorder.forTest(SeedBenchmark.TEST_ID, null), line -> run.log.line("   " + line));
         BenchPods pods = new BenchPods(run.cri(), SeedBenchmark.LABEL, run.runId, run.work.resolve("pods"));
         RunningPod a = pods.start("iperf-a", "podgate:debug");

@@ -1,6 +1,10 @@
 package io.podgate.measure;
 
+import io.podgate.PodgateException;
+import io.podgate.internal.backend.PodBackend;
+import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.measure.churn.ChurnEngine;
+import io.podgate.internal.pod.CriAccess;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -71,12 +75,19 @@ public final class ChurnRun {
   public ChurnResult run() {
     ChurnOptions o = options.progress(line -> measure.progress("churn: " + line)).build();
     measure.progress("churn: " + o);
-    ChurnResult r = new ChurnEngine(measure.env().cri()).run(o);
+    ChurnResult r = new ChurnEngine(criOf(measure.env().backend())).run(o);
     if (label == null) {
       measure.report().churn(r);
     } else {
       measure.report().churn(label, r);
     }
     return r;
+  }
+
+  /** Churn creates CRI containers itself: it needs a backend that offers raw CRI access. */
+  private static CriClient criOf(PodBackend backend) {
+    return backend.capability(CriAccess.class).map(CriAccess::client).orElseThrow(() -> new PodgateException(
+        "measure.churn() creates CRI pods and containers itself, but the pod backend (" + backend.describe()
+            + ") offers no CRI access; run churn against containerd (embedded or podgate.cri.endpoint)"));
   }
 }

@@ -3,11 +3,11 @@ package io.podgate.measure;
 import io.podgate.Container;
 import io.podgate.CriContainer;
 import io.podgate.Pod;
+import io.podgate.internal.backend.ContainerHandle;
 import io.podgate.internal.measure.iperf.CommandRunner;
 import io.podgate.internal.measure.iperf.ContainerCommandRunner;
 import io.podgate.internal.measure.iperf.HostCommandRunner;
 import io.podgate.internal.measure.iperf.ThroughputPath;
-import io.podgate.internal.pod.RunningContainer;
 import java.util.Objects;
 
 /**
@@ -39,7 +39,7 @@ public final class Throughput {
 
   /** Client on the host, server in {@code server} listening on its pod's IP: "host->&lt;pod&gt;". */
   public static Throughput hostTo(Container server) {
-    RunningContainer s = podgateContainer(server, "server");
+    ContainerHandle s = podgateContainer(server, "server");
     return new Throughput(ThroughputPath.between("host->" + s.pod().name(), runner(s), s.pod().ip(),
         new HostCommandRunner()));
   }
@@ -49,8 +49,8 @@ public final class Throughput {
    * "&lt;client pod&gt;->&lt;server pod&gt;".
    */
   public static Throughput between(Container client, Container server) {
-    RunningContainer c = podgateContainer(client, "client");
-    RunningContainer s = podgateContainer(server, "server");
+    ContainerHandle c = podgateContainer(client, "client");
+    ContainerHandle s = podgateContainer(server, "server");
     return new Throughput(ThroughputPath.between(c.pod().name() + "->" + s.pod().name(), runner(s), s.pod().ip(),
         runner(c)));
   }
@@ -82,17 +82,17 @@ public final class Throughput {
     return path;
   }
 
-  private static RunningContainer podgateContainer(Container c, String role) {
+  private static ContainerHandle podgateContainer(Container c, String role) {
     Objects.requireNonNull(c, role);
-    if (!(c instanceof RunningContainer rc) || rc.pod() == null) {
+    if (!(c instanceof ContainerHandle rc) || rc.pod() == null) {
       throw new IllegalArgumentException("the " + role + " container must be one podgate created (injected with"
           + " @CriContainer or taken from an injected Pod), not " + c.getClass().getName());
     }
     return rc;
   }
 
-  private static CommandRunner runner(RunningContainer c) {
-    return new ContainerCommandRunner(c.cri(), c.id(), "container " + c.name() + " in pod " + c.pod().name());
+  private static CommandRunner runner(ContainerHandle c) {
+    return new ContainerCommandRunner(c, "container " + c.name() + " in pod " + c.pod().name());
   }
 
   @Override

@@ -8,7 +8,7 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.cri.v1.PodSandboxStatus;
-import io.podgate.internal.junit.PodgateExtension;
+import io.podgate.internal.junit.PodLifecycleExtension;
 import io.podgate.internal.pod.K8sNames;
 import io.podgate.internal.pod.PodgateSession;
 import java.util.List;

@@ -25,6 +25,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
 
 /** Reads podgate annotations off fields and parameters into JUnit-free specs. */
 final class Declarations {
@@ -40,20 +42,9 @@ final class Declarations {
   /** A {@link Container} field or parameter with {@code @CriContainer(pod = ...)}. */
   record ContainerRef(String origin, String pod, String name, CriContainer annotation, boolean declaresContainer) {}
 
+  /** Fields of {@code type} and its superclasses, superclass fields first. */
   static List<Field> fields(Class<?> type, Predicate<Field> filter) {
-    List<Field> out = new ArrayList<>();
-    List<Class<?>> chain = new ArrayList<>();
-    for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
-      chain.add(0, c);
-    }
-    for (Class<?> c : chain) {
-      for (Field f : c.getDeclaredFields()) {
-        if (!f.isSynthetic() && filter.test(f)) {
-          out.add(f);
-        }
-      }
-    }
-    return out;
+    return ReflectionSupport.findFields(type, filter, HierarchyTraversalMode.TOP_DOWN);
   }
 
   static boolean isStatic(Field f) {

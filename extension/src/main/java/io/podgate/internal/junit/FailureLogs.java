@@ -3,7 +3,7 @@ package io.podgate.internal.junit;
 import io.podgate.Container;
 import io.podgate.LogEntry;
 import io.podgate.internal.pod.CriLogs;
-import io.podgate.internal.pod.RunningPod;
+import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.report.ReportWriter;
 import io.podgate.internal.report.TestIds;
 import java.io.IOException;
@@ -35,7 +35,7 @@ final class FailureLogs {
 
   private FailureLogs() {}
 
-  static void attach(String testId, Collection<RunningPod> pods, Throwable failure,
+  static void attach(String testId, Collection<PodHandle> pods, Throwable failure,
       Consumer<Map<String, String>> publish) {
     if (pods.isEmpty()) {
       return;
@@ -45,7 +45,7 @@ final class FailureLogs {
     StringBuilder tails = new StringBuilder("logs of the pods this test used, at its failure (last " + TAIL_ENTRIES
         + " entries of each as <time> <stream> <text>; whole logs in " + dir + "):");
     Map<String, String> entry = new LinkedHashMap<>();
-    for (RunningPod pod : pods) {
+    for (PodHandle pod : pods) {
       for (Container c : pod.containers()) {
         String key = pod.name() + "." + c.name();
         List<LogEntry> entries;

@@ -1,7 +1,7 @@
 package io.podgate.internal.junit;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.pod.RunningPod;
+import io.podgate.internal.backend.PodHandle;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,22 +16,22 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  */
 @SuppressWarnings("deprecation")
 final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCloseable {
-  private final List<RunningPod> owned = new ArrayList<>();
-  private final Map<String, RunningPod> byName = new HashMap<>();
+  private final List<PodHandle> owned = new ArrayList<>();
+  private final Map<String, PodHandle> byName = new HashMap<>();
 
-  synchronized void own(RunningPod pod, String... names) {
+  synchronized void own(PodHandle pod, String... names) {
     owned.add(pod);
     alias(pod, names);
   }
 
-  synchronized void alias(RunningPod pod, String... names) {
+  synchronized void alias(PodHandle pod, String... names) {
     byName.put(pod.name(), pod);
     for (String n : names) {
       byName.put(n, pod);
     }
   }
 
-  synchronized RunningPod find(String name) {
+  synchronized PodHandle find(String name) {
     return byName.get(name);
   }
 
@@ -40,13 +40,13 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
   }
 
   /** Every pod of this scope once, whatever its names. */
-  synchronized List<RunningPod> pods() {
+  synchronized List<PodHandle> pods() {
     return new ArrayList<>(new java.util.LinkedHashSet<>(byName.values()));
   }
 
   /** The shared pod of that name, created once by {@code create} under this scope's lock. */
-  synchronized RunningPod shared(String name, Supplier<RunningPod> create) {
-    RunningPod pod = byName.get(name);
+  synchronized PodHandle shared(String name, Supplier<PodHandle> create) {
+    PodHandle pod = byName.get(name);
     if (pod == null) {
       pod = create.get();
       own(pod, name);
@@ -56,7 +56,7 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
 
   @Override
   public void close() {
-    List<RunningPod> toClose;
+    List<PodHandle> toClose;
     synchronized (this) {
       toClose = new ArrayList<>(owned);
       owned.clear();

@@ -2,7 +2,7 @@ package io.podgate.internal.junit;
 
 import io.podgate.PodgateException;
 import io.podgate.measure.PodgateReport;
-import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.measure.api.MeasureEnvironment;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,18 +15,18 @@ final class TestMeasureEnvironment implements MeasureEnvironment,
     org.junit.jupiter.api.extension.ExtensionContext.Store.CloseableResource, AutoCloseable {
   static final String PROGRESS_PREFIX = "[podgate] ";
 
-  private final Supplier<CriClient> cri;
+  private final Supplier<PodBackend> backend;
   private final PodgateReport report;
   private final List<AutoCloseable> resources = new ArrayList<>();
 
-  TestMeasureEnvironment(Supplier<CriClient> cri, PodgateReport report) {
-    this.cri = cri;
+  TestMeasureEnvironment(Supplier<PodBackend> backend, PodgateReport report) {
+    this.backend = backend;
     this.report = report;
   }
 
   @Override
-  public CriClient cri() {
-    return cri.get();
+  public PodBackend backend() {
+    return backend.get();
   }
 
   @Override

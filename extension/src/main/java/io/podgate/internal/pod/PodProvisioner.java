@@ -2,6 +2,7 @@ package io.podgate.internal.pod;
 
 import io.podgate.NodeInfo;
 import io.podgate.PodgateException;
+import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.PodSandbox;
@@ -65,7 +66,17 @@ public final class PodProvisioner {
 
   /** A pod spec with its JSON read and every value checked; creating it may still fail at runtime. */
   public record Prepared(PodSpec spec, PodSandboxConfig.Builder sandbox, List<ContainerSpec> containers,
-      List<ContainerConfig.Builder> containerConfigs) {}
+      List<ContainerConfig.Builder> containerConfigs) implements PodPlan {
+    @Override
+    public String podName() {
+      return sandbox.getMetadata().getName();
+    }
+
+    @Override
+    public String origin() {
+      return spec.origin();
+    }
+  }
 
   /** Reads JSON configs and checks every value; creates nothing. */
   public Prepared prepare(PodSpec spec) {

@@ -34,10 +34,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * its users; the last one to close ends it.
  */
 public final class PodgateSession {
-  /** Same as {@link PodgateLabels#SESSION}; kept while junit's ClassNodes still names it here. */
-  public static final String SESSION_LABEL = PodgateLabels.SESSION;
-  /** Same as {@link PodgateLabels#OWNER_PID}; kept while junit's ClassNodes still names it here. */
-  public static final String OWNER_PID_LABEL = PodgateLabels.OWNER_PID;
   public static final String BRIDGE_PROPERTY = "podgate.bridge";
   public static final String SUBNET_PROPERTY = "podgate.subnet";
   public static final String WORKDIR_PROPERTY = "podgate.workdir";
@@ -178,8 +174,8 @@ public final class PodgateSession {
     String network = embedded == null ? "the pod network of " + runtime
         : "pod subnet " + embedded.options().podSubnet() + " of the embedded containerd (system property "
             + SUBNET_PROPERTY + ")";
-    this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(),
-        Map.of(PodgateLabels.SESSION, id, PodgateLabels.OWNER_PID, Long.toString(PID)), dir.resolve("pods"), executor, network);
+    this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(), ownerLabels(),
+        dir.resolve("pods"), executor, network);
   }
 
   private static PodgateSession start() {
@@ -286,6 +282,11 @@ public final class PodgateSession {
 
   public String id() {
     return id;
+  }
+
+  /** The labels every pod of this session carries: the watchdog and the next session's orphan sweep go by them. */
+  public Map<String, String> ownerLabels() {
+    return Map.of(PodgateLabels.SESSION, id, PodgateLabels.OWNER_PID, Long.toString(PID));
   }
 
   public Path dir() {

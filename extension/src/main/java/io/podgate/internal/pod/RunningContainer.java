@@ -5,6 +5,7 @@ import io.podgate.ContainerState;
 import io.podgate.ExecResult;
 import io.podgate.LogEntry;
 import io.podgate.PodgateException;
+import io.podgate.internal.backend.ContainerHandle;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.ContainerStatus;
 import java.io.UncheckedIOException;
@@ -13,7 +14,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** Handle of a container podgate created. */
-public final class RunningContainer implements Container {
+public final class RunningContainer implements ContainerHandle {
   private final CriClient cri;
   private final String id;
   private final String name;
@@ -75,11 +76,17 @@ public final class RunningContainer implements Container {
     }
   }
 
+  @Override
+  public ExecResult run(List<String> command, Duration timeout) {
+    return CriExec.run(cri, id, command, timeout);
+  }
+
   void pod(RunningPod pod) {
     this.pod = pod;
   }
 
   /** The pod this container runs in. */
+  @Override
   public RunningPod pod() {
     return pod;
   }
@@ -93,6 +100,7 @@ public final class RunningContainer implements Container {
     return logFile;
   }
 
+  @Override
   public String origin() {
     return origin;
   }

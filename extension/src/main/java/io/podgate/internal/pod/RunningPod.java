@@ -4,8 +4,8 @@ import io.podgate.PodSandbox;
 import io.podgate.PortMapping;
 import io.podgate.Container;
 import io.podgate.NodeInfo;
-import io.podgate.Pod;
 import io.podgate.PodgateException;
+import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.host.SandboxRemoval;
 import java.net.InetAddress;
@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** Handle of a pod podgate created; {@link #close()} stops and removes it. */
-public final class RunningPod implements Pod, AutoCloseable {
+public final class RunningPod implements PodHandle {
   /** A host port handed to this pod. */
   record HostPortLease(int containerPort, PodSpec.Protocol protocol, String hostIp, int hostPort) {}
 
@@ -67,6 +67,7 @@ public final class RunningPod implements Pod, AutoCloseable {
   }
 
   /** Whether the pod runs privileged (some container asked for it). */
+  @Override
   public boolean privileged() {
     return privileged;
   }
@@ -76,6 +77,7 @@ public final class RunningPod implements Pod, AutoCloseable {
   }
 
   /** Host namespaces (network, pid, ipc) the pod shares because its config asked; empty normally. */
+  @Override
   public List<String> hostNamespaces() {
     return hostNamespaces;
   }
@@ -97,10 +99,12 @@ public final class RunningPod implements Pod, AutoCloseable {
     this.timings = timings;
   }
 
+  @Override
   public PodTimings timings() {
     return timings;
   }
 
+  @Override
   public String origin() {
     return origin;
   }
@@ -139,6 +143,7 @@ public final class RunningPod implements Pod, AutoCloseable {
     return hostPort(containerPort, PodSpec.Protocol.TCP);
   }
 
+  @Override
   public int hostPort(int containerPort, PodSpec.Protocol protocol) {
     return ports.stream()
         .filter(p -> p.containerPort() == containerPort && p.protocol() == protocol)
@@ -153,6 +158,11 @@ public final class RunningPod implements Pod, AutoCloseable {
 
   @Override
   public synchronized List<Container> containers() {
+    return List.copyOf(containers);
+  }
+
+  @Override
+  public synchronized List<RunningContainer> containerHandles() {
     return List.copyOf(containers);
   }
 

@@ -2,14 +2,14 @@ package io.podgate.internal.measure.api;
 
 import io.podgate.measure.Measure;
 import io.podgate.measure.PodgateReport;
-import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.backend.PodBackend;
 import java.util.function.Consumer;
 
 /** What {@link io.podgate.measure.Measure} needs from whoever hands it out (the JUnit extension). */
 public interface MeasureEnvironment {
 
-  /** The runtime's CRI client; throws a named error when there is no runtime. */
-  CriClient cri();
+  /** The backend pods come from; throws a named error when there is no runtime. */
+  PodBackend backend();
 
   /** Where every measurement is recorded. */
   PodgateReport report();

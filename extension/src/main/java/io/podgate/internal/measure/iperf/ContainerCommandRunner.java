@@ -1,10 +1,11 @@
 package io.podgate.internal.measure.iperf;
 
-import io.grpc.Status;
-import io.podgate.PodgateException;
-import io.podgate.internal.cri.CriClient;
-import io.podgate.internal.cri.CriException;
 import io.podgate.ExecResult;
+import io.podgate.PodgateException;
+import io.podgate.internal.backend.ContainerHandle;
+import io.podgate.internal.backend.ExecFailure;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.pod.CriExec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Runs commands inside a running container through CRI ExecSync.
+ * Runs commands inside a running container through its backend's exec ({@link ContainerHandle#run}),
+ * e.g. CRI ExecSync.
  *
  * <p>ExecSync blocks until the command ends, so {@link #start} runs it on a daemon thread with a
  * long timeout ({@code maxLifetime}); the runtime kills it when that passes. To stop it earlier,
@@ -33,11 +35,28 @@ public final class ContainerCommandRunner implements CommandRunner {
   private static final Duration GRACE = Duration.ofSeconds(3);
   private static final String PID_DIR = "/tmp";
 
-  private final CriClient cri;
+  /** Runs a command to its end in the container; throws ExecFailure when it cannot. */
+  @FunctionalInterface
+  private interface Exec {
+    ExecResult run(List<String> command, Duration timeout);
+  }
+
+  private final Exec container;
   private final String containerId;
   private final String description;
   private final Duration maxLifetime;
 
+  /** Commands in {@code container}; {@code description} says where, for messages. */
+  public ContainerCommandRunner(ContainerHandle container, String description) {
+    this(container, description, DEFAULT_MAX_LIFETIME);
+  }
+
+  /** Commands in {@code container}; a {@link #start}ed command runs at most {@code maxLifetime}. */
+  public ContainerCommandRunner(ContainerHandle container, String description, Duration maxLifetime) {
+    this(Objects.requireNonNull(container, "container")::run, container.id(), description, maxLifetime);
+  }
+
+  /** Commands in a container reached directly through CRI (benchmarks and daemon tests without pods of a backend). */
   public ContainerCommandRunner(CriClient cri, String containerId, String description) {
     this(cri, containerId, description, DEFAULT_MAX_LIFETIME);
   }
@@ -47,7 +66,16 @@ public final class ContainerCommandRunner implements CommandRunner {
    * @param maxLifetime how long a {@link #start}ed command may run before the runtime ends it
    */
   public ContainerCommandRunner(CriClient cri, String containerId, String description, Duration maxLifetime) {
-    this.cri = Objects.requireNonNull(cri, "cri");
+    this(criExec(Objects.requireNonNull(cri, "cri"), Objects.requireNonNull(containerId, "containerId")), containerId,
+        description, maxLifetime);
+  }
+
+  private static Exec criExec(CriClient cri, String containerId) {
+    return (command, timeout) -> CriExec.run(cri, containerId, command, timeout);
+  }
+
+  private ContainerCommandRunner(Exec container, String containerId, String description, Duration maxLifetime) {
+    this.container = container;
     this.containerId = Objects.requireNonNull(containerId, "containerId");
     this.description = Objects.requireNonNull(description, "description");
     this.maxLifetime = Objects.requireNonNull(maxLifetime, "maxLifetime");
@@ -72,13 +100,13 @@ public final class ContainerCommandRunner implements CommandRunner {
 
   private CommandResult exec(List<String> command, Duration timeout) {
     try {
-      ExecResult r = cri.execSync(containerId, command, timeout);
+      ExecResult r = container.run(command, timeout);
       return new CommandResult(List.copyOf(command), r.exitCode(), r.stdout(), r.stderr(), false);
-    } catch (CriException e) {
-      if (isTimeout(e)) {
+    } catch (ExecFailure e) {
+      if (e.reason() == ExecFailure.Reason.TIMED_OUT) {
         return new CommandResult(List.copyOf(command), -1, "", e.getMessage(), true);
       }
-      if (isMissingExecutable(e)) {
+      if (e.reason() == ExecFailure.Reason.NO_SUCH_EXECUTABLE) {
         throw new CommandNotFoundException("Could not start " + command + " on " + description + ": "
             + e.getMessage() + ". Is '" + command.get(0) + "' in the container's image?", e);
       }
@@ -166,9 +194,9 @@ public final class ContainerCommandRunner implements CommandRunner {
       String script = "i=0; while [ ! -s " + pidFile + " ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i+1)); done; "
           + "[ -s " + pidFile + " ] && kill -" + signal + " $(cat " + pidFile + ") 2>/dev/null; exit 0";
       try {
-        cri.execSync(containerId, List.of("/bin/sh", "-c", script), CONTROL_TIMEOUT);
-      } catch (CriException e) {
-        if (e.code() == Status.Code.NOT_FOUND || !isAlive()) {
+        container.run(List.of("/bin/sh", "-c", script), CONTROL_TIMEOUT);
+      } catch (ExecFailure e) {
+        if (e.reason() == ExecFailure.Reason.NO_SUCH_CONTAINER || !isAlive()) {
           return; // container gone or command ended meanwhile: nothing left to signal
         }
         throw new PodgateException("could not send " + signal + " to " + command + " on " + description + ": "
@@ -178,8 +206,8 @@ public final class ContainerCommandRunner implements CommandRunner {
 
     private void removePidFile() {
       try {
-        cri.execSync(containerId, List.of("/bin/sh", "-c", "rm -f " + pidFile), CONTROL_TIMEOUT);
-      } catch (CriException ignored) {
+        container.run(List.of("/bin/sh", "-c", "rm -f " + pidFile), CONTROL_TIMEOUT);
+      } catch (ExecFailure ignored) {
         // container already gone: the file went with it
       }
     }
@@ -202,14 +230,5 @@ public final class ContainerCommandRunner implements CommandRunner {
     public String toString() {
       return command + " on " + description;
     }
-  }
-
-  static boolean isTimeout(CriException e) {
-    return e.code() == Status.Code.DEADLINE_EXCEEDED;
-  }
-
-  static boolean isMissingExecutable(CriException e) {
-    String m = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
-    return m.contains("executable file not found") || m.contains("no such file or directory");
   }
 }

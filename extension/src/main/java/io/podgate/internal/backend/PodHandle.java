@@ -1,0 +1,35 @@
+package io.podgate.internal.backend;
+
+import io.podgate.Pod;
+import io.podgate.internal.pod.PodSpec;
+import io.podgate.internal.pod.PodTimings;
+import java.util.List;
+
+/**
+ * A pod a backend created: its address, published ports, node and containers (as {@link Pod}),
+ * plus what podgate reports about it. {@link #close()} removes the pod with its containers.
+ */
+public interface PodHandle extends Pod, AutoCloseable {
+
+  /** Where the pod was declared, for messages. */
+  String origin();
+
+  /** The host port published for {@code containerPort}/{@code protocol}; throws a PodgateException naming what is published. */
+  int hostPort(int containerPort, PodSpec.Protocol protocol);
+
+  /** The pod's containers as handles, in creation order. */
+  List<? extends ContainerHandle> containerHandles();
+
+  /** How long creating the pod took, by step; null if it is not known. */
+  PodTimings timings();
+
+  /** Whether the pod runs privileged (some container asked for it). */
+  boolean privileged();
+
+  /** Host namespaces (network, pid, ipc) the pod shares because its config asked; empty normally. */
+  List<String> hostNamespaces();
+
+  /** Stops and removes the pod and its containers; throws a PodgateException naming the pod if that fails. */
+  @Override
+  void close();
+}

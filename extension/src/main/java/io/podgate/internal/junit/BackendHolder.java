@@ -1,0 +1,57 @@
+package io.podgate.internal.junit;
+
+import io.podgate.Podgate;
+import io.podgate.PodgateException;
+import io.podgate.internal.backend.BackendLease;
+import io.podgate.internal.backend.PodBackend;
+import io.podgate.internal.backend.PodBackends;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** The run's hold on this JVM's pod backend, or why there is none; closed when the run ends. */
+@SuppressWarnings("deprecation")
+final class BackendHolder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  private BackendLease lease;
+  private final RuntimeException failure;
+
+  private BackendHolder(BackendLease lease, RuntimeException failure) {
+    this.lease = lease;
+    this.failure = failure;
+  }
+
+  static BackendHolder open() {
+    try {
+      return new BackendHolder(PodBackends.acquire(), null);
+    } catch (RuntimeException e) {
+      return new BackendHolder(null, e);
+    }
+  }
+
+  boolean failed() {
+    return failure != null;
+  }
+
+  String failureMessage() {
+    return failure == null ? "" : failure.getMessage();
+  }
+
+  /** The backend; if its runtime died since (e.g. a killed embedded containerd), a new one is started for the tests still to come. */
+  synchronized PodBackend backend() {
+    if (failure != null) {
+      throw new PodgateException("podgate has no container runtime: " + failure.getMessage()
+          + "\n(Use @Podgate(disabledWithoutRuntime = true) to skip such tests instead.)", failure);
+    }
+    if (!lease.backend().healthy()) {
+      BackendLease old = lease;
+      lease = PodBackends.acquire();
+      old.close();
+    }
+    return lease.backend();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (lease != null) {
+      lease.close();
+    }
+  }
+}

@@ -1,0 +1,83 @@
+package io.podgate.internal.junit;
+
+import io.podgate.internal.backend.PodBackend;
+import io.podgate.internal.backend.PodHandle;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * What podgate's extensions share through JUnit's stores: the backend (root store, closed when the
+ * run ends) and the {@link PodScope} of each context (closed by afterEach/afterAll, else by JUnit).
+ */
+final class PodStores {
+  static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create("io.podgate");
+
+  private PodStores() {}
+
+  static BackendHolder holder(ExtensionContext ctx) {
+    return ctx.getRoot().getStore(NS).getOrComputeIfAbsent(BackendHolder.class, k -> BackendHolder.open(),
+        BackendHolder.class);
+  }
+
+  static PodBackend backend(ExtensionContext ctx) {
+    return holder(ctx).backend();
+  }
+
+  /** The pod scope of {@code ctx}, made on first use. */
+  static PodScope scope(ExtensionContext ctx) {
+    return ctx.getStore(NS).getOrComputeIfAbsent(scopeKey(ctx), k -> new PodScope(), PodScope.class);
+  }
+
+  /** Closes the scope of {@code ctx} now, taking it out of the store so JUnit does not close it again. */
+  static void closeScope(ExtensionContext ctx) {
+    PodScope s = ctx.getStore(NS).remove(scopeKey(ctx), PodScope.class);
+    if (s != null) {
+      s.close();
+    }
+  }
+
+  private static String scopeKey(ExtensionContext ctx) {
+    return "scope:" + ctx.getUniqueId();
+  }
+
+  /** The pod scopes a context sees: its own and its ancestors', innermost first. */
+  static List<PodScope> scopes(ExtensionContext ctx) {
+    List<PodScope> scopes = new ArrayList<>();
+    for (Optional<ExtensionContext> c = Optional.of(ctx); c.isPresent(); c = c.get().getParent()) {
+      PodScope s = c.get().getStore(NS).get(scopeKey(c.get()), PodScope.class);
+      if (s != null) {
+        scopes.add(s);
+      }
+    }
+    return scopes;
+  }
+
+  /** The pod {@code name} (field, parameter or pod name) as {@code ctx} sees it, or null. */
+  static PodHandle find(ExtensionContext ctx, String name) {
+    for (PodScope s : scopes(ctx)) {
+      PodHandle pod = s.find(name);
+      if (pod != null) {
+        return pod;
+      }
+    }
+    return null;
+  }
+
+  /** The pods a test or lifecycle method could see, innermost scope first, each once. */
+  static List<PodHandle> visiblePods(ExtensionContext ctx) {
+    Set<PodHandle> pods = new LinkedHashSet<>();
+    scopes(ctx).forEach(s -> pods.addAll(s.pods()));
+    return new ArrayList<>(pods);
+  }
+
+  /** The names the pods {@code ctx} sees answer to. */
+  static List<String> visibleNames(ExtensionContext ctx) {
+    Set<String> names = new LinkedHashSet<>();
+    scopes(ctx).forEach(s -> names.addAll(s.names()));
+    return new ArrayList<>(names);
+  }
+}
