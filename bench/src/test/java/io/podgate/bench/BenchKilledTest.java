@@ -6,10 +6,11 @@ import static org.awaitility.Awaitility.await;
 import io.podgate.internal.host.FileTrees;
 import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.host.Ipv4Subnet;
-import io.podgate.internal.watchdog.ForkedJvm;
+import io.podgate.testsupport.ForkedJvm;
 import io.podgate.internal.watchdog.Watchdog;
-import io.podgate.reliability.HostState;
-import io.podgate.reliability.SessionProbe;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * kill -9 of the benchmark's JVM while its host nginx and pod nginx serve: its watchdog removes the
  * daemon with its pods, shims, bridge and rules, the host nginx, and the work directory.
  */
+@RequiresContainerd
 class BenchKilledTest {
   static final String BRIDGE = "pgbkill0";
   static final String SUBNET = "10.209.0.0/24";

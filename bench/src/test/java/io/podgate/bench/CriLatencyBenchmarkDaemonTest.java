@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
-import io.podgate.internal.measure.churn.CriTestDaemon;
+import io.podgate.testsupport.CriTestDaemon;
+import io.podgate.testsupport.RequiresContainerd;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@RequiresContainerd
 class CriLatencyBenchmarkDaemonTest {
 
   @Test

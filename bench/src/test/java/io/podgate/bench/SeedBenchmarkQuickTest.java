@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.podgate.internal.report.ReportWriter;
+import io.podgate.testsupport.RequiresContainerd;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The seed benchmark in quick mode end to end on an embedded containerd (bench bridge pgben0). */
+@RequiresContainerd
 class SeedBenchmarkQuickTest {
   private static final Path WORK = Path.of("/tmp/pg-bench");
   private static final String BRIDGE = "pgben0";

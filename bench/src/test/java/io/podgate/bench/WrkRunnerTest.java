@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import io.podgate.PodgateException;
 import io.podgate.bench.WrkRunner.WrkResult;
 import io.podgate.internal.measure.http.TestNginx;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(60)
 class WrkRunnerTest {
 
+  @RequiresContainerd
   @Test
   void realWrkRunIsParsed(@TempDir Path dir) throws Exception {
     try (TestNginx nginx = TestNginx.start(dir, 1000)) {

@@ -10,6 +10,7 @@ import io.podgate.Podgate;
 import io.podgate.assertj.PodgateAssertions;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podgate.testsupport.RequiresContainerd;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * pass 10 runs out of 10; with the pod's host-side veth throttled to 70 % of the pod's measured
  * throughput, a 15 % gate must fail 10 runs out of 10 (FAIL, never INCONCLUSIVE).
  */
+@RequiresContainerd
 @Podgate
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GateTrustTest {

@@ -8,6 +8,11 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.Wait;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,6 +24,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * All four fixtures run on one session; each failure names the container and the cause, and
  * nothing is left once the run ends.
  */
+@RequiresContainerd
 class ContainerFaultsTest {
   static final long MIB = 1024 * 1024;
 

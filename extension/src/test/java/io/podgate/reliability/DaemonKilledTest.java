@@ -7,6 +7,11 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.pod.PodgateSession;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.ClassOrderer;
@@ -19,6 +24,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * SIGKILL of the embedded containerd mid-test: that test fails saying the runtime does not answer
  * (no hang), the next class gets a new daemon, and nothing of either is left.
  */
+@RequiresContainerd
 class DaemonKilledTest {
   @ExtendWith({FixtureOnly.class, SessionProbe.class})
   @Podgate

@@ -12,6 +12,10 @@ import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.host.Ipv4Subnet;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -30,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * after the image is in, fail saying the disk is full and where; afterwards the tmpfs is unmounted
  * and nothing is left.
  */
+@RequiresContainerd
 class DiskFullTest {
   static final String BRIDGE = "pgrl21";
 

@@ -13,6 +13,11 @@ import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.host.Ipv4Subnet;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,6 +35,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * next CRI call reconnects by itself, the class's pod (which survived in its shim) still answers, a
  * new pod can be made, and at the end both pods are removed.
  */
+@RequiresContainerd
 class ExternalRuntimeRestartTest {
   static final String BRIDGE = "pgrl22";
   static final List<String> PODS = new CopyOnWriteArrayList<>();

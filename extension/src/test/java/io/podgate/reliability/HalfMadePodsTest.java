@@ -18,6 +18,11 @@ import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.PodProvisioner;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodgateSession;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +41,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * running) no sandbox, container, netns, veth, iptables rule or CNI cache of the session is left, the
  * test fails with the first error, and the run ends without an engine-level error.
  */
+@RequiresContainerd
 class HalfMadePodsTest {
   /** What was left right after each fixture test, by test class: in the runtime, and on the host. */
   static final Map<String, List<String>> LEFT = new ConcurrentHashMap<>();

@@ -13,6 +13,11 @@ import io.podgate.PortMapping;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.host.Ipv4Subnet;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -24,6 +29,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Host resources someone else holds: a host port, the last pod address, a bridge name or subnet. */
+@RequiresContainerd
 class HostConflictsTest {
   static int busyPort;
 

@@ -11,6 +11,11 @@ import io.podgate.internal.cri.v1.PodSandboxStatus;
 import io.podgate.internal.junit.PodLifecycleExtension;
 import io.podgate.internal.pod.K8sNames;
 import io.podgate.internal.pod.PodgateSession;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,6 +31,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * pods named after odd parameter names: every pod is created, and its labels and names (as the
  * runtime reports them) follow the Kubernetes rules.
  */
+@RequiresContainerd
 class HostileTestNamesTest {
   static final String TEN = "0123456789";
   static final String HUNDRED = TEN + TEN + TEN + TEN + TEN + TEN + TEN + TEN + TEN + TEN;

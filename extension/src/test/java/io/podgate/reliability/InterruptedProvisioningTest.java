@@ -9,6 +9,11 @@ import io.podgate.internal.pod.ConfigRef;
 import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodgateSession;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** A JUnit @Timeout interrupts a test while its pod waits for readiness: the pod is still removed. */
+@RequiresContainerd
 class InterruptedProvisioningTest {
   static final AtomicInteger PODS_AFTER = new AtomicInteger(-1);
 

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.pod.PodgateSession;
-import io.podgate.internal.watchdog.ForkedJvm;
+import io.podgate.testsupport.ForkedJvm;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -19,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * watchdog has removed daemon, shims, pods, netns, bridge, rules, session directory and itself, and
  * no process the JVM started is alive.
  */
+@RequiresContainerd
 class JvmKilledTest {
   @ParameterizedTest
   @ValueSource(strings = {"PROVISIONING", "MEASUREMENT", "TEARDOWN"})

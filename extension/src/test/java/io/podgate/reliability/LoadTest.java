@@ -15,6 +15,11 @@ import io.podgate.internal.measure.churn.ChurnEngine;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.host.Ipv4Subnet;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +39,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * {@value #CHURN_CYCLES_PROPERTY} (default {@value #DEFAULT_CHURN_CYCLES} in CI; ci/bench-like full
  * runs pass 1000).
  */
+@RequiresContainerd
 class LoadTest {
   static final String CHURN_CYCLES_PROPERTY = "podgate.reliability.churnCycles";
   static final long DEFAULT_CHURN_CYCLES = 100;

@@ -18,6 +18,11 @@ import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.runtime.RuntimeReadiness;
 import io.podgate.internal.runtime.RuntimeStatus;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -44,6 +49,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * podgate on the containerd a Debian user has: the package's binary and shipped config, run
  * privately (see {@link PackagedContainerd}) and offline, with podgate.cri.endpoint pointing at it.
  */
+@RequiresContainerd
 class PackagedContainerdTest {
   static final String SANDBOX_IMAGE = "registry.k8s.io/pause:3.6";
 

@@ -11,6 +11,11 @@ import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.image.TestRegistry;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.report.ReportWriter;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +35,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * up in what a failed pull produces: the exception text and stack trace, report files, JUnit report
  * entries, containerd's log. The password is wrong on purpose, so the failure path runs.
  */
+@RequiresContainerd
 class RegistryCredentialsTest {
   static final int PORT = 38721;
   static final String HOST = "127.0.0.1:" + PORT;

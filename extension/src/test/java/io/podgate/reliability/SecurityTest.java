@@ -8,6 +8,11 @@ import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.testsupport.Faults;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.HostState;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionProbe;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -30,6 +35,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
  * directory and socket are root's alone, and nothing podgate writes or ships points at a public
  * address.
  */
+@RequiresContainerd
 class SecurityTest {
   static final Map<String, String> FACTS = new ConcurrentHashMap<>();
   static final List<String> CONFIG_TEXT = new ArrayList<>();

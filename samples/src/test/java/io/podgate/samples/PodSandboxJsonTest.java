@@ -9,6 +9,7 @@ import io.podgate.Podgate;
 import io.podgate.PortMapping;
 import io.podgate.Wait;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * container port 80 goes to a free port on 127.0.0.1 instead of 192.168.31.15:80. Its DNS servers
  * only reach the pod's resolv.conf; nothing here looks a name up.
  */
+@Tag("containerd")
 @Podgate
 class PodSandboxJsonTest {
   @PodSandbox(config = "pod-sandbox.json", ports = @PortMapping(containerPort = 80, hostPort = 0, hostIp = "127.0.0.1"))

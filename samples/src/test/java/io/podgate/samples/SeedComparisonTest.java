@@ -13,6 +13,7 @@ import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.measure.Throughput;
 import io.podgate.Wait;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * Gates are generous (a noisy 2-core CI machine); the report (target/podgate/index.html) has the
  * figures of every run.
  */
+@Tag("containerd")
 @Podgate
 class SeedComparisonTest {
   @PodSandbox(name = "seed-cmp")

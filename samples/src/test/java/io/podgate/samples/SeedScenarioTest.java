@@ -13,9 +13,11 @@ import io.podgate.Wait;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The seed scenario: nginx and a debug container (busybox + iperf3) in one pod, port 80 on a free host port. */
+@Tag("containerd")
 @Podgate
 class SeedScenarioTest {
   @PodSandbox(name = "seed", ports = @PortMapping(containerPort = 80, hostIp = "127.0.0.1"))

@@ -15,9 +15,11 @@ import io.podgate.Podgate;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Runs a pod through podgate as installed, and checks the Netty and gRPC a user's build resolves. */
+@Tag("containerd")
 @Podgate
 class InstalledPodgateTest {
   @PodSandbox(name = "consumer")

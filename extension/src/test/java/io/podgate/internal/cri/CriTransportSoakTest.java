@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podgate.internal.grpc.UnixSocketChannels;
 import io.podgate.internal.grpc.UnixSocketTransport;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * no failure. Uses the bridge, subnet and work directory of the system properties podgate.bridge,
  * podgate.subnet and podgate.workdir.
  */
+@RequiresContainerd
 class CriTransportSoakTest {
   private static final int CHANNELS = 100;
   private static final int CALLS_PER_CHANNEL = 100;

@@ -7,6 +7,7 @@ import io.podgate.internal.containerd.leases.LeasesGrpc;
 import io.podgate.internal.containerd.leases.ListRequest;
 import io.podgate.internal.grpc.UnixSocketChannels;
 import io.podgate.internal.grpc.UnixSocketTransport;
+import io.podgate.testsupport.RequiresContainerd;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,6 +19,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * connection in six was closed before its first write ({@code UNKNOWN: channel closed}); see
  * docs/transport.md.
  */
+@RequiresContainerd
 class FreshChannelTest {
   @ParameterizedTest
   @EnumSource(UnixSocketTransport.class)

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podgate.PodgateException;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,6 +66,7 @@ class HostImageBuilderTest {
         .isEqualTo(ImageRootfs.manifest(image).path("layers").get(0).path("digest").asText());
   }
 
+  @RequiresContainerd
   @Test
   void dynamicBinaryBringsLoaderAndLibcAndRunsInAChroot() throws Exception {
     List<Path> closure = SharedLibraries.closure(IPERF3);

@@ -14,6 +14,7 @@ import io.podgate.internal.cri.v1.LinuxPodSandboxConfig;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
 import io.podgate.internal.cri.v1.PodSandboxMetadata;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.testsupport.RequiresContainerd;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ImageStatus sees them, the pause image backs pod sandboxes, containers run from them.
  * Bridge pgimg0, pod subnet 10.202.0.0/24.
  */
+@RequiresContainerd
 class ImageCriTest {
   @TempDir static Path cache;
   private static EmbeddedContainerd containerd;

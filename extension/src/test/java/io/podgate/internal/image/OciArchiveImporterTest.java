@@ -17,6 +17,7 @@ import io.podgate.internal.containerd.images.ListImagesRequest;
 import io.podgate.internal.containerd.leases.LeasesGrpc;
 import io.podgate.internal.containerd.leases.ListRequest;
 import io.podgate.internal.grpc.UnixSocketChannels;
+import io.podgate.testsupport.RequiresContainerd;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Imports real archives into a real (private) containerd and reads the result back over its API. */
+@RequiresContainerd
 class OciArchiveImporterTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static TestContainerd containerd;

@@ -10,6 +10,7 @@ import io.podgate.internal.cri.CriException;
 import io.podgate.internal.cri.v1.AuthConfig;
 import io.podgate.internal.cri.v1.Image;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * show up in an exception message or in containerd's or the registry's log.
  * Bridge pgimg0, pod subnet 10.202.0.0/24.
  */
+@RequiresContainerd
 class RegistryPullTest {
   private static final String USER = "podgate";
   private static final String PASSWORD = "pg-sentinel-" + UUID.randomUUID();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.podgate.PodgateException;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -43,6 +44,7 @@ class StandardImagesTest {
     }
   }
 
+  @RequiresContainerd
   @Test
   void pauseStopsAtOnceOnTermAndRunsFromItsOwnFiles() throws Exception {
     BuiltImage pause = new StandardImages(tmp.resolve("cache")).pause();
@@ -68,6 +70,7 @@ class StandardImagesTest {
     }
   }
 
+  @RequiresContainerd
   @Test
   void nginxConfigIsAcceptedByNginxInsideTheImage() throws Exception {
     BuiltImage nginx = new StandardImages(tmp.resolve("cache")).nginx();
@@ -83,6 +86,7 @@ class StandardImagesTest {
     assertThat(String.join("\n", out)).contains("syntax is ok").contains("test is successful");
   }
 
+  @RequiresContainerd
   @Test
   void nginxServesTheKnownBodyFromItsImageInAPrivateNetworkNamespace() throws Exception {
     assumeThat(ImageRootfs.isRoot()).as("chroot and unshare need root").isTrue();
@@ -98,6 +102,7 @@ class StandardImagesTest {
         .contains("exit=0");
   }
 
+  @RequiresContainerd
   @Test
   void busyboxAndDebugRunTheirToolsInsideTheImage() throws Exception {
     StandardImages images = new StandardImages(tmp.resolve("cache"));

@@ -10,6 +10,10 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.Wait;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +23,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Container logs as containerd writes them: bytes that are not UTF-8, long lines split in pieces, two streams. */
+@RequiresContainerd
 class ContainerLogsTest extends SessionTestBase {
   @Podgate
   @ExtendWith(FixtureOnly.class)

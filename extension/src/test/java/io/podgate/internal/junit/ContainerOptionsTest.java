@@ -8,6 +8,10 @@ import io.podgate.Mount;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -15,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Mounts, privileged, memory limit, env, working dir, PID namespaces and container JSON reach the container. */
+@RequiresContainerd
 class ContainerOptionsTest extends SessionTestBase {
   static final Path HOST_DIR = Path.of("/tmp/pg-junit/mount-src");
 

@@ -15,6 +15,9 @@ import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
@@ -24,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** A configured CRI endpoint is used instead of an embedded daemon; pods of dead sessions there are removed at start. */
+@RequiresContainerd
 class EndpointTest {
   static final List<String> RUNTIMES = new CopyOnWriteArrayList<>();
 

@@ -8,6 +8,10 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.host.FileTrees;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,6 +27,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.Event;
 
 /** A failing test keeps its pods' logs: saved to files, named in report entries, tails on the failure. */
+@RequiresContainerd
 class FailureLogsTest extends SessionTestBase {
   @Podgate
   @ExtendWith(FixtureOnly.class)

@@ -14,6 +14,10 @@ import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.PortMapping;
 import io.podgate.Wait;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.URI;
@@ -27,6 +31,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Pods, containers, IPs and host ports reach fields and parameters; httpd answers on both paths. */
+@RequiresContainerd
 class InjectionTest extends SessionTestBase {
   static final String HTTPD = "mkdir -p /www && echo podgate-httpd > /www/index.html && exec httpd -f -v -p 8080 -h /www";
   static final List<String> SEEN = new CopyOnWriteArrayList<>();

@@ -13,6 +13,10 @@ import io.podgate.internal.cri.v1.PodSandboxStatus;
 import io.podgate.internal.pod.CriConfigs;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.pod.RunningContainer;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,6 +36,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
  * second class makes more from the same file (a class pod and a nested test's pod), all at the same time
  * as the first class's: none collides in containerd or in its log file.
  */
+@RequiresContainerd
 class JsonTemplateTest extends SessionTestBase {
   /** Per pod: sandbox id -> "uid|config-uid annotation|log file|what the log said". */
   static final Map<String, String> SEEN = new ConcurrentHashMap<>();

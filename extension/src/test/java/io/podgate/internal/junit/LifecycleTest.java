@@ -6,6 +6,10 @@ import io.podgate.CriContainer;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,6 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Static pods live for their class, instance pods for one method; nested classes see outer pods; parallel runs work. */
+@RequiresContainerd
 class LifecycleTest extends SessionTestBase {
   /** test display path -> "static id|instance id". */
   static final List<String[]> RECORDS = new CopyOnWriteArrayList<>();

@@ -13,6 +13,10 @@ import io.podgate.measure.PodgateReport;
 import io.podgate.measure.Throughput;
 import io.podgate.measure.ThroughputResult;
 import io.podgate.internal.report.ReportWriter;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URI;
@@ -34,6 +38,7 @@ import org.junit.platform.testkit.engine.Event;
  * as JUnit report entries and written to the report files; long runs print progress; the host
  * nginx baseline is stopped when the test ends.
  */
+@RequiresContainerd
 class MeasureInjectionTest extends SessionTestBase {
   static final AtomicReference<String> NGINX_URL = new AtomicReference<>();
 

@@ -7,6 +7,8 @@ import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.runtime.CriEndpoint;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -14,6 +14,10 @@ import io.podgate.PodgateNodes;
 import io.podgate.Wait;
 import io.podgate.internal.host.HostCommand;
 import io.podgate.internal.host.Ipv4Subnet;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -25,6 +29,7 @@ import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** @PodgateNodes: a debug pod on each of two nodes, traffic between them, teardown, and a wrong node name. */
+@RequiresContainerd
 class NodesTest extends SessionTestBase {
   static final String A4_PODS = "10.216.0.0/16";
   static final String A5_PODS = "10.217.0.0/16";

@@ -7,6 +7,10 @@ import io.podgate.CriContainer;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -15,6 +19,7 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
 
 /** A SUITE pod is made once for all classes of a run and removed when the run ends. */
+@RequiresContainerd
 class SuiteScopeTest extends SessionTestBase {
   static final List<String> IDS = new CopyOnWriteArrayList<>();
 

@@ -7,11 +7,16 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.pod.PodgateSession;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** A teardown failure is reported, and the other pods are still removed. */
+@RequiresContainerd
 class TeardownTest extends SessionTestBase {
   @Podgate
   @ExtendWith(FixtureOnly.class)

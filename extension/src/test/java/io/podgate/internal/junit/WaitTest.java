@@ -7,11 +7,16 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.Wait;
+import io.podgate.testsupport.FixtureOnly;
+import io.podgate.testsupport.Fixtures;
+import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.SessionTestBase;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /** Readiness waits pass when met and fail with state, exit code and log tail when not. */
+@RequiresContainerd
 class WaitTest extends SessionTestBase {
   @Podgate
   @ExtendWith(FixtureOnly.class)

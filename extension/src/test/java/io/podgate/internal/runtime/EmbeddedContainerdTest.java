@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.VersionResponse;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ class EmbeddedContainerdTest {
     return ContainerdOptions.builder().name("cri-b").bridgeName("pgcri1").podSubnet("10.201.1.0/24");
   }
 
+  @RequiresContainerd
   @Test
   void startsAnswersVersionAndStatusAndLeavesNothingBehind() {
     EmbeddedContainerd d = EmbeddedContainerd.start(first().build());
@@ -56,6 +58,7 @@ class EmbeddedContainerdTest {
     d.close(); // second close is a no-op
   }
 
+  @RequiresContainerd
   @Test
   void twoDaemonsRunAtOnceWithDistinctBridgesAndSubnets() {
     try (EmbeddedContainerd a = EmbeddedContainerd.start(first().build());
@@ -73,6 +76,7 @@ class EmbeddedContainerdTest {
     }
   }
 
+  @RequiresContainerd
   @Test
   void missingBinaryIsNamed() {
     Path nowhere = PRIVATE.resolve("no-such-containerd");
@@ -82,6 +86,7 @@ class EmbeddedContainerdTest {
         .hasMessageContaining("install the containerd package");
   }
 
+  @RequiresContainerd
   @Test
   void daemonThatDiesAtStartReportsItsLogAndLeavesNothing() throws Exception {
     Files.createDirectories(PRIVATE);
@@ -97,6 +102,7 @@ class EmbeddedContainerdTest {
     Files.delete(fake);
   }
 
+  @RequiresContainerd
   @Test
   void daemonNotReadyInTimeIsStoppedAndNamed() {
     Path base = PRIVATE.resolve("never-ready");
@@ -109,6 +115,7 @@ class EmbeddedContainerdTest {
     assertThat(daemonsUsing(base)).isEmpty();
   }
 
+  @RequiresContainerd
   @Test
   void existingBridgeNameIsRefused() {
     HostCommand.run(List.of("ip", "link", "add", "pgcri1", "type", "bridge")).orThrow("test setup");
@@ -122,6 +129,7 @@ class EmbeddedContainerdTest {
     }
   }
 
+  @RequiresContainerd
   @Test
   void subnetOverlappingAHostRouteIsRefused() {
     String route = HostCommand.run(List.of("ip", "-4", "route", "show")).output().lines()

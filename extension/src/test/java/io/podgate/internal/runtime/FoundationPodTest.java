@@ -23,6 +23,7 @@ import io.podgate.internal.cri.v1.Protocol;
 import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.OciArchiveImporter;
 import io.podgate.internal.image.StandardImages;
+import io.podgate.testsupport.RequiresContainerd;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -39,6 +40,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** One real pod on an embedded containerd: busybox httpd reached by pod IP and by a host port on 127.0.0.1. */
+@RequiresContainerd
 class FoundationPodTest {
   private static final Path IMAGE_CACHE = Path.of("/tmp/pg-cri/images");
   private final HttpClient http = HttpClient.newBuilder()

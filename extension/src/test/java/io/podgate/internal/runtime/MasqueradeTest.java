@@ -17,6 +17,7 @@ import io.podgate.internal.cri.v1.PodSandboxMetadata;
 import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.OciArchiveImporter;
 import io.podgate.internal.image.StandardImages;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * the subnet keeps the pod's address. The "outside" is a network namespace this test makes, on a
  * private /30 that has no route back to the pods: an unmasqueraded request would get no answer.
  */
+@RequiresContainerd
 class MasqueradeTest {
   private static final Path IMAGE_CACHE = Path.of("/tmp/pg-cri/images");
   private static final String NETNS = "pgmsq-out";

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.host.HostCommand;
 import io.podgate.internal.host.HostProcesses;
+import io.podgate.testsupport.RequiresContainerd;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +17,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** A JVM killed with SIGKILL while its topology runs: the watcher outside it removes everything. */
+@RequiresContainerd
 class TopologyCrashTest {
   @Test
   void killingTheOwnerJvmLeavesNothingBehind() throws Exception {

@@ -17,6 +17,7 @@ import io.podgate.internal.measure.iperf.ContainerCommandRunner;
 import io.podgate.internal.measure.iperf.NetnsCommandRunner;
 import io.podgate.internal.host.HostCommand;
 import io.podgate.internal.host.HostProcesses;
+import io.podgate.testsupport.RequiresContainerd;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Two real nodes (netns pgn-a4, pgn-a5, each with its own containerd), pods on both, traffic across them,
  * gates on node-to-node against pod-to-pod throughput, a remote node given by endpoint, and teardown.
  */
+@RequiresContainerd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class TopologyIntegrationTest {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.podgate.PodgateException;
 import io.podgate.internal.host.HostCommand;
 import io.podgate.internal.host.Ipv4Subnet;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -56,6 +57,7 @@ class TopologyRefusalTest {
     assertThat(Ipv4Subnet.parse(Topology.SEED_A4_SUBNET).overlaps(Ipv4Subnet.parse(Topology.SEED_A5_SUBNET))).isFalse();
   }
 
+  @RequiresContainerd
   @Test
   void aPodSubnetOverlappingAHostRouteIsRefusedBeforeAnythingIsCreated() throws Exception {
     HostCommand.run(List.of("ip", "link", "add", "pgnx0", "type", "bridge")).orThrow("dummy link");

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.host.HostProcesses;
+import io.podgate.testsupport.ForkedJvm;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** kill -9 of a JVM holding a pod: the watchdog removes the pod, daemon, shims, bridge, netns and directory. */
+@RequiresContainerd
 class KillTest {
   @Test
   void watchdogCleansUpAfterKillMinus9() throws Exception {

@@ -7,6 +7,8 @@ import io.podgate.measure.ChurnOptions;
 import io.podgate.measure.ChurnResult;
 import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
+import io.podgate.testsupport.CriTestDaemon;
+import io.podgate.testsupport.RequiresContainerd;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+@RequiresContainerd
 @Timeout(300)
 class ChurnEngineDaemonTest {
   static CriTestDaemon daemon;

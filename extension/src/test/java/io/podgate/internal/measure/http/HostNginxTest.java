@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podgate.PodgateException;
 import io.podgate.internal.image.StandardImages;
+import io.podgate.testsupport.RequiresContainerd;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,6 +33,7 @@ class HostNginxTest {
         .filter(l -> !l.matches("(pid|error_log|\\w+_temp_path|listen|root) .*")).toList();
   }
 
+  @RequiresContainerd
   @Test
   void servesTheImageBodyAndStopsMasterAndWorkers() throws Exception {
     Path dir = freshDir("nginx-");
@@ -51,6 +53,7 @@ class HostNginxTest {
         java.util.Optional.of(true)));
   }
 
+  @RequiresContainerd
   @Test
   void directoryWorkersCannotReachIsNamed() throws Exception {
     Path closed = freshDir("closed-");

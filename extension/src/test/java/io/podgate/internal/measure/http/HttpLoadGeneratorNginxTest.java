@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.podgate.measure.HttpLoadOptions;
 import io.podgate.measure.HttpLoadResult;
+import io.podgate.testsupport.RequiresContainerd;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Runs the load generator against a real nginx started by the test on 127.0.0.1. */
+@RequiresContainerd
 @Timeout(120)
 class HttpLoadGeneratorNginxTest {
   @TempDir static Path dir;

@@ -18,6 +18,7 @@ import io.podgate.internal.measure.churn.ChurnEngine;
 import io.podgate.internal.measure.iperf.CommandRunner.CommandResult;
 import io.podgate.internal.measure.iperf.CommandRunner.RunningProcess;
 import io.podgate.internal.runtime.EmbeddedContainerd;
+import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** ContainerCommandRunner against a real debug container (busybox + iperf3) on the bench bridge pgben0. */
+@RequiresContainerd
 @Timeout(120)
 class ContainerCommandRunnerTest {
   static final String BRIDGE = "pgben0";

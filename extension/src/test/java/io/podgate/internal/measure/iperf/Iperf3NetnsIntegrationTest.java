@@ -10,6 +10,7 @@ import io.podgate.measure.Gates;
 import io.podgate.measure.ThroughputOptions;
 import io.podgate.measure.ThroughputResult;
 import io.podgate.measure.Verdict;
+import io.podgate.testsupport.RequiresContainerd;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * Real iperf3 between the host and a namespace of our own over a 1500-MTU veth, against the host
  * loopback baseline clamped to the same MSS.
  */
+@RequiresContainerd
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class Iperf3NetnsIntegrationTest {

@@ -1,4 +1,4 @@
-package io.podgate.internal.junit;
+package io.podgate.testsupport;
 
 import io.podgate.internal.host.PodgateLabels;
 import io.podgate.PodgateException;
@@ -15,16 +15,16 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 /** Runs fixture classes through EngineTestKit and inspects what they left in the runtime. */
-final class Fixtures {
-  static final String FLAG = "podgate.fixture";
+public final class Fixtures {
+  public static final String FLAG = "podgate.fixture";
 
   private Fixtures() {}
 
-  static EngineExecutionResults run(Class<?> fixture) {
+  public static EngineExecutionResults run(Class<?> fixture) {
     return run(fixture, Map.of());
   }
 
-  static EngineExecutionResults run(Class<?> fixture, Map<String, String> config) {
+  public static EngineExecutionResults run(Class<?> fixture, Map<String, String> config) {
     return EngineTestKit.engine("junit-jupiter")
         .configurationParameter(FLAG, "true")
         .configurationParameters(config)
@@ -33,16 +33,16 @@ final class Fixtures {
   }
 
   /** Pods of this JVM's session that are still there. */
-  static List<PodSandbox> podsOf(PodgateSession session) {
+  public static List<PodSandbox> podsOf(PodgateSession session) {
     return session.cri().listPodSandbox(PodSandboxFilter.newBuilder()
         .putLabelSelector(PodgateLabels.SESSION, session.id()).build());
   }
 
-  static void assertNoPodsLeft(PodgateSession session) {
+  public static void assertNoPodsLeft(PodgateSession session) {
     assertThat(podsOf(session)).as("pods of session %s left behind", session.id()).isEmpty();
   }
 
-  static boolean tcpOpen(String ip, int port) {
+  public static boolean tcpOpen(String ip, int port) {
     try (java.net.Socket s = new java.net.Socket()) {
       s.connect(new java.net.InetSocketAddress(ip, port), 2000);
       return true;
@@ -52,7 +52,7 @@ final class Fixtures {
   }
 
   /** Messages of every failure (tests and containers), with causes and suppressed ones. */
-  static String failures(EngineExecutionResults results) {
+  public static String failures(EngineExecutionResults results) {
     StringBuilder out = new StringBuilder();
     results.allEvents().failed().stream().map(Event::getPayload).forEach(p -> p.ifPresent(payload -> {
       if (payload instanceof org.junit.platform.engine.TestExecutionResult r) {

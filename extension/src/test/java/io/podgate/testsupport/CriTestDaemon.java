@@ -1,5 +1,6 @@
-package io.podgate.internal.measure.churn;
+package io.podgate.testsupport;
 
+import io.podgate.internal.measure.churn.ChurnEngine;
 import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
@@ -12,7 +13,7 @@ import java.nio.file.Path;
 public final class CriTestDaemon implements AutoCloseable {
   public static final String BRIDGE = "pgchu0";
   public static final String SUBNET = "10.205.0.0/24";
-  static final Path BASE = Path.of("/tmp/pg-churn");
+  public static final Path BASE = Path.of("/tmp/pg-churn");
 
   private final EmbeddedContainerd daemon;
 

@@ -1,4 +1,4 @@
-package io.podgate.reliability;
+package io.podgate.testsupport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,16 +27,16 @@ public final class HostState {
 
   private HostState() {}
 
-  static String bridge() {
+  public static String bridge() {
     return System.getProperty("podgate.bridge", "podgate0");
   }
 
-  static Ipv4Subnet subnet() {
+  public static Ipv4Subnet subnet() {
     return Ipv4Subnet.parse(System.getProperty("podgate.subnet", "10.88.0.0/16"));
   }
 
   /** Everything found that names {@code subnet} or belongs to the sessions seen; empty when clean. */
-  static List<String> leftovers(String bridge, Ipv4Subnet subnet, List<SessionProbe.Seen> sessions) {
+  public static List<String> leftovers(String bridge, Ipv4Subnet subnet, List<SessionProbe.Seen> sessions) {
     List<String> left = new ArrayList<>();
     for (SessionProbe.Seen s : sessions) {
       if (s.daemonPid() != 0 && ProcessHandle.of(s.daemonPid()).map(ProcessHandle::isAlive).orElse(false)) {
@@ -63,7 +63,7 @@ public final class HostState {
    * Empty cgroups under {@code <hierarchy>/k8s.io/<id>} whose container has no runc state: what a
    * killed shim leaves when nobody removes it (runc delete never ran).
    */
-  static List<String> orphanCgroups() {
+  public static List<String> orphanCgroups() {
     List<String> left = new ArrayList<>();
     Path root = Path.of("/sys/fs/cgroup");
     try (Stream<Path> hierarchies = Files.list(root)) {
@@ -91,7 +91,7 @@ public final class HostState {
         .untilAsserted(() -> assertThat(leftovers(bridge, subnet, sessions)).as("left behind").isEmpty());
   }
 
-  static void assertClean() {
+  public static void assertClean() {
     assertClean(bridge(), subnet(), List.copyOf(SessionProbe.SEEN));
   }
 
@@ -126,7 +126,7 @@ public final class HostState {
   private static final Pattern ADDRESS_OR_NET = Pattern.compile("(?<![0-9.])(\\d{1,3}(?:\\.\\d{1,3}){3})(?:/(\\d{1,2}))?(?![0-9])");
 
   /** True when {@code text} names one address of {@code subnet} (not a network such as the subnet itself). */
-  static boolean namesPodAddress(String text, Ipv4Subnet subnet) {
+  public static boolean namesPodAddress(String text, Ipv4Subnet subnet) {
     Matcher m = ADDRESS_OR_NET.matcher(text);
     while (m.find()) {
       boolean host = m.group(2) == null || m.group(2).equals("32");
@@ -141,7 +141,7 @@ public final class HostState {
     return false;
   }
 
-  static boolean mentions(String text, Ipv4Subnet subnet) {
+  public static boolean mentions(String text, Ipv4Subnet subnet) {
     Matcher m = IPV4.matcher(text);
     while (m.find()) {
       try {
@@ -155,7 +155,7 @@ public final class HostState {
     return false;
   }
 
-  static List<String> iptablesNaming(Ipv4Subnet subnet) {
+  public static List<String> iptablesNaming(Ipv4Subnet subnet) {
     List<String> hits = new ArrayList<>();
     for (String table : List.of("nat", "filter")) {
       for (String l : run("iptables-save", "-t", table).split("\n")) {
@@ -167,7 +167,7 @@ public final class HostState {
     return hits;
   }
 
-  static List<String> netnsIn(Ipv4Subnet subnet) {
+  public static List<String> netnsIn(Ipv4Subnet subnet) {
     List<String> hits = new ArrayList<>();
     Path dir = Path.of("/var/run/netns");
     if (!Files.isDirectory(dir)) {
@@ -186,7 +186,7 @@ public final class HostState {
     return hits;
   }
 
-  static List<String> cniResultsNaming(Ipv4Subnet subnet) {
+  public static List<String> cniResultsNaming(Ipv4Subnet subnet) {
     List<String> hits = new ArrayList<>();
     Path dir = Path.of("/var/lib/cni/results");
     if (!Files.isDirectory(dir)) {
@@ -210,7 +210,7 @@ public final class HostState {
 
 
 
-  static String run(String... cmd) {
+  public static String run(String... cmd) {
     try {
       Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package io.podgate.reliability;
+package io.podgate.testsupport;
 
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
@@ -14,16 +14,16 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 import org.junit.platform.testkit.engine.Event;
 
 /** Runs fixture classes through EngineTestKit (each run gets its own session) and collects what users see. */
-final class Faults {
-  static final String FLAG = "podgate.fixture";
+public final class Faults {
+  public static final String FLAG = "podgate.fixture";
 
   private Faults() {}
 
-  static EngineExecutionResults run(Class<?>... fixtures) {
+  public static EngineExecutionResults run(Class<?>... fixtures) {
     return run(Map.of(), fixtures);
   }
 
-  static EngineExecutionResults run(Map<String, String> config, Class<?>... fixtures) {
+  public static EngineExecutionResults run(Map<String, String> config, Class<?>... fixtures) {
     if (PodgateSession.active()) {
       throw new IllegalStateException("a podgate session is active in this JVM; reliability fixtures need their own");
     }
@@ -37,7 +37,7 @@ final class Faults {
   }
 
   /** Messages of every failure (tests and containers), with causes and suppressed ones: what a user reads. */
-  static String failures(EngineExecutionResults results) {
+  public static String failures(EngineExecutionResults results) {
     StringBuilder out = new StringBuilder();
     results.allEvents().failed().stream().map(Event::getPayload).forEach(p -> p.ifPresent(payload -> {
       if (payload instanceof org.junit.platform.engine.TestExecutionResult r) {
@@ -48,7 +48,7 @@ final class Faults {
   }
 
   /** Failure text of the events of one fixture class (its tests and the class itself). */
-  static String failuresOf(EngineExecutionResults results, Class<?> fixture) {
+  public static String failuresOf(EngineExecutionResults results, Class<?> fixture) {
     StringBuilder out = new StringBuilder();
     results.allEvents().failed().stream()
         .filter(e -> e.getTestDescriptor().getUniqueId().toString().contains(fixture.getName()))
@@ -69,7 +69,7 @@ final class Faults {
     }
   }
 
-  static String stackTrace(Throwable t) {
+  public static String stackTrace(Throwable t) {
     StringWriter w = new StringWriter();
     t.printStackTrace(new PrintWriter(w));
     return w.toString();

@@ -1,4 +1,4 @@
-package io.podgate.internal.watchdog;
+package io.podgate.testsupport;
 
 import io.podgate.internal.host.JvmClasspath;
 import java.io.BufferedReader;

@@ -1,4 +1,4 @@
-package io.podgate.reliability;
+package io.podgate.testsupport;
 
 import io.podgate.Podgate;
 import io.podgate.internal.pod.PodgateSession;
@@ -17,7 +17,7 @@ public final class SessionProbe implements BeforeAllCallback, AfterAllCallback {
   /** What one fixture class saw. */
   public record Seen(String sessionId, Path dir, long daemonPid, Path socket, String bridge) {}
 
-  static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
+  public static final List<Seen> SEEN = new CopyOnWriteArrayList<>();
   private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(SessionProbe.class);
 
   @Override
