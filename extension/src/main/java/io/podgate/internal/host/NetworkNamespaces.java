@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 /**
  * Named network namespaces (the files {@code ip netns} and CNI keep under /var/run/netns): finding
- * them by inode and deleting them. Deleting one takes the veth pairs inside it with it.
+ * them by inode and deleting them, with the veth pairs inside them.
  */
 public final class NetworkNamespaces {
   /** Where named network namespaces live. */
@@ -36,16 +36,38 @@ public final class NetworkNamespaces {
     return exists(name) ? delete(path(name)) : List.of();
   }
 
-  /** Deletes one named network namespace file under {@link #DIR}; returns what stayed. */
+  /**
+   * Deletes one named network namespace file under {@link #DIR}; returns what stayed. Its veths are deleted
+   * first: the kernel destroys a namespace's devices asynchronously, so without this the host end of a
+   * pod's veth can outlive the call by a while.
+   */
   public static List<String> delete(Path netns) {
     if (!netns.startsWith(DIR)) {
       return List.of("network namespace " + netns + " is not under " + DIR + "; left alone");
     }
+    deleteVeths(netns.getFileName().toString());
     HostCommand.Result r = HostCommand.run(List.of("ip", "netns", "delete", netns.getFileName().toString()));
     if (!r.ok() && Files.exists(netns)) {
       return List.of("network namespace " + netns + ": " + r.output().strip());
     }
     return List.of();
+  }
+
+  /** Deletes each veth inside the named namespace; a veth's peer goes with it at once. Best effort. */
+  private static void deleteVeths(String name) {
+    HostCommand.Result links = HostCommand.run(List.of("ip", "-n", name, "-o", "link", "show", "type", "veth"));
+    if (!links.ok()) {
+      return;
+    }
+    for (String line : links.output().split("\n")) {
+      String[] fields = line.split(": ", 3);
+      if (fields.length >= 2) {
+        String device = fields[1].split("@", 2)[0].strip();
+        if (!device.isEmpty()) {
+          HostCommand.run(List.of("ip", "-n", name, "link", "delete", device));
+        }
+      }
+    }
   }
 
   /** The inode of a network namespace file or /proc link, as {@link #deleteByInode} takes it. */
