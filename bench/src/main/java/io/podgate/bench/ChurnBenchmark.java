@@ -45,8 +45,8 @@ public final class ChurnBenchmark {
    * [--path CRI|CONTAINERD|BOTH] [--rounds R] [--containerd-stress BINARY]}: the command defaults to
    * {@link #STRESS_LIKE_COMMAND}; "sleep" gives {@link ChurnOptions#DEFAULT_COMMAND} (a long-running container
    * stopped by TERM). Each round runs the chosen paths, then containerd-stress (when given and runnable; else
-   * {@code ctr run --rm} when ctr exists), one after the other on the same daemon, so R rounds alternate
-   * them. Without --socket starts an EmbeddedContainerd on -Dpodgate.bridge / -Dpodgate.subnet. Prints
+   * {@code ctr run --rm} when ctr exists), one after the other on the same daemon; even rounds run them in
+   * reverse order (peer first). Without --socket starts an EmbeddedContainerd on -Dpodgate.bridge / -Dpodgate.subnet. Prints
    * progress, each run's summary, the ratios to the peer per round, and the JSON of the first run.
    */
   public static void main(String[] args) {
@@ -73,39 +73,51 @@ public final class ChurnBenchmark {
       if (stressMissing != null) {
         out.println("containerd-stress peer not run: " + stressMissing);
       }
+      java.nio.file.Path work = java.nio.file.Files.createDirectories(Path.of(System.getProperty("podgate.workdir",
+          System.getProperty("java.io.tmpdir") + "/podgate-bench")));
+      boolean ctr = java.nio.file.Files.isExecutable(CliClientOverhead.CTR);
+      String peerName = stressMissing == null ? "containerd-stress" : ctr ? "ctr run --rm" : null;
       for (int round = 1; round <= rounds; round++) {
         java.util.Map<ChurnOptions.Path, ChurnResult> byPath = new java.util.LinkedHashMap<>();
+        double[] peerRate = {Double.NaN};
+        List<Runnable> steps = new java.util.ArrayList<>();
         for (ChurnOptions.Path path : paths) {
-          ChurnOptions options = ChurnOptions.builder().path(path).workers(workers).duration(Duration.ofSeconds(seconds))
-              .mode(mode).command(command).progress(out::println).build();
-          ChurnResult one = path == ChurnOptions.Path.CONTAINERD
-              ? new ContainerdChurnEngine(d.containerd()).run(options) : new ChurnEngine(d.cri()).run(options);
-          out.println(one.summary());
-          byPath.put(path, one);
-          r = r == null ? one : r;
+          steps.add(() -> {
+            ChurnOptions options = ChurnOptions.builder().path(path).workers(workers).duration(Duration.ofSeconds(seconds))
+                .mode(mode).command(command).progress(out::println).build();
+            ChurnResult one = path == ChurnOptions.Path.CONTAINERD
+                ? new ContainerdChurnEngine(d.containerd()).run(options) : new ChurnEngine(d.cri()).run(options);
+            out.println(one.summary());
+            byPath.put(path, one);
+          });
         }
-        String peerName;
-        double peerRate;
-        if (stressMissing == null) {
-          java.nio.file.Path work = java.nio.file.Files.createDirectories(Path.of(System.getProperty("podgate.workdir",
-              System.getProperty("java.io.tmpdir") + "/podgate-bench")));
-          ContainerdStressPeer.Result peer = ContainerdStressPeer.run(stress, d.socket(),
-              new StandardImages(StandardImages.defaultCacheDir()).busybox(), workers, Duration.ofSeconds(seconds), work);
-          out.println("same-run peer: " + peer.summary());
-          peerName = "containerd-stress";
-          peerRate = peer.containersPerSecond();
-        } else if (java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
-          CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), StandardImages.BUSYBOX_REFERENCE, workers,
-              Duration.ofSeconds(seconds));
-          out.println("same-run peer: " + peer.summary());
-          peerName = "ctr run --rm";
-          peerRate = peer.containersPerSecond();
-        } else {
+        if (peerName != null) {
+          steps.add(() -> {
+            if (stressMissing == null) {
+              ContainerdStressPeer.Result peer = ContainerdStressPeer.run(stress, d.socket(),
+                  new StandardImages(StandardImages.defaultCacheDir()).busybox(), workers, Duration.ofSeconds(seconds), work);
+              out.println("same-run peer: " + peer.summary());
+              peerRate[0] = peer.containersPerSecond();
+            } else {
+              CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), StandardImages.BUSYBOX_REFERENCE, workers,
+                  Duration.ofSeconds(seconds));
+              out.println("same-run peer: " + peer.summary());
+              peerRate[0] = peer.containersPerSecond();
+            }
+          });
+        }
+        if (round % 2 == 0) {
+          java.util.Collections.reverse(steps); // alternate the order, so neither side always goes first
+        }
+        steps.forEach(Runnable::run);
+        r = r == null ? byPath.values().iterator().next() : r;
+        if (peerName == null) {
           continue;
         }
-        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d: %s %.2f/s", round, peerName, peerRate));
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d%s: %s %.2f/s", round,
+            round % 2 == 0 ? " (peer first)" : "", peerName, peerRate[0]));
         byPath.forEach((path, one) -> line.append(String.format(Locale.ROOT, "; podgate %s %.2f/s = %.2f", path,
-            one.cyclesPerSecond(), one.cyclesPerSecond() / peerRate)));
+            one.cyclesPerSecond(), one.cyclesPerSecond() / peerRate[0])));
         roundLines.add(line.toString());
         out.println(line);
       }
