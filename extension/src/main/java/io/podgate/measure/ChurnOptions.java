@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 /**
  * What a container churn run does: {@code workers} threads each repeat CreateContainer,
  * StartContainer, StopContainer, RemoveContainer (plus RunPodSandbox/StopPodSandbox/RemovePodSandbox
- * with {@link Mode#POD_PER_CYCLE}) until the duration has passed or the total number of cycles is done.
+ * with {@link Mode#POD_PER_CYCLE}) until the duration has passed or the total number of cycles is done;
+ * or, with {@link Path#CONTAINERD}, containerd-stress's cycle over containerd's own API.
  */
 public final class ChurnOptions {
   /** Where the churned containers live. */
@@ -33,7 +34,7 @@ public final class ChurnOptions {
      * its snapshot. No pod, no CNI, no CRI plugin: a like-for-like comparison with containerd-stress.
      * Needs containerd (embedded or an endpoint that is containerd); runs in a containerd namespace of
      * its own ({@code podgate-churn-<run id>}) that is removed afterwards, and only podgate's standard
-     * images (imported into that namespace and unpacked there). {@link #mode()} does not apply. The
+     * images (imported into that namespace and unpacked there). {@link ChurnOptions#mode()} does not apply. The
      * container runs {@link #command()} in fresh pid, ipc, uts, mount and network namespaces, as
      * containerd's default spec gives containerd-stress.
      */
