@@ -10,10 +10,14 @@ import io.podgate.testsupport.FixtureOnly;
 import io.podgate.testsupport.Fixtures;
 import io.podgate.testsupport.RequiresContainerd;
 import io.podgate.testsupport.SessionTestBase;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
+import org.junit.platform.testkit.engine.Event;
 
 /** measure.churn().path(CONTAINERD) reaches containerd's own API through the session's backend. */
 @RequiresContainerd
@@ -39,5 +43,8 @@ class MeasureChurnPathTest extends SessionTestBase {
     assertThat(r.cycles()).isEqualTo(4);
     assertThat(r.latencies().keySet()).containsExactlyElementsOf(ChurnResult.containerdOperations());
     assertThat(r.summary()).contains("through containerd's API");
+    List<Map<String, String>> entries = results.allEvents().reportingEntryPublished().stream()
+        .map(Event::getPayload).map(p -> ((ReportEntry) p.orElseThrow()).getKeyValuePairs()).toList();
+    assertThat(entries).anySatisfy(e -> assertThat(e.get("podgate.churn")).startsWith("CONTAINERD path, 2 worker(s)"));
   }
 }
