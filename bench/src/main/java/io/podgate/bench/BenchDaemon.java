@@ -104,6 +104,11 @@ final class BenchDaemon implements AutoCloseable {
     return cri;
   }
 
+  /** containerd's own API on the same socket (this daemon is containerd: embedded, or the socket given). */
+  io.podgate.internal.containerd.ContainerdAccess containerd() {
+    return new io.podgate.internal.containerd.ContainerdAccess(cri.channel(), cri.endpoint());
+  }
+
   Path socket() {
     return socket;
   }

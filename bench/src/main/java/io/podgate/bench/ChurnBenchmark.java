@@ -7,6 +7,7 @@ import io.podgate.measure.ChurnOptions;
 import io.podgate.measure.ChurnResult;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
+import io.podgate.internal.measure.churn.ContainerdChurnEngine;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,34 +41,90 @@ public final class ChurnBenchmark {
   }
 
   /**
-   * {@code [--seconds N] [--workers W] [--mode SHARED_POD|POD_PER_CYCLE] [--command "sleep 3600"] [--socket PATH]}:
-   * the command defaults to {@link #STRESS_LIKE_COMMAND}; "sleep" gives {@link ChurnOptions#DEFAULT_COMMAND}
-   * (a long-running container stopped by TERM). Without --socket
-   * starts an EmbeddedContainerd on -Dpodgate.bridge / -Dpodgate.subnet. Prints progress, the summary,
-   * the comparison and the JSON.
+   * {@code [--seconds N] [--workers W] [--mode SHARED_POD|POD_PER_CYCLE] [--command "sleep 3600"] [--socket PATH]
+   * [--path CRI|CONTAINERD|BOTH] [--rounds R] [--containerd-stress BINARY]}: the command defaults to
+   * {@link #STRESS_LIKE_COMMAND}; "sleep" gives {@link ChurnOptions#DEFAULT_COMMAND} (a long-running container
+   * stopped by TERM). Each round runs the chosen paths, then containerd-stress (when given and runnable; else
+   * {@code ctr run --rm} when ctr exists), one after the other on the same daemon; even rounds run them in
+   * reverse order (peer first). Without --socket starts an EmbeddedContainerd on -Dpodgate.bridge / -Dpodgate.subnet. Prints
+   * progress, each run's summary, the ratios to the peer per round, and the JSON of the first run.
    */
   public static void main(String[] args) {
     int seconds = BenchDaemon.intArg(args, "--seconds", 30);
     int workers = BenchDaemon.intArg(args, "--workers", 2);
+    int rounds = BenchDaemon.intArg(args, "--rounds", 1);
     ChurnOptions.Mode mode = ChurnOptions.Mode.valueOf(BenchDaemon.arg(args, "--mode", "SHARED_POD"));
+    String pathArg = BenchDaemon.arg(args, "--path", "CRI");
+    List<ChurnOptions.Path> paths = pathArg.equals("BOTH") ? List.of(ChurnOptions.Path.values())
+        : List.of(ChurnOptions.Path.valueOf(pathArg));
     String socket = BenchDaemon.arg(args, "--socket", null);
+    String stressArg = BenchDaemon.arg(args, "--containerd-stress", null);
     String commandArg = BenchDaemon.arg(args, "--command", null);
     List<String> command = commandArg == null ? STRESS_LIKE_COMMAND
         : commandArg.equals("sleep") ? ChurnOptions.DEFAULT_COMMAND
         : List.of(commandArg.trim().split("\\s+"));
     PrintStream out = System.out;
-    ChurnResult r;
+    ChurnResult r = null;
+    List<String> roundLines = new java.util.ArrayList<>();
     try (BenchDaemon d = BenchDaemon.open(socket == null ? null : Path.of(socket), "bench-churn")) {
       out.println("churn benchmark against " + d.describe() + " " + Arrays.toString(args));
-      r = new ChurnEngine(d.cri()).run(ChurnOptions.builder()
-          .workers(workers).duration(Duration.ofSeconds(seconds)).mode(mode).command(command).progress(out::println).build());
-      if (java.nio.file.Files.isExecutable(CliClientOverhead.CTR)) {
-        CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), StandardImages.BUSYBOX_REFERENCE, workers,
-            Duration.ofSeconds(seconds));
-        out.println("same-run peer: " + peer.summary() + String.format(Locale.ROOT, "; podgate/ctr %.2f",
-            r.cyclesPerSecond() / peer.containersPerSecond()));
+      Path stress = stressArg == null ? null : Path.of(stressArg);
+      String stressMissing = stress == null ? "no --containerd-stress given" : ContainerdStressPeer.unavailable(stress);
+      if (stressMissing != null) {
+        out.println("containerd-stress peer not run: " + stressMissing);
       }
+      java.nio.file.Path work = java.nio.file.Files.createDirectories(Path.of(System.getProperty("podgate.workdir",
+          System.getProperty("java.io.tmpdir") + "/podgate-bench")));
+      boolean ctr = java.nio.file.Files.isExecutable(CliClientOverhead.CTR);
+      String peerName = stressMissing == null ? "containerd-stress" : ctr ? "ctr run --rm" : null;
+      for (int round = 1; round <= rounds; round++) {
+        java.util.Map<ChurnOptions.Path, ChurnResult> byPath = new java.util.LinkedHashMap<>();
+        double[] peerRate = {Double.NaN};
+        List<Runnable> steps = new java.util.ArrayList<>();
+        for (ChurnOptions.Path path : paths) {
+          steps.add(() -> {
+            ChurnOptions options = ChurnOptions.builder().path(path).workers(workers).duration(Duration.ofSeconds(seconds))
+                .mode(mode).command(command).progress(out::println).build();
+            ChurnResult one = path == ChurnOptions.Path.CONTAINERD
+                ? new ContainerdChurnEngine(d.containerd()).run(options) : new ChurnEngine(d.cri()).run(options);
+            out.println(one.summary());
+            byPath.put(path, one);
+          });
+        }
+        if (peerName != null) {
+          steps.add(() -> {
+            if (stressMissing == null) {
+              ContainerdStressPeer.Result peer = ContainerdStressPeer.run(stress, d.socket(),
+                  new StandardImages(StandardImages.defaultCacheDir()).busybox(), workers, Duration.ofSeconds(seconds), work);
+              out.println("same-run peer: " + peer.summary());
+              peerRate[0] = peer.containersPerSecond();
+            } else {
+              CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), StandardImages.BUSYBOX_REFERENCE, workers,
+                  Duration.ofSeconds(seconds));
+              out.println("same-run peer: " + peer.summary());
+              peerRate[0] = peer.containersPerSecond();
+            }
+          });
+        }
+        if (round % 2 == 0) {
+          java.util.Collections.reverse(steps); // alternate the order, so neither side always goes first
+        }
+        steps.forEach(Runnable::run);
+        r = r == null ? byPath.values().iterator().next() : r;
+        if (peerName == null) {
+          continue;
+        }
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d%s: %s %.2f/s", round,
+            round % 2 == 0 ? " (peer first)" : "", peerName, peerRate[0]));
+        byPath.forEach((path, one) -> line.append(String.format(Locale.ROOT, "; podgate %s %.2f/s = %.2f", path,
+            one.cyclesPerSecond(), one.cyclesPerSecond() / peerRate[0])));
+        roundLines.add(line.toString());
+        out.println(line);
+      }
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException("churn benchmark: " + e.getMessage(), e);
     }
+    roundLines.forEach(out::println);
     out.println(r.summary());
     out.println(comparison(r));
     ObjectNode json = ChurnJson.toNode(r);

@@ -13,6 +13,7 @@ public final class ChurnJson {
 
   public static ObjectNode toNode(ChurnResult r) {
     ObjectNode root = MAPPER.createObjectNode();
+    root.put("path", r.path().name());
     root.put("mode", r.mode().name());
     root.put("workers", r.workers());
     root.put("image", r.image());

@@ -2,6 +2,7 @@ package io.podgate.bench;
 
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
+import io.podgate.internal.measure.churn.ContainerdChurnEngine;
 import io.podgate.measure.ChurnOptions;
 import io.podgate.measure.ChurnResult;
 import io.podgate.measure.MetricDirection;
@@ -13,7 +14,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Section 2: churn with 2 (and 10) workers against containerd-stress, run on the same daemon when it can. */
+/**
+ * Section 2: churn with 2 (and 10) workers against containerd-stress, run on the same daemon when it can;
+ * with 2 workers both paths, CRI (the kubelet's calls) and CONTAINERD (containerd-stress's own cycle).
+ */
 final class ChurnSection {
   private ChurnSection() {}
 
@@ -31,10 +35,18 @@ final class ChurnSection {
     results.add(two);
     run.target(SeedBenchmark.TARGET_CHURN_2, two.cyclesPerSecond(), ChurnBenchmark.CONTAINERD_STRESS_2_WORKERS,
         "cycles/s", MetricDirection.HIGHER_IS_BETTER);
+    Optional<ChurnResult> twoContainerd = Optional.empty();
+    try {
+      twoContainerd = Optional.of(containerdPathRun(run, 2, run.sizes().churnSeconds()));
+    } catch (RuntimeException e) {
+      run.partFailed("2. Churn rate, containerd path", "churn through containerd's API", e);
+    }
     Path socket = run.daemon.socket();
     Optional<ChurnPeer> peer = socket == null ? Optional.empty() : churnPeer(run, socket);
     peer.ifPresent(p -> run.target(p.target(), two.cyclesPerSecond(), SeedRun.round2(p.containersPerSecond()),
         "cycles/s", MetricDirection.HIGHER_IS_BETTER));
+    twoContainerd.ifPresent(c -> peer.ifPresent(p -> run.target(SeedBenchmark.TARGET_CHURN_2_CONTAINERD_PATH,
+        c.cyclesPerSecond(), SeedRun.round2(p.containersPerSecond()), "cycles/s", MetricDirection.HIGHER_IS_BETTER)));
     if (run.sizes().churn10Seconds() > 0) {
       try {
         ChurnResult ten = churnRun(run, 10, run.sizes().churn10Seconds());
@@ -47,21 +59,27 @@ final class ChurnSection {
     }
     StringBuilder t = new StringBuilder(String.format(Locale.ROOT,
         "Churn rate: busybox /bin/true per cycle, like containerd-stress (its figures measured on this machine, 30 s)%n"));
-    t.append(String.format(Locale.ROOT, "%-8s %8s %7s %9s %9s %10s %7s  %s%n", "workers", "seconds", "cycles",
-        "cycles/s", "failures", "c-stress/s", "ratio", "verdict"));
+    t.append(String.format(Locale.ROOT, "%-10s %-8s %8s %7s %9s %9s %10s %7s  %s%n", "path", "workers", "seconds",
+        "cycles", "cycles/s", "failures", "c-stress/s", "ratio", "verdict"));
+    twoContainerd.ifPresent(results::add);
     for (ChurnResult r : results) {
       double ref = r.workers() == 2 ? ChurnBenchmark.CONTAINERD_STRESS_2_WORKERS
           : SeedBenchmark.CONTAINERD_STRESS_10_WORKERS;
-      t.append(String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d %10.1f %7.2f  %s%n", r.workers(),
+      t.append(String.format(Locale.ROOT, "%-10s %-8d %8.1f %7d %9.2f %9d %10.1f %7.2f  %s%n", r.path(), r.workers(),
           r.elapsed().toMillis() / 1000.0, r.cycles(), r.cyclesPerSecond(), r.failures(), ref,
           r.cyclesPerSecond() / ref, r.cyclesPerSecond() >= ref ? "PASS" : "FAIL"));
-      run.recorder.churn(SeedBenchmark.TEST_ID, "churn, " + r.workers() + " workers", r);
+      run.recorder.churn(SeedBenchmark.TEST_ID, "churn, " + (r.path() == ChurnOptions.Path.CRI ? "" : "containerd path, ")
+          + r.workers() + " workers", r);
     }
+    List<ChurnResult> sameRun = new ArrayList<>(List.of(two));
+    twoContainerd.ifPresent(sameRun::add);
     peer.ifPresent(p -> {
-      t.append(String.format(Locale.ROOT, "%-8d %8.1f %7d %9.2f %9d   <- %s, same daemon, this run;"
-          + " podgate 2 workers / peer %.2f  %s%n", 2, p.seconds(), p.containers(), p.containersPerSecond(), p.failures(),
-          p.name(), two.cyclesPerSecond() / p.containersPerSecond(),
-          two.cyclesPerSecond() >= p.containersPerSecond() ? "PASS" : "FAIL"));
+      t.append(String.format(Locale.ROOT, "%-10s %-8d %8.1f %7d %9.2f %9d   <- %s, same daemon, this run%n", "peer", 2,
+          p.seconds(), p.containers(), p.containersPerSecond(), p.failures(), p.name()));
+      for (ChurnResult r : sameRun) {
+        t.append(String.format(Locale.ROOT, "   podgate %s path, 2 workers / %s: %.2f  %s%n", r.path(), p.name(),
+            r.cyclesPerSecond() / p.containersPerSecond(), r.cyclesPerSecond() >= p.containersPerSecond() ? "PASS" : "FAIL"));
+      }
       p.failureMessages().forEach(m -> t.append("   peer failure: ").append(m).append('\n'));
     });
     run.log.block(t.toString());
@@ -99,6 +117,18 @@ final class ChurnSection {
       run.partFailed("2. Churn rate, same-run peer", "the churn peer", e);
       return Optional.empty();
     }
+  }
+
+  /** Churn through containerd's own API (containerd-stress's cycle), the like-for-like figure for the peer. */
+  private static ChurnResult containerdPathRun(SeedRun run, int workers, int seconds) {
+    run.log.line(String.format(Locale.ROOT, "churn through containerd's API: %d workers for %d s", workers, seconds));
+    return new ContainerdChurnEngine(run.daemon.containerd()).run(ChurnOptions.builder()
+        .path(ChurnOptions.Path.CONTAINERD)
+        .workers(workers)
+        .duration(Duration.ofSeconds(seconds))
+        .command(ChurnBenchmark.STRESS_LIKE_COMMAND)
+        .progress(line -> run.log.line("   " + line))
+        .build());
   }
 
   private static ChurnResult churnRun(SeedRun run, int workers, int seconds) {

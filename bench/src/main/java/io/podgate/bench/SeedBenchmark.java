@@ -51,6 +51,8 @@ public final class SeedBenchmark {
   /** Target name of one CRI operation's median against crictl. */
   public static final String TARGET_CHURN_2_PEER = "churn 2 workers vs ctr run --rm in this run";
   public static final String TARGET_CHURN_2_STRESS = "churn 2 workers vs containerd-stress in this run";
+  /** The same peer against podgate's churn through containerd's own API (ChurnOptions.Path.CONTAINERD). */
+  public static final String TARGET_CHURN_2_CONTAINERD_PATH = "churn 2 workers, containerd path, vs same-run peer";
 
   public static String criTarget(String operation) {
     return "CRI " + operation + " median vs crictl";

@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 /**
  * What a container churn run does: {@code workers} threads each repeat CreateContainer,
  * StartContainer, StopContainer, RemoveContainer (plus RunPodSandbox/StopPodSandbox/RemovePodSandbox
- * with {@link Mode#POD_PER_CYCLE}) until the duration has passed or the total number of cycles is done.
+ * with {@link Mode#POD_PER_CYCLE}) until the duration has passed or the total number of cycles is done;
+ * or, with {@link Path#CONTAINERD}, containerd-stress's cycle over containerd's own API.
  */
 public final class ChurnOptions {
   /** Where the churned containers live. */
@@ -17,6 +18,27 @@ public final class ChurnOptions {
     SHARED_POD,
     /** Each cycle runs and removes its own pod sandbox as well. */
     POD_PER_CYCLE
+  }
+
+  /** Which API the churn goes through; the two measure different things, compare each to its peer. */
+  public enum Path {
+    /**
+     * Kubernetes' way: CRI CreateContainer, StartContainer, StopContainer, RemoveContainer in a pod
+     * sandbox (what a kubelet pays per container: CRI plugin bookkeeping, container log files, the
+     * pod's shared namespaces). The default; works with any CRI runtime.
+     */
+    CRI,
+    /**
+     * containerd's own API, the cycle containerd-stress runs: prepare a snapshot and create a container
+     * (NewContainer), create, start and wait for the task, delete the task, delete the container and
+     * its snapshot. No pod, no CNI, no CRI plugin: a like-for-like comparison with containerd-stress.
+     * Needs containerd (embedded or an endpoint that is containerd); runs in a containerd namespace of
+     * its own ({@code podgate-churn-<run id>}) that is removed afterwards, and only podgate's standard
+     * images (imported into that namespace and unpacked there). {@link ChurnOptions#mode()} does not apply. The
+     * container runs {@link #command()} in fresh pid, ipc, uts, mount and network namespaces, as
+     * containerd's default spec gives containerd-stress.
+     */
+    CONTAINERD
   }
 
   /** Busybox image built from this host's busybox-static (imported on demand). */
@@ -31,6 +53,7 @@ public final class ChurnOptions {
   private final String image;
   private final List<String> command;
   private final Mode mode;
+  private final Path path;
   private final Duration stopTimeout;
   private final int maxFailures;
   private final Duration progressInterval;
@@ -43,6 +66,7 @@ public final class ChurnOptions {
     this.image = b.image;
     this.command = List.copyOf(b.command);
     this.mode = b.mode;
+    this.path = b.path;
     this.stopTimeout = b.stopTimeout;
     this.maxFailures = b.maxFailures;
     this.progressInterval = b.progressInterval;
@@ -79,6 +103,11 @@ public final class ChurnOptions {
     return mode;
   }
 
+  /** The API the churn goes through (default {@link Path#CRI}). */
+  public Path path() {
+    return path;
+  }
+
   /** Grace StopContainer gives the container before it is killed (whole seconds; zero kills at once). */
   public Duration stopTimeout() {
     return stopTimeout;
@@ -105,6 +134,7 @@ public final class ChurnOptions {
     b.image = image;
     b.command = command;
     b.mode = mode;
+    b.path = path;
     b.stopTimeout = stopTimeout;
     b.maxFailures = maxFailures;
     b.progressInterval = progressInterval;
@@ -117,7 +147,8 @@ public final class ChurnOptions {
     return "ChurnOptions[workers=" + workers
         + (duration != null ? ", duration=" + duration.toMillis() + "ms" : "")
         + (cycles > 0 ? ", cycles=" + cycles : "")
-        + ", image=" + image + ", command=" + command + ", mode=" + mode
+        + ", image=" + image + ", command=" + command + ", path=" + path
+        + (path == Path.CRI ? ", mode=" + mode : "")
         + ", stopTimeout=" + stopTimeout.toMillis() + "ms, maxFailures=" + maxFailures + "]";
   }
 
@@ -128,6 +159,7 @@ public final class ChurnOptions {
     private String image = DEFAULT_IMAGE;
     private List<String> command = DEFAULT_COMMAND;
     private Mode mode = Mode.SHARED_POD;
+    private Path path = Path.CRI;
     private Duration stopTimeout = Duration.ofSeconds(10);
     private int maxFailures = 20;
     private Duration progressInterval = Duration.ofSeconds(5);
@@ -181,6 +213,11 @@ public final class ChurnOptions {
 
     public Builder mode(Mode mode) {
       this.mode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    public Builder path(Path path) {
+      this.path = Objects.requireNonNull(path, "path");
       return this;
     }
 

@@ -19,8 +19,20 @@ public final class ChurnResult {
   public static final String REMOVE_CONTAINER = "RemoveContainer";
   public static final String STOP_POD_SANDBOX = "StopPodSandbox";
   public static final String REMOVE_POD_SANDBOX = "RemovePodSandbox";
+  /** {@link ChurnOptions.Path#CONTAINERD}: snapshot Prepare plus containers Create (the client's NewContainer). */
+  public static final String NEW_CONTAINER = "NewContainer";
+  /** {@link ChurnOptions.Path#CONTAINERD}: tasks Create (the shim starts, runc creates the container). */
+  public static final String NEW_TASK = "NewTask";
+  /** {@link ChurnOptions.Path#CONTAINERD}: tasks Start. */
+  public static final String TASK_START = "TaskStart";
+  /** {@link ChurnOptions.Path#CONTAINERD}: tasks Wait, until the command has exited. */
+  public static final String TASK_WAIT = "TaskWait";
+  /** {@link ChurnOptions.Path#CONTAINERD}: tasks Delete (the shim goes). */
+  public static final String TASK_DELETE = "TaskDelete";
+  /** {@link ChurnOptions.Path#CONTAINERD}: containers Delete plus snapshot Remove. */
+  public static final String CONTAINER_DELETE = "ContainerDelete";
 
-  /** Latency of one CRI operation over the run, in milliseconds (HdrHistogram, 3 significant digits). */
+  /** Latency of one operation (CRI or containerd call) over the run, in milliseconds (HdrHistogram, 3 significant digits). */
   public record OperationLatency(
       String operation, long count, double p50Millis, double p90Millis, double p99Millis, double maxMillis) {
     @Override
@@ -31,6 +43,7 @@ public final class ChurnResult {
   }
 
   private final ChurnOptions.Mode mode;
+  private final ChurnOptions.Path path;
   private final int workers;
   private final String image;
   private final long cycles;
@@ -54,6 +67,15 @@ public final class ChurnResult {
   public ChurnResult(ChurnOptions.Mode mode, int workers, String image, long cycles, long failures,
       List<String> failureMessages, Duration elapsed, Map<String, OperationLatency> latencies,
       List<Long> completedPerSecond, String stoppedEarly) {
+    this(ChurnOptions.Path.CRI, mode, workers, image, cycles, failures, failureMessages, elapsed, latencies,
+        completedPerSecond, stoppedEarly);
+  }
+
+  /** As above, for a run through {@code path}. */
+  public ChurnResult(ChurnOptions.Path path, ChurnOptions.Mode mode, int workers, String image, long cycles,
+      long failures, List<String> failureMessages, Duration elapsed, Map<String, OperationLatency> latencies,
+      List<Long> completedPerSecond, String stoppedEarly) {
+    this.path = Objects.requireNonNull(path, "path");
     this.mode = Objects.requireNonNull(mode, "mode");
     this.workers = workers;
     this.image = Objects.requireNonNull(image, "image");
@@ -68,6 +90,11 @@ public final class ChurnResult {
 
   public ChurnOptions.Mode mode() {
     return mode;
+  }
+
+  /** The API the run went through. */
+  public ChurnOptions.Path path() {
+    return path;
   }
 
   public int workers() {
@@ -107,7 +134,7 @@ public final class ChurnResult {
     return Optional.ofNullable(stoppedEarly);
   }
 
-  /** Latency per CRI operation name ({@link #CREATE_CONTAINER} etc.), in the order a cycle calls them. */
+  /** Latency per operation name ({@link #CREATE_CONTAINER} etc., or {@link #NEW_CONTAINER} etc. on the containerd path), in call order. */
   public Map<String, OperationLatency> latencies() {
     return latencies;
   }
@@ -130,7 +157,7 @@ public final class ChurnResult {
   public String summary() {
     StringBuilder s = new StringBuilder();
     s.append(String.format(Locale.ROOT, "churn %s, %d worker(s), image %s: %d cycles in %.1f s = %.2f cycles/s, %d failure(s)",
-        mode, workers, image, cycles, elapsed.toNanos() / 1e9, cyclesPerSecond(), failures));
+        path == ChurnOptions.Path.CRI ? mode.toString() : "through containerd's API", workers, image, cycles, elapsed.toNanos() / 1e9, cyclesPerSecond(), failures));
     if (stoppedEarly != null) {
       s.append("; stopped early: ").append(stoppedEarly);
     }
@@ -148,7 +175,12 @@ public final class ChurnResult {
     return summary();
   }
 
-  /** Operation names a cycle calls in {@code mode}, in call order. */
+  /** Operation names a cycle of the {@link ChurnOptions.Path#CONTAINERD} path calls, in call order. */
+  public static List<String> containerdOperations() {
+    return List.of(NEW_CONTAINER, NEW_TASK, TASK_START, TASK_WAIT, TASK_DELETE, CONTAINER_DELETE);
+  }
+
+  /** Operation names a CRI cycle calls in {@code mode}, in call order. */
   public static List<String> operations(ChurnOptions.Mode mode) {
     List<String> ops = new ArrayList<>();
     if (mode == ChurnOptions.Mode.POD_PER_CYCLE) {

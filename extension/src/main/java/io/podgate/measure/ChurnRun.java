@@ -2,8 +2,10 @@ package io.podgate.measure;
 
 import io.podgate.PodgateException;
 import io.podgate.internal.backend.PodBackend;
+import io.podgate.internal.containerd.ContainerdAccess;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.measure.churn.ChurnEngine;
+import io.podgate.internal.measure.churn.ContainerdChurnEngine;
 import io.podgate.internal.pod.CriAccess;
 import java.time.Duration;
 import java.util.List;
@@ -59,6 +61,16 @@ public final class ChurnRun {
     return this;
   }
 
+  /**
+   * Which API the churn goes through (default {@link ChurnOptions.Path#CRI}, the kubelet's way);
+   * {@link ChurnOptions.Path#CONTAINERD} runs containerd-stress's own cycle over containerd's
+   * containers and tasks API, to compare like for like with containerd-stress. See {@link ChurnOptions.Path}.
+   */
+  public ChurnRun path(ChurnOptions.Path path) {
+    options.path(path);
+    return this;
+  }
+
   /** Stops the run after this many failed cycles. */
   public ChurnRun maxFailures(int maxFailures) {
     options.maxFailures(maxFailures);
@@ -75,13 +87,23 @@ public final class ChurnRun {
   public ChurnResult run() {
     ChurnOptions o = options.progress(line -> measure.progress("churn: " + line)).build();
     measure.progress("churn: " + o);
-    ChurnResult r = new ChurnEngine(criOf(measure.env().backend())).run(o);
+    ChurnResult r = o.path() == ChurnOptions.Path.CONTAINERD
+        ? new ContainerdChurnEngine(containerdOf(measure.env().backend())).run(o)
+        : new ChurnEngine(criOf(measure.env().backend())).run(o);
     if (label == null) {
       measure.report().churn(r);
     } else {
       measure.report().churn(label, r);
     }
     return r;
+  }
+
+  /** The containerd path talks to containerd's own API: only a backend running containerd offers it. */
+  private static ContainerdAccess containerdOf(PodBackend backend) {
+    return backend.capability(ContainerdAccess.class).orElseThrow(() -> new PodgateException(
+        "measure.churn().path(CONTAINERD) uses containerd's own containers and tasks API, but the pod backend ("
+            + backend.describe() + ") offers no containerd access; run it against containerd (embedded, or "
+            + "podgate.cri.endpoint pointing at containerd), or use path(CRI)"));
   }
 
   /** Churn creates CRI containers itself: it needs a backend that offers raw CRI access. */

@@ -29,6 +29,7 @@ import java.util.function.ToDoubleFunction;
  *     .against(Throughput.loopback()).atMostPercent(15).rounds(6, 12).check();
  * HttpLoadResult h = measure.http("http://" + pod.ip() + "/").connections(10).seconds(5).run();
  * ChurnResult c = measure.churn().workers(2).seconds(5).run();
+ * ChurnResult like = measure.churn().path(ChurnOptions.Path.CONTAINERD).command("/bin/true").seconds(5).run();
  * }</pre>
  */
 public final class Measure {
@@ -54,7 +55,10 @@ public final class Measure {
     return new HttpLoad(this, Objects.requireNonNull(url, "url"));
   }
 
-  /** A container churn run (pod and container create/start/stop/remove cycles) on podgate's runtime. */
+  /**
+   * A container churn run on podgate's runtime: CRI pod and container create/start/stop/remove cycles by
+   * default, or containerd-stress's own cycle over containerd's API with {@link ChurnRun#path}.
+   */
   public ChurnRun churn() {
     return new ChurnRun(this);
   }

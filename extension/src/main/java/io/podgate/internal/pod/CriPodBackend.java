@@ -8,6 +8,7 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodBackendProvider;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
+import io.podgate.internal.containerd.ContainerdAccess;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -90,7 +91,22 @@ public final class CriPodBackend implements PodBackend {
     if (type == CriAccess.class) {
       return Optional.of(type.cast(new CriAccess(session.cri(), session.describeRuntime())));
     }
+    if (type == ContainerdAccess.class && runsContainerd()) {
+      return Optional.of(type.cast(new ContainerdAccess(session.cri().channel(), session.cri().endpoint())));
+    }
     return Optional.empty();
+  }
+
+  /** Embedded containerd, or an endpoint whose CRI Version says containerd (not e.g. CRI-O). */
+  private boolean runsContainerd() {
+    if (session.embedded().isPresent()) {
+      return true;
+    }
+    try {
+      return "containerd".equals(session.cri().version().getRuntimeName());
+    } catch (RuntimeException e) {
+      return false;
+    }
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.podgate.internal.report;
 
 import io.podgate.internal.measure.api.MeasureInternals;
+import io.podgate.measure.ChurnOptions;
 import io.podgate.measure.ChurnResult;
 import io.podgate.measure.ComparisonResult;
 import io.podgate.measure.HttpLoadResult;
@@ -120,6 +121,7 @@ public final class ReportEntries {
     headline.put("cycles", r.cycles());
     headline.put("failures", r.failures());
     Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("path", r.path().name());
     figures.put("mode", r.mode().name());
     figures.put("workers", r.workers());
     figures.put("image", r.image());
@@ -142,9 +144,10 @@ public final class ReportEntries {
         Map.of("cyclesPerSecond", r.completedPerSecond()));
   }
 
-  /** A label for a churn run: mode, workers and image. */
+  /** A label for a churn run: mode (or the containerd path), workers and image. */
   public static String churnLabel(ChurnResult r) {
-    return r.mode() + ", " + r.workers() + " worker(s), " + r.image();
+    return (r.path() == ChurnOptions.Path.CRI ? r.mode().toString() : "CONTAINERD path") + ", " + r.workers()
+        + " worker(s), " + r.image();
   }
 
   /** A label for a comparison: subject against baseline. */

@@ -67,18 +67,21 @@ public final class ChurnEngine {
     if (cri.imageStatus(image).isPresent()) {
       return;
     }
-    Map<String, Supplier<BuiltImage>> known;
-    StandardImages images = new StandardImages(StandardImages.defaultCacheDir());
-    known = Map.of(
-        StandardImages.BUSYBOX_REFERENCE, images::busybox,
-        StandardImages.PAUSE_REFERENCE, images::pause,
-        StandardImages.DEBUG_REFERENCE, images::debug,
-        StandardImages.NGINX_REFERENCE, images::nginx);
-    Supplier<BuiltImage> recipe = known.get(image);
+    Supplier<BuiltImage> recipe = standardImages().get(image);
     if (recipe != null) {
       BuiltImage built = recipe.get();
       new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(built.archive(), built.reference());
     }
+  }
+
+  /** podgate's standard images by reference, each built (and cached) on demand. */
+  static Map<String, Supplier<BuiltImage>> standardImages() {
+    StandardImages images = new StandardImages(StandardImages.defaultCacheDir());
+    return Map.of(
+        StandardImages.BUSYBOX_REFERENCE, images::busybox,
+        StandardImages.PAUSE_REFERENCE, images::pause,
+        StandardImages.DEBUG_REFERENCE, images::debug,
+        StandardImages.NGINX_REFERENCE, images::nginx);
   }
 
   private final class Run {

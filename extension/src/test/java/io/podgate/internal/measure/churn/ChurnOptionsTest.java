@@ -17,6 +17,9 @@ class ChurnOptionsTest {
     assertThat(o.cycles()).isZero();
     assertThat(o.image()).isEqualTo("podgate.local/busybox:1");
     assertThat(o.mode()).isEqualTo(ChurnOptions.Mode.SHARED_POD);
+    assertThat(o.path()).isEqualTo(ChurnOptions.Path.CRI);
+    assertThat(o.toBuilder().path(ChurnOptions.Path.CONTAINERD).build().toString()).contains("path=CONTAINERD")
+        .doesNotContain("mode=");
     assertThat(ChurnOptions.builder().cycles(5).build().duration()).isNull();
   }
 
@@ -26,6 +29,12 @@ class ChurnOptionsTest {
     assertThatThrownBy(() -> ChurnOptions.builder().cycles(0)).hasMessageContaining("cycles");
     assertThatThrownBy(() -> ChurnOptions.builder().duration(Duration.ZERO)).hasMessageContaining("duration");
     assertThatThrownBy(() -> ChurnOptions.builder().image(" ")).hasMessageContaining("image");
+  }
+
+  @Test
+  void containerdPathOperationsFollowContainerdStressCycle() {
+    assertThat(ChurnResult.containerdOperations())
+        .containsExactly("NewContainer", "NewTask", "TaskStart", "TaskWait", "TaskDelete", "ContainerDelete");
   }
 
   @Test
