@@ -106,9 +106,18 @@ public final class SessionImages implements ImageResolver {
     } catch (RuntimeException e) {
       // The CRI message is redacted; the cause chain of a pull with credentials holds no runtime text.
       throw new PodgateException(origin + ": image = \"" + image + "\" is not in the runtime and pulling it through CRI failed ("
-          + e.getMessage() + "); credentials: " + RegistryAuth.describe(RegistryAuth.host(normalized))
+          + e.getMessage() + ")" + credentialsHint(String.valueOf(e.getMessage()), normalized)
           + ". Without a registry, use podgate:busybox|nginx|debug or oci-archive:/path/to/image.tar", e);
     }
+  }
+
+  /** What credentials were used, unless the registry was never reached (then they are beside the point). */
+  static String credentialsHint(String pullFailure, String reference) {
+    if (pullFailure.contains("no such host") || pullFailure.contains("connection refused")
+        || pullFailure.contains("i/o timeout") || pullFailure.contains("network is unreachable")) {
+      return "; the registry was not reached";
+    }
+    return "; credentials: " + RegistryAuth.describe(RegistryAuth.host(reference));
   }
 
   private static String archiveName(Path archive) {
