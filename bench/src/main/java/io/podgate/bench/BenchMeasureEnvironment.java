@@ -3,9 +3,8 @@ package io.podgate.bench;
 import io.podgate.PodgateException;
 import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.measure.api.MeasureEnvironment;
+import io.podgate.internal.measure.api.MeasureResources;
 import io.podgate.measure.PodgateReport;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -16,7 +15,7 @@ import java.util.function.Consumer;
 final class BenchMeasureEnvironment implements MeasureEnvironment, AutoCloseable {
   private final PodgateReport report;
   private final Consumer<String> progress;
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final MeasureResources resources = new MeasureResources();
 
   BenchMeasureEnvironment(PodgateReport report, Consumer<String> progress) {
     this.report = report;
@@ -40,31 +39,12 @@ final class BenchMeasureEnvironment implements MeasureEnvironment, AutoCloseable
   }
 
   @Override
-  public synchronized void closeAtEnd(AutoCloseable resource) {
+  public void closeAtEnd(AutoCloseable resource) {
     resources.add(resource);
   }
 
   @Override
   public void close() {
-    List<AutoCloseable> all;
-    synchronized (this) {
-      all = new ArrayList<>(resources);
-      resources.clear();
-    }
-    PodgateException failure = null;
-    for (int i = all.size() - 1; i >= 0; i--) {
-      try {
-        all.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = new PodgateException("closing a bench measurement resource failed: " + e.getMessage(), e);
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    resources.closeAll("a bench measurement resource");
   }
 }

@@ -1,11 +1,9 @@
 package io.podgate.internal.junit;
 
-import io.podgate.PodgateException;
 import io.podgate.measure.PodgateReport;
 import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.measure.api.MeasureEnvironment;
-import java.util.ArrayList;
-import java.util.List;
+import io.podgate.internal.measure.api.MeasureResources;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -17,7 +15,7 @@ final class TestMeasureEnvironment implements MeasureEnvironment,
 
   private final Supplier<PodBackend> backend;
   private final PodgateReport report;
-  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final MeasureResources resources = new MeasureResources();
 
   TestMeasureEnvironment(Supplier<PodBackend> backend, PodgateReport report) {
     this.backend = backend;
@@ -40,31 +38,12 @@ final class TestMeasureEnvironment implements MeasureEnvironment,
   }
 
   @Override
-  public synchronized void closeAtEnd(AutoCloseable resource) {
+  public void closeAtEnd(AutoCloseable resource) {
     resources.add(resource);
   }
 
   @Override
   public void close() {
-    List<AutoCloseable> all;
-    synchronized (this) {
-      all = new ArrayList<>(resources);
-      resources.clear();
-    }
-    PodgateException failure = null;
-    for (int i = all.size() - 1; i >= 0; i--) {
-      try {
-        all.get(i).close();
-      } catch (Exception e) {
-        if (failure == null) {
-          failure = new PodgateException("closing a measurement resource failed: " + e.getMessage(), e);
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    resources.closeAll("a measurement resource");
   }
 }
