@@ -27,8 +27,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * Can a gate be trusted on real pods? A threshold well clear of the true host->pod overhead must
- * pass 10 runs out of 10; with the pod's host-side veth throttled to 70 % of the pod's measured
- * throughput, a 15 % gate must fail 10 runs out of 10 (FAIL, never INCONCLUSIVE).
+ * pass 10 runs out of 10; with the pod's host-side veth throttled to 70 % of the lower of the pod's and
+ * the loopback baseline's measured throughput, a 15 % gate must fail 10 runs out of 10 (FAIL, never
+ * INCONCLUSIVE).
  */
 @RequiresContainerd
 @Podgate
@@ -63,17 +64,17 @@ class GateTrustTest {
   @Order(2)
   void throttledPodFailsA15PercentGateTenRunsOutOfTen(Measure measure) throws Exception {
     String veth = hostSideVeth(pod.container("debug"));
-    List<Double> unthrottled = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      unthrottled.add(measure.throughput(hostToPod()).bytes(BYTES).run().receiverBitsPerSecond());
-    }
-    double podBits = unthrottled.stream().sorted().toList().get(1);
-    long rate = (long) (podBits * THROTTLE_SHARE);
+    double podBits = medianOfThree(measure, hostToPod());
+    // The gate compares against loopback, which on this kind of machine can run slower than the pod's own
+    // path: anchored to the pod alone, 70 % of it was once only 18 % below loopback.
+    double loopbackBits = medianOfThree(measure, Throughput.loopback());
+    long rate = (long) (Math.min(podBits, loopbackBits) * THROTTLE_SHARE);
     List<ComparisonResult> results = new ArrayList<>();
     tc("qdisc", "add", "dev", veth, "root", "tbf", "rate", rate + "bit", "burst", "1mb", "latency", "20ms");
     try {
-      System.out.printf(Locale.ROOT, "[podgate] %s throttled to %.2f Gbit/s (%.0f %% of the pod's median %.2f)%n",
-          veth, rate / 1e9, THROTTLE_SHARE * 100, podBits / 1e9);
+      System.out.printf(Locale.ROOT,
+          "[podgate] %s throttled to %.2f Gbit/s (%.0f %% of the lower of the pod's median %.2f and loopback's %.2f)%n",
+          veth, rate / 1e9, THROTTLE_SHARE * 100, podBits / 1e9, loopbackBits / 1e9);
       for (int i = 0; i < RUNS; i++) {
         results.add(gate(measure).atMostPercent(GATE_PERCENT).rounds(6, 20).evaluate());
       }
@@ -85,6 +86,14 @@ class GateTrustTest {
     System.out.println("[podgate] throttled gate, " + RUNS + " runs: " + figures);
     assertThat(results).as("every run must FAIL the %.0f %% gate (not INCONCLUSIVE); runs: %s", GATE_PERCENT, figures)
         .allSatisfy(r -> PodgateAssertions.assertThat(r).failed());
+  }
+
+  private static double medianOfThree(Measure measure, Throughput path) {
+    List<Double> bits = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      bits.add(measure.throughput(path).bytes(BYTES).run().receiverBitsPerSecond());
+    }
+    return bits.stream().sorted().toList().get(1);
   }
 
   private static OverheadGate gate(Measure measure) {
