@@ -88,11 +88,11 @@ class Iperf3NetnsIntegrationTest {
 
   @Test
   @Order(3)
-  void throttlingTheVethTo70PercentFailsA15PercentGate() {
-    // 70 % of the lower of the two medians of three, as GateTrustTest does: anchored to one fast run, or to
-    // the veth path alone when loopback runs slower, the throttled path came within 15 % of loopback
+  void throttlingTheVethToHalfFailsA15PercentGate() {
+    // half of the lower of the two medians of three, as GateTrustTest does: anchored to one fast run, or to
+    // the veth path alone when loopback runs slower, or at 70 %, the throttled path came within 15 % of loopback
     double unthrottled = Math.min(medianOfThree(hostToNetns), medianOfThree(loopback));
-    long rate = (long) (unthrottled * 0.70);
+    long rate = (long) (unthrottled * 0.50);
     net.throttleHostToNetns(rate);
     try {
       GateFailedError error = org.assertj.core.api.Assertions.catchThrowableOfType(GateFailedError.class,
