@@ -18,21 +18,8 @@ import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.OciArchiveImporter;
 import io.podgate.internal.image.StandardImages;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
 
@@ -44,7 +31,6 @@ import org.awaitility.Awaitility;
 public final class ChurnEngine {
   public static final String RUN_LABEL = "io.podgate.churn/run";
   public static final String POD_NAMESPACE = "podgate-churn";
-  static final int KEPT_FAILURE_MESSAGES = 5;
   /** How long containerd may take to report a container exited after it dropped the shim connection. */
   static final Duration EXIT_HANDLING = Duration.ofSeconds(5);
 
@@ -88,14 +74,6 @@ public final class ChurnEngine {
     private final ChurnOptions o;
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private final LatencyHistograms latencies;
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final AtomicLong tickets = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final List<String> failureMessages = new ArrayList<>();
-    private final Map<Integer, LongAdder> perSecond = new ConcurrentHashMap<>();
-    private final AtomicReference<String> stoppedEarly = new AtomicReference<>();
-    private volatile long startNanos;
     private String sharedPodId;
     private PodSandboxConfig sharedPodConfig;
 
@@ -105,103 +83,19 @@ public final class ChurnEngine {
     }
 
     ChurnResult execute() {
-      boolean interrupted = false;
-      long endNanos;
-      ExecutorService workers = Executors.newFixedThreadPool(o.workers(), daemon("podgate-churn-" + runId));
-      ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemon("podgate-churn-progress"));
-      try {
-        ensureStandardImage(cri, o.image());
-        if (o.mode() == ChurnOptions.Mode.SHARED_POD) {
-          sharedPodConfig = podConfig("shared");
-          try {
-            sharedPodId = cri.runPodSandbox(sharedPodConfig);
-          } catch (RuntimeException e) {
-            throw new PodgateException("churn could not run its shared pod sandbox, so no cycle ran: "
-                + e.getMessage() + " (check the runtime's sandbox image and CNI config)", e);
-          }
-        }
-        startNanos = System.nanoTime();
-        long deadline = o.duration() != null ? startNanos + o.duration().toNanos() : Long.MAX_VALUE;
-        long intervalMs = o.progressInterval().toMillis();
-        AtomicLong lastCount = new AtomicLong();
-        AtomicLong lastNanos = new AtomicLong(startNanos);
-        reporter.scheduleAtFixedRate(() -> progress(lastCount, lastNanos), intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < o.workers(); w++) {
-          int worker = w;
-          futures.add(workers.submit(() -> work(worker, deadline)));
-        }
-        for (Future<?> f : futures) {
-          try {
-            awaitWorker(f);
-          } catch (InterruptedException e) {
-            interrupted = true;
-            stop.set(true);
-            stoppedEarly.compareAndSet(null, "interrupted");
-          }
-        }
-        if (interrupted) {
-          for (Future<?> f : futures) {
-            awaitUninterruptibly(f);
-          }
-        }
-        endNanos = System.nanoTime();
-      } finally {
-        stop.set(true);
-        reporter.shutdownNow();
-        workers.shutdown();
-        boolean wasInterrupted = Thread.interrupted() || interrupted;
-        try {
-          cleanUp();
-        } finally {
-          if (wasInterrupted) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }
-      ChurnResult result = result(endNanos);
-      if (interrupted) {
-        throw new PodgateException("churn interrupted after " + result.cycles() + " cycles; everything it created "
-            + "was removed. " + result.summary());
-      }
-      o.progress().accept("churn done: " + result.summary().lines().findFirst().orElse(""));
-      return result;
+      return new ChurnWorkers(o, ChurnOptions.Path.CRI, runId, latencies).run(this::setUp, this::cycle,
+          (cycle, e) -> "cycle " + cycle + ": " + e.getMessage() + hint(e), this::cleanUp);
     }
 
-    private void awaitWorker(Future<?> f) throws InterruptedException {
-      try {
-        f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new PodgateException("churn worker crashed: " + e.getCause(), e.getCause());
-      }
-    }
-
-    private void awaitUninterruptibly(Future<?> f) {
-      boolean again = true;
-      while (again) {
+    private void setUp() {
+      ensureStandardImage(cri, o.image());
+      if (o.mode() == ChurnOptions.Mode.SHARED_POD) {
+        sharedPodConfig = podConfig("shared");
         try {
-          awaitWorker(f);
-          again = false;
-        } catch (InterruptedException e) {
-          // keep waiting: the worker finishes its cycle and cleans up
-        }
-      }
-    }
-
-    private void work(int worker, long deadline) {
-      long seq = 0;
-      while (!stop.get() && System.nanoTime() < deadline) {
-        if (o.cycles() > 0 && tickets.getAndIncrement() >= o.cycles()) {
-          return;
-        }
-        String cycle = "w" + worker + "-" + seq++;
-        try {
-          cycle(cycle);
-          completed.incrementAndGet();
-          int second = (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
-          perSecond.computeIfAbsent(second, s -> new LongAdder()).increment();
+          sharedPodId = cri.runPodSandbox(sharedPodConfig);
         } catch (RuntimeException e) {
-          failed(cycle, e);
+          throw new PodgateException("churn could not run its shared pod sandbox, so no cycle ran: "
+              + e.getMessage() + " (check the runtime's sandbox image and CNI config)", e);
         }
       }
     }
@@ -301,19 +195,6 @@ public final class ChurnEngine {
       return value;
     }
 
-    private void failed(String cycle, RuntimeException e) {
-      long n = failures.incrementAndGet();
-      synchronized (failureMessages) {
-        if (failureMessages.size() < KEPT_FAILURE_MESSAGES) {
-          failureMessages.add("cycle " + cycle + ": " + e.getMessage() + hint(e));
-        }
-      }
-      if (n >= o.maxFailures() && stoppedEarly.compareAndSet(null, "reached maxFailures = " + o.maxFailures()
-          + " (" + n + " failed cycles)")) {
-        stop.set(true);
-      }
-    }
-
     private String hint(RuntimeException e) {
       if (e instanceof CriException c && c.operation().equals(ChurnResult.CREATE_CONTAINER)
           && c.code() == Status.Code.NOT_FOUND && cri.imageStatus(o.image()).isEmpty()) {
@@ -321,33 +202,6 @@ public final class ChurnEngine {
             + "so import or pull it before the churn]";
       }
       return "";
-    }
-
-    private void progress(AtomicLong lastCount, AtomicLong lastNanos) {
-      long now = System.nanoTime();
-      long done = completed.get();
-      double sinceLast = (now - lastNanos.getAndSet(now)) / 1e9;
-      long recent = done - lastCount.getAndSet(done);
-      double total = (now - startNanos) / 1e9;
-      o.progress().accept(String.format(Locale.ROOT,
-          "churn %.0f s: %d cycles, %.2f/s overall, %.2f/s in the last %.0f s, %d failure(s)",
-          total, done, done / total, recent / sinceLast, sinceLast, failures.get()));
-    }
-
-    private ChurnResult result(long endNanos) {
-      Duration elapsed = Duration.ofNanos(endNanos - startNanos);
-      int seconds = (int) Math.max(1, (elapsed.toNanos() + 999_999_999L) / 1_000_000_000L);
-      List<Long> series = new ArrayList<>();
-      for (int s = 0; s < seconds; s++) {
-        LongAdder a = perSecond.get(s);
-        series.add(a == null ? 0L : a.sum());
-      }
-      List<String> messages;
-      synchronized (failureMessages) {
-        messages = List.copyOf(failureMessages);
-      }
-      return new ChurnResult(o.mode(), o.workers(), o.image(), completed.get(), failures.get(), messages, elapsed,
-          latencies.summaries(), series, stoppedEarly.get());
     }
 
     private PodSandboxConfig podConfig(String suffix) {
@@ -375,14 +229,5 @@ public final class ChurnEngine {
     private void cleanUp() {
       LabelSweep.removeAll(cri, RUN_LABEL, runId, "churn run " + runId);
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    AtomicLong n = new AtomicLong();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.getAndIncrement());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }

@@ -58,21 +58,11 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
@@ -116,15 +106,7 @@ public final class ContainerdChurnEngine {
     private final String leaseId = "podgate-churn-" + runId;
     private final ClientInterceptor headers = ContainerdHeaders.namespaceAndLease(namespace, leaseId);
     private final LatencyHistograms latencies = new LatencyHistograms(ChurnResult.containerdOperations());
-    private final AtomicBoolean stop = new AtomicBoolean();
-    private final AtomicLong tickets = new AtomicLong();
-    private final AtomicLong completed = new AtomicLong();
-    private final AtomicLong failures = new AtomicLong();
-    private final List<String> failureMessages = new ArrayList<>();
-    private final Map<Integer, LongAdder> perSecond = new ConcurrentHashMap<>();
-    private final AtomicReference<String> stoppedEarly = new AtomicReference<>();
     private final List<String> chain = new ArrayList<>();
-    private volatile long startNanos;
     private String imageName;
     private String specEnvJson;
     private JsonNode imageConfig;
@@ -156,78 +138,19 @@ public final class ContainerdChurnEngine {
             + "containerd namespace and knows only those. Use one of them, or ChurnOptions.Path.CRI for other images.");
       }
       Set<Path> hostDirsBefore = RuncLeftovers.namespaceDirectories(namespace);
-      boolean interrupted = false;
-      long endNanos;
-      ExecutorService workers = Executors.newFixedThreadPool(o.workers(), daemon("podgate-ctrd-churn-" + runId));
-      ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemon("podgate-ctrd-churn-progress"));
-      try {
-        o.progress().accept("churn through containerd namespace " + namespace + " at " + endpoint);
-        createLease();
-        prepareImage(recipe.get());
-        startNanos = System.nanoTime();
-        long deadline = o.duration() != null ? startNanos + o.duration().toNanos() : Long.MAX_VALUE;
-        long intervalMs = o.progressInterval().toMillis();
-        AtomicLong lastCount = new AtomicLong();
-        AtomicLong lastNanos = new AtomicLong(startNanos);
-        reporter.scheduleAtFixedRate(() -> progress(lastCount, lastNanos), intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-        List<Future<?>> futures = new ArrayList<>();
-        for (int w = 0; w < o.workers(); w++) {
-          int worker = w;
-          futures.add(workers.submit(() -> work(worker, deadline)));
-        }
-        for (Future<?> f : futures) {
-          try {
-            await(f);
-          } catch (InterruptedException e) {
-            interrupted = true;
-            stop.set(true);
-            stoppedEarly.compareAndSet(null, "interrupted");
-          }
-        }
-        if (interrupted) {
-          for (Future<?> f : futures) {
-            awaitUninterruptibly(f);
-          }
-        }
-        endNanos = System.nanoTime();
-      } finally {
-        stop.set(true);
-        reporter.shutdownNow();
-        workers.shutdown();
-        boolean wasInterrupted = Thread.interrupted() || interrupted;
-        try {
-          cleanUp(hostDirsBefore);
-        } finally {
-          if (wasInterrupted) {
-            Thread.currentThread().interrupt();
-          }
-        }
-      }
-      ChurnResult result = result(endNanos);
-      if (interrupted) {
-        throw new PodgateException("churn interrupted after " + result.cycles() + " cycles; everything it created "
-            + "was removed. " + result.summary());
-      }
-      o.progress().accept("churn done: " + result.summary().lines().findFirst().orElse(""));
-      return result;
+      return new ChurnWorkers(o, ChurnOptions.Path.CONTAINERD, runId, latencies).run(
+          () -> {
+            o.progress().accept("churn through containerd namespace " + namespace + " at " + endpoint);
+            createLease();
+            prepareImage(recipe.get());
+          },
+          cycle -> cycle(containerId(cycle)),
+          (cycle, e) -> "container " + containerId(cycle) + ": " + e.getMessage(),
+          () -> cleanUp(hostDirsBefore));
     }
 
-    private void work(int worker, long deadline) {
-      long seq = 0;
-      while (!stop.get() && System.nanoTime() < deadline) {
-        if (o.cycles() > 0 && tickets.getAndIncrement() >= o.cycles()) {
-          return;
-        }
-        String id = "churn-" + runId + "-w" + worker + "-" + seq++;
-        try {
-          cycle(id);
-          completed.incrementAndGet();
-          int second = (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
-          perSecond.computeIfAbsent(second, s -> new LongAdder()).increment();
-        } catch (RuntimeException e) {
-          failed(id, e);
-        }
-      }
+    private String containerId(String cycle) {
+      return "churn-" + runId + "-" + cycle;
     }
 
     /** containerd-stress's runContainer: NewContainer, NewTask, Start, wait for the exit, Delete both. */
@@ -447,65 +370,6 @@ public final class ContainerdChurnEngine {
       }
       latencies.record(op, System.nanoTime() - t0);
     }
-
-    private void failed(String id, RuntimeException e) {
-      long n = failures.incrementAndGet();
-      synchronized (failureMessages) {
-        if (failureMessages.size() < ChurnEngine.KEPT_FAILURE_MESSAGES) {
-          failureMessages.add("container " + id + ": " + e.getMessage());
-        }
-      }
-      if (n >= o.maxFailures() && stoppedEarly.compareAndSet(null, "reached maxFailures = " + o.maxFailures()
-          + " (" + n + " failed cycles)")) {
-        stop.set(true);
-      }
-    }
-
-    private void progress(AtomicLong lastCount, AtomicLong lastNanos) {
-      long now = System.nanoTime();
-      long done = completed.get();
-      double sinceLast = (now - lastNanos.getAndSet(now)) / 1e9;
-      long recent = done - lastCount.getAndSet(done);
-      double total = (now - startNanos) / 1e9;
-      o.progress().accept(String.format(Locale.ROOT,
-          "churn %.0f s: %d cycles, %.2f/s overall, %.2f/s in the last %.0f s, %d failure(s)",
-          total, done, done / total, recent / sinceLast, sinceLast, failures.get()));
-    }
-
-    private ChurnResult result(long endNanos) {
-      Duration elapsed = Duration.ofNanos(endNanos - startNanos);
-      int seconds = (int) Math.max(1, (elapsed.toNanos() + 999_999_999L) / 1_000_000_000L);
-      List<Long> series = new ArrayList<>();
-      for (int s = 0; s < seconds; s++) {
-        LongAdder a = perSecond.get(s);
-        series.add(a == null ? 0L : a.sum());
-      }
-      List<String> messages;
-      synchronized (failureMessages) {
-        messages = List.copyOf(failureMessages);
-      }
-      return new ChurnResult(ChurnOptions.Path.CONTAINERD, o.mode(), o.workers(), o.image(), completed.get(),
-          failures.get(), messages, elapsed, latencies.summaries(), series, stoppedEarly.get());
-    }
-
-    private void await(Future<?> f) throws InterruptedException {
-      try {
-        f.get();
-      } catch (java.util.concurrent.ExecutionException e) {
-        throw new PodgateException("churn worker crashed: " + e.getCause(), e.getCause());
-      }
-    }
-
-    private void awaitUninterruptibly(Future<?> f) {
-      while (true) {
-        try {
-          await(f);
-          return;
-        } catch (InterruptedException e) {
-          // keep waiting: the worker finishes its cycle
-        }
-      }
-    }
   }
 
   static String sha256(String s) {
@@ -514,14 +378,5 @@ public final class ContainerdChurnEngine {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    AtomicLong n = new AtomicLong();
-    return r -> {
-      Thread t = new Thread(r, name + "-" + n.getAndIncrement());
-      t.setDaemon(true);
-      return t;
-    };
   }
 }
