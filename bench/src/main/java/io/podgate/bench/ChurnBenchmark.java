@@ -17,9 +17,6 @@ import java.util.Locale;
 
 /** Churn for N seconds and compare cycles/s with containerd-stress on this machine. */
 public final class ChurnBenchmark {
-  /** containerd-stress, busybox, 30 s, 2 workers, on this machine: containers per second. */
-  public static final double CONTAINERD_STRESS_2_WORKERS = 7.5;
-
   /**
    * containerd-stress runs {@code true} in each container, which exits by itself; the benchmark does the
    * same by default, so StopContainer meets an exited (or exiting) container as containerd-stress's
@@ -28,17 +25,6 @@ public final class ChurnBenchmark {
   public static final List<String> STRESS_LIKE_COMMAND = List.of("/bin/true");
 
   private ChurnBenchmark() {}
-
-  /** podgate cycles/s divided by containerd-stress's 7.5/s. */
-  public static double ratio(ChurnResult r) {
-    return r.cyclesPerSecond() / CONTAINERD_STRESS_2_WORKERS;
-  }
-
-  public static String comparison(ChurnResult r) {
-    return String.format(Locale.ROOT,
-        "podgate churn %.2f cycles/s vs containerd-stress %.1f/s (2 workers): ratio %.2f, %d failure(s)",
-        r.cyclesPerSecond(), CONTAINERD_STRESS_2_WORKERS, ratio(r), r.failures());
-  }
 
   /**
    * {@code [--seconds N] [--workers W] [--mode SHARED_POD|POD_PER_CYCLE] [--command "sleep 3600"] [--socket PATH]
@@ -126,12 +112,9 @@ public final class ChurnBenchmark {
     }
     roundLines.forEach(out::println);
     out.println(r.summary());
-    out.println(comparison(r));
     ObjectNode json = ChurnJson.toNode(r);
     json.put("benchmark", "churn");
     command.forEach(json.putArray("command")::add);
-    json.put("containerdStressReference", CONTAINERD_STRESS_2_WORKERS);
-    json.put("ratio", Math.round(ratio(r) * 100) / 100.0);
     try {
       out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {

@@ -13,15 +13,25 @@ class CriLatencyBenchmarkTest {
   }
 
   @Test
-  void verdictAndRatioFollowTheReference() {
-    var pass = new CriLatencyBenchmark.OperationFigures("StartContainer", 3, 110, 90, 130, 110, true);
-    var fail = new CriLatencyBenchmark.OperationFigures("StopContainer", 3, 150, 140, 160, 100, false);
+  void theVerdictFollowsTheSameRunPeerAndHistoryIsOnlyShown() {
+    var pass = new CriLatencyBenchmark.OperationFigures("StartContainer", 3, 110, 90, 130, 50, 100, 120);
+    var fail = new CriLatencyBenchmark.OperationFigures("StopContainer", 3, 150, 140, 160, 300, 90, 100);
     var r = new CriLatencyBenchmark.Result(3, "img", List.of(pass, fail));
-    assertThat(pass.verdict()).isEqualTo("PASS");
-    assertThat(fail.ratio()).isEqualTo(1.5);
-    assertThat(r.allPass()).isFalse();
-    assertThat(r.table()).contains("StartContainer").contains("PASS").contains("1.50  FAIL");
-    assertThat(r.json()).contains("\"verdict\" : \"FAIL\"").contains("\"crictlMs\" : 100.0");
+    assertThat(pass.passSameRun()).isTrue();
+    assertThat(fail.passSameRun()).isFalse();
+    assertThat(fail.sameRunRatio()).isEqualTo(1.5);
+    assertThat(fail.historyRatio()).isEqualTo(0.5);
+    assertThat(r.table()).contains("StartContainer").contains("0.92  PASS").contains("1.50  FAIL");
+    assertThat(r.json()).contains("\"sameRunVerdict\" : \"FAIL\"").contains("\"crictlHistoryMs\" : 300.0")
+        .doesNotContain("\"verdict\"");
+  }
+
+  @Test
+  void withoutASameRunPeerThereIsNoVerdict() {
+    var o = new CriLatencyBenchmark.OperationFigures("StartContainer", 3, 110, 90, 130, 50, Double.NaN, Double.NaN);
+    var r = new CriLatencyBenchmark.Result(3, "img", List.of(o));
+    assertThat(o.passSameRun()).isFalse();
+    assertThat(r.table()).doesNotContain("PASS").doesNotContain("FAIL").contains("no verdict");
   }
 
   @Test

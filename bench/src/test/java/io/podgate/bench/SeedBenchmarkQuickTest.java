@@ -49,10 +49,9 @@ class SeedBenchmarkQuickTest {
     assertThat(o.summary()).isAbsolute().hasFileName(ReportWriter.SUMMARY_FILE);
     assertThat(summary.path("schema").asText()).isEqualTo(ReportWriter.SUMMARY_SCHEMA);
     List<String> required = new ArrayList<>();
-    CriLatencyBenchmark.CRICTL_REFERENCE_MILLIS.keySet().forEach(op -> required.add(SeedBenchmark.criTarget(op)));
-    CriLatencyBenchmark.CRICTL_REFERENCE_MILLIS.keySet().forEach(op -> required.add(SeedBenchmark.criSameRunTarget(op)));
-    required.addAll(List.of(SeedBenchmark.TARGET_CHURN_2, SeedBenchmark.TARGET_CHURN_2_PEER, SeedBenchmark.TARGET_CHURN_10,
-        SeedBenchmark.TARGET_WRK_RATIO,
+    CriLatencyBenchmark.OPERATIONS.forEach(op -> required.add(SeedBenchmark.criSameRunTarget(op)));
+    required.addAll(List.of(SeedBenchmark.TARGET_CHURN_2, SeedBenchmark.TARGET_CHURN_2_CONTAINERD_PATH,
+        SeedBenchmark.TARGET_CHURN_10, SeedBenchmark.TARGET_CHURN_10_CONTAINERD_PATH, SeedBenchmark.TARGET_WRK_RATIO,
         SeedBenchmark.TARGET_WRK_P50, SeedBenchmark.TARGET_WRK_P99));
     List<String> names = new ArrayList<>();
     for (JsonNode t : summary.path("targets")) {
