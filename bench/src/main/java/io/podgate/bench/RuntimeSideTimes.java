@@ -55,6 +55,22 @@ final class RuntimeSideTimes {
     return new RuntimeSideTimes(entries);
   }
 
+  /** When containerd wrote its first line (it logs "starting containerd" first); empty for an empty log. */
+  Optional<Instant> firstLine() {
+    return entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0).time());
+  }
+
+  /** When containerd said "containerd successfully booted"; empty when it did not. */
+  Optional<Instant> booted() {
+    return entries.stream().filter(e -> e.message().startsWith("containerd successfully booted")).findFirst()
+        .map(Entry::time);
+  }
+
+  /** From containerd's first log line to "containerd successfully booted"; empty when either is missing. */
+  Optional<Duration> boot() {
+    return firstLine().flatMap(f -> booted().map(b -> Duration.between(f, b)));
+  }
+
   /** From the first line opening {@code call} to the first later line saying it returned; empty when either is missing. */
   Optional<Duration> of(Call call) {
     Instant begun = null;

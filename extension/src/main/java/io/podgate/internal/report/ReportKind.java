@@ -6,7 +6,9 @@ public enum ReportKind {
   HTTP("http"),
   CHURN("churn"),
   COMPARISON("comparison"),
-  CRI_LATENCY("cri-latency");
+  CRI_LATENCY("cri-latency"),
+  /** The bench's "time a user waits" figures: per tool and scenario medians, podgate's phases, ratios. */
+  USER_WAIT("user-wait");
 
   private final String json;
 
