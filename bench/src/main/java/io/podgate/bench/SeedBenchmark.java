@@ -84,11 +84,26 @@ public final class SeedBenchmark {
    * @param containerdStress containerd-stress binary for the churn peer; null: {@code ctr run --rm} instead
    */
   public record Settings(String mode, Sizes sizes, Path socket, String bridge, String subnet, Path workDir,
-      Path reportDir, Path containerdStress) {
+      Path reportDir, Path containerdStress, UserWait userWait) {
     public Settings(String mode, Sizes sizes, Path socket, String bridge, String subnet, Path workDir, Path reportDir) {
-      this(mode, sizes, socket, bridge, subnet, workDir, reportDir, null);
+      this(mode, sizes, socket, bridge, subnet, workDir, reportDir, null, null);
+    }
+
+    public Settings(String mode, Sizes sizes, Path socket, String bridge, String subnet, Path workDir, Path reportDir,
+        Path containerdStress) {
+      this(mode, sizes, socket, bridge, subnet, workDir, reportDir, containerdStress, null);
     }
   }
+
+  /**
+   * The "time a user waits" section ({@link UserWaitBenchmark}, podgate alone), run after the other
+   * sections once their containerd is gone, on the same bridge and subnet.
+   *
+   * @param repoRoot podgate's checkout, whose {@code bench/wait/podgate} is built (ci/bench builds it)
+   * @param mavenRepo local Maven repository for its {@code mvn -o test}, or null for Maven's default
+   * @param reuse value for {@value UserWaitBenchmark#REUSE_PROPERTY}, or null to leave it to podgate
+   */
+  public record UserWait(Path repoRoot, Path mavenRepo, String reuse) {}
 
   /** Where the report went and which sections failed (empty when all ran). */
   public record Outcome(Path summary, Path index, List<String> failedSections, int sections) {
@@ -127,6 +142,9 @@ public final class SeedBenchmark {
         work));
     try {
       runOnContainerd(work);
+      if (settings.userWait() != null) {
+        section("6. Time a user waits", () -> userWait(work));
+      }
     } catch (RuntimeException e) {
       failed.add("setup");
       log.line("!! the benchmark could not run: " + e.getMessage());
@@ -170,6 +188,20 @@ public final class SeedBenchmark {
     }
   }
 
+  private void userWait(Path work) {
+    UserWait w = settings.userWait();
+    boolean quick = settings.mode().equals("quick");
+    UserWaitBenchmark.Settings s = new UserWaitBenchmark.Settings(quick ? 1 : 5, !quick,
+        w.repoRoot().resolve("bench/wait/podgate"), null, settings.bridge(), settings.subnet(), work, w.reuse(),
+        w.mavenRepo(), UserWaitBenchmark.projectVersion(w.repoRoot().resolve("pom.xml")),
+        settings.reportDir().resolve("wait-logs"));
+    UserWaitBenchmark.Outcome o = UserWaitBenchmark.run(s, log::line);
+    recorder.forTest(UserWaitBenchmark.TEST_ID, "Time a user waits");
+    recorder.record(UserWaitBenchmark.TEST_ID, o.entry());
+    targets.addAll(o.targets());
+    log.block(o.table());
+  }
+
   /** The targets every summary carries; one whose section failed or never ran gets no value (verdict fail). */
   private List<ReportTarget> requiredTargets() {
     List<ReportTarget> r = new ArrayList<>();
@@ -187,6 +219,10 @@ public final class SeedBenchmark {
         MetricDirection.LOWER_IS_BETTER));
     r.add(new ReportTarget(TARGET_WRK_P99, Double.NaN, LATENCY_AGREEMENT_PERCENT, "% difference",
         MetricDirection.LOWER_IS_BETTER));
+    if (settings.userWait() != null) {
+      r.add(new ReportTarget(UserWaitBenchmark.TARGET_PER_METHOD_MS, Double.NaN, UserWaitBenchmark.PER_METHOD_MS_TARGET,
+          "ms", MetricDirection.LOWER_IS_BETTER));
+    }
     return r;
   }
 
@@ -283,7 +319,8 @@ public final class SeedBenchmark {
   }
 
   /**
-   * {@code [--quick] [--socket PATH] [--work-dir DIR] [--report-dir DIR]}. Bridge and subnet of the
+   * {@code [--quick] [--socket PATH] [--work-dir DIR] [--report-dir DIR] [--repo-root DIR [--maven-repo DIR]]};
+   * with {@code --repo-root} the "time a user waits" section runs last ({@link UserWait}). Bridge and subnet of the
    * embedded containerd come from -Dpodgate.bridge / -Dpodgate.subnet or PODGATE_BRIDGE /
    * PODGATE_SUBNET (defaults podgate0, 10.88.0.0/16). The last line printed is the summary's path.
    *
@@ -300,7 +337,12 @@ public final class SeedBenchmark {
         Path.of(BenchDaemon.arg(args, "--work-dir", System.getProperty("java.io.tmpdir"))),
         Path.of(BenchDaemon.arg(args, "--report-dir", DEFAULT_REPORT_DIR.toString())),
         Optional.ofNullable(BenchDaemon.arg(args, "--containerd-stress", null)).filter(a -> !a.isBlank())
-            .map(Path::of).orElse(null));
+            .map(Path::of).orElse(null),
+        Optional.ofNullable(BenchDaemon.arg(args, "--repo-root", null)).map(root -> new UserWait(
+            Path.of(root).toAbsolutePath().normalize(),
+            Optional.ofNullable(BenchDaemon.arg(args, "--maven-repo", null)).filter(a -> !a.isBlank()).map(Path::of)
+                .orElse(null),
+            UserWaitBenchmark.reuseSetting())).orElse(null));
     int status;
     try {
       Outcome o = run(s, System.out);

@@ -128,7 +128,7 @@ public final class UserWaitBenchmark {
    * @param rounds measured rounds (round 0, the warm-up, comes on top when {@code warmup})
    * @param podgateProject {@code bench/wait/podgate}, compiled
    * @param testcontainersProject {@code bench/wait/testcontainers}, compiled; null: podgate alone
-   * @param workDir parent of podgate's work directory for these runs (passed as podgate.workdir)
+   * @param workDir parent of podgate's work directory for these runs ({@code pg} in it is passed as podgate.workdir; keep it short)
    * @param reuse value for {@value #REUSE_PROPERTY}, or null to leave it to podgate
    * @param mavenRepo local Maven repository for the mvn scenario, or null for Maven's default
    * @param logDir where each run's output goes
@@ -158,7 +158,7 @@ public final class UserWaitBenchmark {
   private UserWaitBenchmark(Settings s, Consumer<String> log) {
     this.s = s;
     this.log = log;
-    this.podgateWork = s.workDir().resolve("podgate-wait");
+    this.podgateWork = s.workDir().resolve("pg"); // short: containerd's sockets under it must fit 107 bytes
   }
 
   /** Runs every scenario for every tool; throws (naming the run and its log) when a run fails. */
@@ -570,12 +570,12 @@ public final class UserWaitBenchmark {
     for (String m : LABELS.keySet()) {
       if (m.startsWith("phase") || m.startsWith("containerd") || m.startsWith("runtimeStart")
           || m.startsWith("suitePhase") || m.startsWith("methodPhase")) {
-        b.append(String.format(Locale.ROOT, "  %-78s %9s%n", LABELS.get(m), fmt(stats.median(PODGATE, m))));
+        b.append(String.format(Locale.ROOT, "  %-84s %7s%n", LABELS.get(m), fmt(stats.median(PODGATE, m))));
       }
     }
     b.append("Targets\n");
     for (ReportTarget t : targets) {
-      b.append(String.format(Locale.ROOT, "  %-78s %8s %s %-5s %s%n", t.name(),
+      b.append(String.format(Locale.ROOT, "  %-84s %7s %s %-5s %s%n", t.name(),
           Double.isFinite(t.value()) ? String.format(Locale.ROOT, "%.2f", t.value()) : "-",
           "<= " + t.target(), t.unit(), t.verdict()));
     }

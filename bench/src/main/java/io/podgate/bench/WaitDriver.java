@@ -49,6 +49,14 @@ public final class WaitDriver {
   private WaitDriver() {}
 
   public static void main(String[] args) throws Exception {
+    int status = run(args);
+    System.out.flush();
+    // non-daemon threads of either library must not keep the JVM: its exit is part of what is measured
+    System.exit(status);
+  }
+
+  /** Runs the classes and writes the timeline; 0 when every test passed, 1 when one failed, 2 for bad arguments. */
+  static int run(String[] args) throws Exception {
     Path out = null;
     Path logsUnder = null;
     Path logCopy = null;
@@ -63,7 +71,7 @@ public final class WaitDriver {
     }
     if (out == null || classes.isEmpty()) {
       System.err.println("usage: WaitDriver --out FILE [--containerd-logs-under DIR --containerd-log-copy FILE] CLASS...");
-      System.exit(2);
+      return 2;
     }
     LogTail tail = logsUnder == null ? null : LogTail.start(logsUnder);
     Recorder rec = new Recorder();
@@ -89,9 +97,7 @@ public final class WaitDriver {
       }
     }
     Files.write(out, rec.lines, StandardCharsets.UTF_8);
-    System.out.flush();
-    // non-daemon threads of either library must not keep the JVM: its exit is part of what is measured
-    System.exit(rec.failed ? 1 : 0);
+    return rec.failed ? 1 : 0;
   }
 
   /** Wall-clock microseconds since the epoch: comparable with the parent's clock. */

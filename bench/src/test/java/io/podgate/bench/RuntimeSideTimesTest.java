@@ -51,4 +51,16 @@ class RuntimeSideTimesTest {
     assertThat(medians).containsOnlyKeys("StopContainer");
     assertThat(medians.get("StopContainer")).isCloseTo(145.623148, org.assertj.core.data.Offset.offset(1e-6));
   }
+
+  @Test
+  void bootLastsFromTheFirstLineToBooted() {
+    RuntimeSideTimes times = RuntimeSideTimes.parse(List.of(
+        "time=\"2026-12-01T02:42:57.319553251Z\" level=info msg=\"starting containerd\" revision=\"1.6.20\"",
+        "time=\"2026-12-01T02:42:57.377082905Z\" level=info msg=\"loading plugin \\\"io.containerd.content.v1.content\\\"...\"",
+        "time=\"2026-12-01T02:42:57.465606194Z\" level=info msg=\"containerd successfully booted in 0.148806s\""));
+    assertThat(times.boot()).contains(Duration.ofNanos(146_052_943));
+    assertThat(times.firstLine()).contains(java.time.Instant.parse("2026-12-01T02:42:57.319553251Z"));
+    assertThat(RuntimeSideTimes.parse(LOG).boot()).as("a log without the boot line").isEmpty();
+    assertThat(RuntimeSideTimes.parse(List.of()).firstLine()).isEmpty();
+  }
 }
