@@ -139,6 +139,12 @@ public final class UserWaitBenchmark {
       if (rounds < 1) {
         throw new IllegalArgumentException("the wait section needs at least 1 measured round, got " + rounds);
       }
+      // the runs start in the projects' directories: every path they are given must be absolute
+      podgateProject = podgateProject.toAbsolutePath().normalize();
+      testcontainersProject = testcontainersProject == null ? null : testcontainersProject.toAbsolutePath().normalize();
+      workDir = workDir.toAbsolutePath().normalize();
+      mavenRepo = mavenRepo == null ? null : mavenRepo.toAbsolutePath().normalize();
+      logDir = logDir.toAbsolutePath().normalize();
     }
 
     List<String> tools() {
@@ -154,6 +160,8 @@ public final class UserWaitBenchmark {
   private final WaitStats stats = new WaitStats();
   private final Path podgateWork;
   private boolean runtimeOutlived;
+  /** containerd processes seen among the runs' descendants. */
+  private final java.util.Set<ProcessHandle> runtimes = new java.util.LinkedHashSet<>();
 
   private UserWaitBenchmark(Settings s, Consumer<String> log) {
     this.s = s;
@@ -424,14 +432,22 @@ public final class UserWaitBenchmark {
     }
   }
 
-  /** Waits for the process; after the timeout it and its descendants are killed (by PID) and this throws. */
-  private static int await(Process p, String name, Path out) {
+  /**
+   * Waits for the process, noting every containerd among its descendants while it runs; after the
+   * timeout it and its descendants are killed (by PID) and this throws.
+   */
+  private int await(Process p, String name, Path out) {
+    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
     try {
-      if (!p.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-        p.descendants().forEach(ProcessHandle::destroyForcibly);
-        p.destroyForcibly();
-        p.waitFor(10, TimeUnit.SECONDS);
-        throw new IllegalStateException(name + " took longer than " + RUN_TIMEOUT + " and was killed; see " + out);
+      while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
+        p.descendants().filter(d -> d.info().command().map(c -> c.endsWith("/containerd")).orElse(false))
+            .forEach(runtimes::add);
+        if (System.nanoTime() - deadline > 0) {
+          p.descendants().forEach(ProcessHandle::destroyForcibly);
+          p.destroyForcibly();
+          p.waitFor(10, TimeUnit.SECONDS);
+          throw new IllegalStateException(name + " took longer than " + RUN_TIMEOUT + " and was killed; see " + out);
+        }
       }
       return p.exitValue();
     } catch (InterruptedException e) {
@@ -442,11 +458,20 @@ public final class UserWaitBenchmark {
     }
   }
 
-  /** Whether a containerd started for these runs (its command line names the work directory) still runs. */
+  /**
+   * Whether a containerd of these runs still runs now that their JVM is gone: one seen among a run's
+   * descendants, or one whose command line names the work directory podgate was given.
+   */
   private boolean outlivingRuntime() {
     String dir = podgateWork.toString();
-    return ProcessHandle.allProcesses().anyMatch(p -> p.info().commandLine()
-        .map(cl -> cl.contains(dir) && cl.contains("containerd")).orElse(false));
+    List<ProcessHandle> alive = new ArrayList<>(runtimes.stream().filter(ProcessHandle::isAlive).toList());
+    ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
+        .map(cl -> cl.contains(dir) && cl.contains("containerd")).orElse(false)).forEach(alive::add);
+    if (!alive.isEmpty()) {
+      log.accept("podgate's runtime outlived the test JVM: containerd PID(s) "
+          + alive.stream().map(h -> Long.toString(h.pid())).distinct().toList());
+    }
+    return !alive.isEmpty();
   }
 
   private Path project(String tool) {
@@ -552,8 +577,8 @@ public final class UserWaitBenchmark {
             : ""));
     b.append(String.format(Locale.ROOT, "%-62s %9s %9s %7s %9s%n", "scenario", "podgate", peer ? "Testcont." : "",
         peer ? "ratio" : "", "target"));
-    for (String m : List.of(OWN_READY, OWN_TORN_DOWN, OWN_END, OWN_PROCESS, SUITE_READY, SUITE_TORN_DOWN, PER_METHOD,
-        MVN_WALL, MVN_CLASS)) {
+    for (String m : List.of(OWN_READY, OWN_TORN_DOWN, OWN_RETURNED, OWN_END, OWN_PROCESS, SUITE_READY,
+        SUITE_TORN_DOWN, PER_METHOD, MVN_WALL, MVN_CLASS)) {
       String target = "";
       if (RATIO_TARGETS.containsKey(m)) {
         target = peer ? "<= " + RATIO_TARGETS.get(m) : "";
