@@ -678,33 +678,32 @@ public final class UserWaitBenchmark {
     String runId = "wait-" + UUID.randomUUID().toString().substring(0, 8);
     int status = 0;
     Path runWork = work.resolve(runId);
-    try (PrintStream out = System.out) {
-      try {
-        Settings settings = new Settings(rounds, !quick, root.resolve("bench/wait/podgate"),
-            peers.isEmpty() ? null : root.resolve("bench/wait/testcontainers"),
-            SeedBenchmark.setting(BenchDaemon.BRIDGE_PROPERTY, "PODGATE_BRIDGE", BenchDaemon.DEFAULT_BRIDGE),
-            SeedBenchmark.setting(BenchDaemon.SUBNET_PROPERTY, "PODGATE_SUBNET", BenchDaemon.DEFAULT_SUBNET),
-            runWork, reuseSetting(), Optional.ofNullable(BenchDaemon.arg(args, "--maven-repo", null))
-                .filter(a -> !a.isBlank()).map(Path::of).orElse(null),
-            projectVersion(root.resolve("pom.xml")), reportDir.resolve("wait-logs"));
-        Instant started = Instant.now();
-        Outcome o = run(settings, out::println);
-        out.print(o.table());
-        ReportRecorder recorder = new ReportRecorder();
-        recorder.forTest(TEST_ID, "Time a user waits");
-        recorder.record(TEST_ID, o.entry());
-        o.targets().forEach(t -> recorder.target(TEST_ID, t));
-        ReportWriter.Written w = new ReportWriter(reportDir, runId, started, Clock.systemUTC()).write(recorder);
-        out.println(w.summary().toAbsolutePath());
-      } catch (RuntimeException e) {
-        out.println("the wait benchmark could not run: " + e.getMessage());
-        e.printStackTrace(out);
-        status = 1;
-      } finally {
-        FileTrees.delete(runWork);
-      }
-      out.flush();
+    PrintStream out = System.out;
+    try {
+      Settings settings = new Settings(rounds, !quick, root.resolve("bench/wait/podgate"),
+          peers.isEmpty() ? null : root.resolve("bench/wait/testcontainers"),
+          SeedBenchmark.setting(BenchDaemon.BRIDGE_PROPERTY, "PODGATE_BRIDGE", BenchDaemon.DEFAULT_BRIDGE),
+          SeedBenchmark.setting(BenchDaemon.SUBNET_PROPERTY, "PODGATE_SUBNET", BenchDaemon.DEFAULT_SUBNET),
+          runWork, reuseSetting(), Optional.ofNullable(BenchDaemon.arg(args, "--maven-repo", null))
+              .filter(a -> !a.isBlank()).map(Path::of).orElse(null),
+          projectVersion(root.resolve("pom.xml")), reportDir.resolve("wait-logs"));
+      Instant started = Instant.now();
+      Outcome o = run(settings, out::println);
+      out.print(o.table());
+      ReportRecorder recorder = new ReportRecorder();
+      recorder.forTest(TEST_ID, "Time a user waits");
+      recorder.record(TEST_ID, o.entry());
+      o.targets().forEach(t -> recorder.target(TEST_ID, t));
+      ReportWriter.Written w = new ReportWriter(reportDir, runId, started, Clock.systemUTC()).write(recorder);
+      out.println(w.summary().toAbsolutePath());
+    } catch (RuntimeException e) {
+      out.println("the wait benchmark could not run: " + e.getMessage());
+      e.printStackTrace(out);
+      status = 1;
+    } finally {
+      FileTrees.delete(runWork);
     }
+    out.flush();
     System.exit(status);
   }
 
