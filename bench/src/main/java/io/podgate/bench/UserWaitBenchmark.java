@@ -83,7 +83,7 @@ public final class UserWaitBenchmark {
     LABELS.put(SUITE_TORN_DOWN, "the class inside a running suite: until torn down");
     LABELS.put(PER_METHOD, "10 methods, a new pod each: per method");
     LABELS.put(MVN_WALL, "mvn -o test of one class from a cold JVM");
-    LABELS.put(MVN_CLASS, "mvn -o test: surefire's time for the class");
+    LABELS.put(MVN_CLASS, "mvn -o test: surefire's time for the class (podgate's runtime starts before it)");
     LABELS.put("phaseRuntimeStart", "runtime start (run start to first pod asked: containerd, pause image, watchdog)");
     LABELS.put("runtimeStartBeforeExec", "  of which: run start to containerd's first log line");
     LABELS.put("containerdBoot", "  of which: containerd boot (its first log line to booted)");
@@ -106,6 +106,13 @@ public final class UserWaitBenchmark {
     LABELS.put("methodPhaseSandboxAndCreate", "per method: RunPodSandbox + CreateContainer (podgate)");
     LABELS.put("methodPhaseStartContainer", "per method: StartContainer");
     LABELS.put("methodPhaseReady", "per method: ready (HTTP wait)");
+    for (String suffix : List.of("", "InSuite")) {
+      String where = suffix.isEmpty() ? "own run" : "suite run";
+      LABELS.put("dockerCreateToStart" + suffix, "Docker, " + where + ": container created to started");
+      LABELS.put("dockerKillToDestroy" + suffix, "Docker, " + where + ": killed to removed (teardown)");
+      LABELS.put("dockerDieToDestroy" + suffix, "Docker, " + where + ": died to removed");
+      LABELS.put("dockerCreateToDestroy" + suffix, "Docker, " + where + ": created to removed");
+    }
   }
 
   public static final String TARGET_OWN_RUN = "wait: one class, its own run, until the run ends, podgate / Testcontainers";
@@ -224,6 +231,9 @@ public final class UserWaitBenchmark {
     add(tool, OWN_RETURNED, round, t.launcherReturned() - plan);
     add(tool, OWN_END, round, c.exitMicros - plan);
     add(tool, OWN_PROCESS, round, c.exitMicros - c.spawnMicros);
+    if (tool.equals(TESTCONTAINERS)) {
+      dockerTimes(c, round, "");
+    }
     if (tool.equals(PODGATE)) {
       podgatePhases(t, cls, c, containerdLog, round);
       if (outlivingRuntime()) {
@@ -302,6 +312,9 @@ public final class UserWaitBenchmark {
       throw new IllegalStateException(ten + " ran " + perMethod.size() + " methods, not 10 (see " + c.log + ")");
     }
     stats.add(tool, PER_METHOD, round, WaitStats.median(perMethod));
+    if (tool.equals(TESTCONTAINERS)) {
+      dockerTimes(c, round, "InSuite");
+    }
     if (tool.equals(PODGATE)) {
       stats.add(tool, "suitePhaseSandboxAndCreate", round, WaitStats.median(sandbox));
       stats.add(tool, "suitePhaseStartContainer", round, WaitStats.median(start));
@@ -325,6 +338,38 @@ public final class UserWaitBenchmark {
     }
     log.accept(String.format(Locale.ROOT, "round %d %s, suite: ready %.0f ms, torn down %.0f; per method %.0f ms",
         round, tool, WaitStats.median(ready), WaitStats.median(tornDown), WaitStats.median(perMethod)));
+  }
+
+  /** Docker's own times for the run's containers (docker events between its spawn and exit); said and skipped if unreadable. */
+  private void dockerTimes(Child c, int round, String suffix) {
+    String docker = Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
+    Path out = s.logDir().resolve(c.log().getFileName().toString().replace(".log", ".docker-events"));
+    try {
+      Process p = new ProcessBuilder(docker, "events", "--since", seconds(c.spawnMicros()), "--until",
+          seconds(c.exitMicros() + 1_000_000), "--filter", "type=container", "--format",
+          "{{.TimeNano}} {{.Action}} {{.Actor.ID}}").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        log.accept("docker events took over 30 s; Docker's own times left out for " + c.log());
+        return;
+      }
+      DockerEvents events = DockerEvents.parse(Files.readAllLines(out));
+      for (Map.Entry<String, String[]> span : DockerEvents.SPANS.entrySet()) {
+        List<Double> v = events.span(span.getValue()[0], span.getValue()[1]);
+        if (!v.isEmpty()) {
+          stats.add(TESTCONTAINERS, span.getKey() + suffix, round, WaitStats.median(v));
+        }
+      }
+    } catch (IOException e) {
+      log.accept("cannot read docker events (" + e.getMessage() + "); Docker's own times left out for " + c.log());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading docker events", e);
+    }
+  }
+
+  private static String seconds(long micros) {
+    return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
   }
 
   private void mvnTest(String tool, int round) {
@@ -596,6 +641,14 @@ public final class UserWaitBenchmark {
       if (m.startsWith("phase") || m.startsWith("containerd") || m.startsWith("runtimeStart")
           || m.startsWith("suitePhase") || m.startsWith("methodPhase")) {
         b.append(String.format(Locale.ROOT, "  %-84s %7s%n", LABELS.get(m), fmt(stats.median(PODGATE, m))));
+      }
+    }
+    if (peer) {
+      b.append("Docker's own times for Testcontainers' containers (docker events):\n");
+      for (String m : LABELS.keySet()) {
+        if (m.startsWith("docker")) {
+          b.append(String.format(Locale.ROOT, "  %-84s %7s%n", LABELS.get(m), fmt(stats.median(TESTCONTAINERS, m))));
+        }
       }
     }
     b.append("Targets\n");
