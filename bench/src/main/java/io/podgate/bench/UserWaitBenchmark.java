@@ -620,7 +620,7 @@ public final class UserWaitBenchmark {
         "Time a user waits: medians of %d round(s), ms; podgate runtime reuse: %s%s%n", s.rounds(), reuseMode(),
         peer ? "; Testcontainers 2.0.5 on docker.io with a 10 ms HTTP wait, WITHOUT Ryuk (its image cannot be pulled here)"
             : ""));
-    b.append(String.format(Locale.ROOT, "%-62s %9s %9s %7s %9s%n", "scenario", "podgate", peer ? "Testcont." : "",
+    b.append(String.format(Locale.ROOT, "%-70s %9s %9s %7s %9s%n", "scenario", "podgate", peer ? "Testcont." : "",
         peer ? "ratio" : "", "target"));
     for (String m : List.of(OWN_READY, OWN_TORN_DOWN, OWN_RETURNED, OWN_END, OWN_PROCESS, SUITE_READY,
         SUITE_TORN_DOWN, PER_METHOD, MVN_WALL, MVN_CLASS)) {
@@ -631,7 +631,7 @@ public final class UserWaitBenchmark {
       if (m.equals(PER_METHOD)) {
         target = (peer ? target + ", " : "") + "<" + (int) PER_METHOD_MS_TARGET + " ms";
       }
-      b.append(String.format(Locale.ROOT, "%-62s %9s %9s %7s %9s%n", LABELS.get(m), fmt(stats.median(PODGATE, m)),
+      b.append(String.format(Locale.ROOT, "%-70s %9s %9s %7s %9s%n", LABELS.get(m), fmt(stats.median(PODGATE, m)),
           peer ? fmt(stats.median(TESTCONTAINERS, m)) : "",
           peer ? stats.ratio(PODGATE, TESTCONTAINERS, m).stream().mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
               .findFirst().orElse("-") : "", target));
