@@ -60,6 +60,7 @@ final class KubeClients {
     }
     config.setConnectionTimeout(5_000);
     config.setRequestTimeout(30_000);
+    config.setRequestRetryBackoffLimit(1); // an unreachable server is said within seconds, not after ten retries
     KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
     try {
       client.getKubernetesVersion();
