@@ -62,6 +62,13 @@ final class SessionNamespace implements AutoCloseable {
     }
     created = true;
     try {
+      // Until the controller-manager made it, the ServiceAccount admission plugin refuses pods.
+      client.serviceAccounts().inNamespace(name).withName("default")
+          .waitUntilCondition(java.util.Objects::nonNull, 30, TimeUnit.SECONDS);
+    } catch (RuntimeException noServiceAccount) {
+      // a cluster without that controller or plugin: pods go ahead, and say so if they are refused
+    }
+    try {
       client.leases().inNamespace(name).resource(new LeaseBuilder().withNewMetadata().withName(LEASE)
           .addToLabels(PodgateLabels.SESSION, sessionId).endMetadata()
           .withNewSpec().withHolderIdentity(holder).withLeaseDurationSeconds(LEASE_SECONDS)

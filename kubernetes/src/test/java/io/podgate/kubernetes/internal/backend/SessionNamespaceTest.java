@@ -19,6 +19,9 @@ class SessionNamespaceTest {
   @Test
   void theNamespaceIsMadeOnceWithItsLeaseAndDeletedOnClose() {
     SessionNamespace ns = new SessionNamespace(client, "abc123");
+    // what the controller-manager makes in every new namespace
+    client.serviceAccounts().inNamespace("podgate-abc123").resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+        .withNewMetadata().withName("default").endMetadata().build()).create();
     assertThat(client.namespaces().withName("podgate-abc123").get()).isNull();
 
     assertThat(ns.ensure()).isEqualTo("podgate-abc123");
