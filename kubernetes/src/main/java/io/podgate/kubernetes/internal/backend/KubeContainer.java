@@ -108,8 +108,10 @@ final class KubeContainer implements ContainerHandle {
       watch = client.pods().inNamespace(namespace).withName(podObject).inContainer(name)
           .writingOutput(out).writingError(err).writingErrorChannel(status).exec(command.toArray(String[]::new));
     } catch (RuntimeException e) {
-      throw new ExecFailure(reasonOf(e.getMessage()), "exec " + command + " in container '" + name + "' of pod "
-          + namespace + "/" + podObject + " failed: " + e.getMessage(), e);
+      String state = stateIfNotRunning();
+      throw new ExecFailure(state != null ? ExecFailure.Reason.NO_SUCH_CONTAINER : reasonOf(e.getMessage()), "exec "
+          + command + " in container '" + name + "' of pod " + namespace + "/" + podObject + " failed: "
+          + (state != null ? "the container is not running (" + state + ")" : KubeClients.rootMessage(e)), e);
     }
     try (watch) {
       Integer code = watch.exitCode().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -128,6 +130,16 @@ final class KubeContainer implements ContainerHandle {
     } catch (ExecutionException e) {
       throw new ExecFailure(reasonOf(String.valueOf(e.getCause())), "exec " + command + " in container '" + name
           + "' failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /** The container's state when it is not running (e.g. "EXITED with exit code 0"), else null. */
+  private String stateIfNotRunning() {
+    try {
+      ContainerState s = status();
+      return s.state() == ContainerState.State.RUNNING ? null : KubeReadiness.describe(s);
+    } catch (RuntimeException e) {
+      return null;
     }
   }
 
