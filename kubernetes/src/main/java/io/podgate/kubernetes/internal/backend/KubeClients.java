@@ -76,6 +76,10 @@ final class KubeClients {
 
   /** A message for a failed API call: RBAC refusals say which verb on which resource to grant. */
   static PodgateException failure(String doing, RuntimeException e) {
+    if (e instanceof KubernetesClientException k && k.getCode() == 403 && message(k).contains("exceeded quota")) {
+      return new PodgateException(doing + " was refused by a ResourceQuota: " + message(k) + ". Raise the quota, or"
+          + " declare fewer or smaller pods (memoryLimit)", e);
+    }
     if (e instanceof KubernetesClientException k && k.getCode() == 403) {
       return new PodgateException(doing + " was forbidden by the cluster's RBAC: " + message(k) + ". Grant the kubeconfig's"
           + " user that permission (podgate needs to create, get, list, watch and delete namespaces, pods, pods/exec,"

@@ -70,6 +70,15 @@ class KubeClientsTest {
   }
 
   @Test
+  void anExceededQuotaIsNotCalledRbac() {
+    var e = KubeClients.failure("creating pod 'web'", new io.fabric8.kubernetes.client.KubernetesClientException(
+        new StatusBuilder().withCode(403).withMessage("pods \"web-1\" is forbidden: exceeded quota: pods, requested:"
+            + " pods=1, used: pods=2, limited: pods=2").build()));
+    assertThat(e.getMessage()).startsWith("creating pod 'web' was refused by a ResourceQuota: pods \"web-1\" is forbidden:"
+        + " exceeded quota").doesNotContain("RBAC");
+  }
+
+  @Test
   void forbiddenFromAServerSurfacesWhenANamespaceIsMade() {
     KubernetesMockServer server = new KubernetesMockServer(false);
     server.init();
