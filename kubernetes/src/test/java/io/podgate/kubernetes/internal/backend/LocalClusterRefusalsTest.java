@@ -52,7 +52,7 @@ class LocalClusterRefusalsTest {
   }
 
   @Test
-  void anUnknownNodeIsRefusedBeforeAnythingIsMade() {
+  void anUnknownNodeIsRefusedBeforeAnythingIsMadeAndAKnownOnePinsThePod() {
     NodesSpec one = new NodesSpec("@PodgateNodes on T", "T", "", "", "", "", List.of(new NodesSpec.Node("a4", "10.14.0.0/16", "", "")));
     assertThatThrownBy(() -> KubeNodes.bind(one, backend, Map.of("podgate.kubernetes.node.a4", "no-such-node")::get))
         .isInstanceOf(PodSpecException.class)
@@ -70,6 +70,16 @@ class LocalClusterRefusalsTest {
       assertThat(n.address()).isEqualTo(System.getProperty(LocalClusterBackendProvider.NODE_IP_PROPERTY,
           LocalClusterBackendProvider.DEFAULT_NODE_IP));
     });
+    assertThatThrownBy(() -> bound.create("a5", "@PodSandbox x", backend.plan(Specs.pod("x",
+        Specs.container("c", "podgate:busybox"))), Map.of())).isInstanceOf(PodSpecException.class)
+        .hasMessageContaining("node = \"a5\" is not a node of @PodgateNodes on T; declared nodes: [a4]");
+    try (var pinned = bound.create("a4", "@PodSandbox pinned", backend.plan(Specs.pod("pinned",
+        Specs.container("c", "podgate:busybox"))), Map.of())) {
+      assertThat(pinned.node()).hasValueSatisfying(n -> assertThat(n.name()).isEqualTo("a4"));
+      Pod object = backend.client().pods().inNamespace(backend.namespace()).withLabel("io.podgate.pod", "pinned").list()
+          .getItems().get(0);
+      assertThat(object.getSpec().getNodeName()).isEqualTo(LocalClusterBackendProvider.NODE_NAME);
+    }
   }
 
   @Test
