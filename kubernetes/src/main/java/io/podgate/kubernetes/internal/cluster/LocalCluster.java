@@ -268,6 +268,7 @@ public final class LocalCluster implements AutoCloseable {
           imageGCHighThresholdPercent: 100
           imageGCLowThresholdPercent: 99
           serializeImagePulls: false
+          nodeStatusUpdateFrequency: 1s
           tlsCertFile: %s
           tlsPrivateKeyFile: %s
           """.formatted(node.ip(), port, healthz, pki.crt("ca"), pki.crt("kubelet-" + node.name()),
