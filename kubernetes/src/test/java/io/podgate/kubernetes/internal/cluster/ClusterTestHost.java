@@ -77,7 +77,7 @@ final class ClusterTestHost {
             && c.matches("\\S*/(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kubelet) .*")).orElse(false))
         .map(p -> p.pid() + " " + p.info().commandLine().orElse("")).sorted().toList();
     List<String> links = HostState.run("ip", "-o", "link", "show").lines()
-        .map(l -> l.split(": ")[1].replaceAll("@.*", "")).filter(l -> l.startsWith("pgk")).sorted().toList();
+        .map(l -> l.split(": ")[1].replaceAll("@.*", "")).filter(l -> l.matches("pgk[0-9a-f]{8}")).sorted().toList();
     Path hostState = Path.of(System.getProperty("user.dir")).getParent().resolve("ci/host-state");
     return new Snapshot(HostState.run(hostState.toString()).lines().toList(), sysctls, paths, procs, links);
   }

@@ -78,7 +78,7 @@ class TwoNodeClusterTest {
     } finally {
       FileTrees.delete(root);
     }
-    assertThat(ClusterTestHost.differences(before, ClusterTestHost.snapshot(), ids, List.of("pgkc"),
+    assertThat(ClusterTestHost.differences(before, ClusterTestHost.snapshot(), ids, List.of("pgkc-", "pgkcsw0", "pgkca"),
         List.of(A4_PODS, A5_PODS, "10.171.1.0/24"))).isEmpty();
   }
 
