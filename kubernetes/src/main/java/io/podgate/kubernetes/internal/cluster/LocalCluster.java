@@ -32,8 +32,9 @@ import java.util.stream.Stream;
 
 /**
  * A Kubernetes v1.20 cluster on this host: etcd, kube-apiserver, kube-controller-manager and
- * kube-scheduler on free ports of 127.0.0.1, and one kubelet per {@link LocalClusterOptions.Node} on
- * that node's containerd. Certificates and kubeconfigs are made per run under the work dir.
+ * kube-scheduler on free ports of 127.0.0.1 (the apiserver on {@link LocalClusterOptions#apiserverAddress()}),
+ * and one kubelet per {@link LocalClusterOptions.Node} on that node's containerd, in the node's network
+ * namespace when it has one. Certificates and kubeconfigs are made per run under the work dir.
  *
  * <p>Everything started and every host change (the kubelet's sysctls and fixed paths, its bind
  * mounts, the node links podgate adds, the pods the kubelets left on the node containerds) is
@@ -115,13 +116,16 @@ public final class LocalCluster implements AutoCloseable {
     List<LocalClusterOptions.Node> nodes = options.nodes();
     String serviceIp = Ipv4Subnet.parse(options.serviceSubnet()).gateway();
     List<String> apiserverIps = new ArrayList<>(List.of("127.0.0.1", serviceIp));
+    if (!apiserverIps.contains(options.apiserverAddress())) {
+      apiserverIps.add(options.apiserverAddress());
+    }
     nodes.forEach(n -> apiserverIps.add(n.ip()));
     ClusterPki pki = ClusterPki.create(work.resolve("pki"), options.name(), apiserverIps,
         nodes.stream().map(LocalClusterOptions.Node::name).toList(), nodes.stream().map(LocalClusterOptions.Node::ip).toList());
     int etcdPort = freePort();
     int etcdPeerPort = freePort();
     int apiPort = freePort();
-    serverUrl = "https://127.0.0.1:" + apiPort;
+    serverUrl = "https://" + options.apiserverAddress() + ":" + apiPort;
     try {
       adminKubeconfig = pki.kubeconfig(work.resolve("admin.kubeconfig"), options.name(), serverUrl, "admin");
       pki.kubeconfig(work.resolve("controller-manager.kubeconfig"), options.name(), serverUrl, "controller-manager");
@@ -151,7 +155,7 @@ public final class LocalCluster implements AutoCloseable {
     });
 
     start("kube-apiserver", List.of(bin.apiserver().toString(), "--etcd-servers=" + etcdUrl,
-        "--bind-address=127.0.0.1", "--secure-port=" + apiPort, "--insecure-port=0",
+        "--bind-address=" + options.apiserverAddress(), "--secure-port=" + apiPort, "--insecure-port=0",
         "--advertise-address=" + nodes.get(0).ip(),
         "--tls-cert-file=" + pki.crt("apiserver"), "--tls-private-key-file=" + pki.key("apiserver"),
         "--client-ca-file=" + pki.crt("ca"),
@@ -179,7 +183,9 @@ public final class LocalCluster implements AutoCloseable {
         "--bind-address=127.0.0.1", "--secure-port=0", "--port=0", "--leader-elect=false",
         "--service-account-private-key-file=" + pki.file("sa.key"), "--root-ca-file=" + pki.crt("ca"),
         "--use-service-account-credentials=true", "--cluster-signing-cert-file=" + pki.crt("ca"),
-        "--cluster-signing-key-file=" + pki.key("ca")));
+        "--cluster-signing-key-file=" + pki.key("ca"),
+        // else it creates /usr/libexec/kubernetes before the host lock is taken and the state recorded
+        "--flex-volume-plugin-dir=" + work.resolve("controller-manager-flexvolume")));
     start("kube-scheduler", List.of(bin.scheduler().toString(), "--kubeconfig=" + work.resolve("scheduler.kubeconfig"),
         "--bind-address=127.0.0.1", "--secure-port=0", "--port=0", "--leader-elect=false"));
 
@@ -262,6 +268,7 @@ public final class LocalCluster implements AutoCloseable {
           imageGCHighThresholdPercent: 100
           imageGCLowThresholdPercent: 99
           serializeImagePulls: false
+          nodeStatusUpdateFrequency: 1s
           tlsCertFile: %s
           tlsPrivateKeyFile: %s
           """.formatted(node.ip(), port, healthz, pki.crt("ca"), pki.crt("kubelet-" + node.name()),
@@ -348,13 +355,13 @@ public final class LocalCluster implements AutoCloseable {
     for (Map.Entry<String, Process> e : processes.entrySet()) {
       if (!e.getValue().isAlive()) {
         throw new PodgateException(options + ": " + e.getKey() + " exited with status " + e.getValue().exitValue()
-            + " while waiting for " + what + "; the end of its log " + logs.resolve(e.getKey() + ".log") + ":\n"
-            + logTail(e.getKey(), 25));
+            + " while waiting for " + what + "; from its log " + logs.resolve(e.getKey() + ".log") + ":\n"
+            + logExcerpt(e.getKey()));
       }
     }
     if (System.nanoTime() - deadline > 0) {
       throw new PodgateException(options + ": " + what + " not reached within " + options.readyTimeout().toSeconds()
-          + " s; the end of " + logs.resolve(component + ".log") + ":\n" + logTail(component, 25));
+          + " s; from " + logs.resolve(component + ".log") + ":\n" + logExcerpt(component));
     }
     try {
       Thread.sleep(200);
@@ -362,6 +369,18 @@ public final class LocalCluster implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new PodgateException(options + ": interrupted while waiting for " + what, e);
     }
+  }
+
+  /** A log's fatal and panic lines (the reason a Go program died) with what follows them, else its last lines. */
+  private String logExcerpt(String component) {
+    List<String> all = logTail(component, 100_000).lines().toList();
+    for (int i = 0; i < all.size(); i++) {
+      String l = all.get(i);
+      if (l.matches("F\\d{4} .*") || l.startsWith("panic:") || l.startsWith("fatal error:")) {
+        return String.join("\n", all.subList(i, Math.min(all.size(), i + 12)));
+      }
+    }
+    return String.join("\n", all.subList(Math.max(0, all.size() - 25), all.size()));
   }
 
   /** The last {@code lines} lines of a component's log (etcd, kube-apiserver, kubelet-&lt;node&gt;, ...). */
@@ -379,7 +398,7 @@ public final class LocalCluster implements AutoCloseable {
     return adminKubeconfig;
   }
 
-  /** The apiserver's URL, {@code https://127.0.0.1:<port>}. */
+  /** The apiserver's URL, {@code https://<apiserverAddress, default 127.0.0.1>:<port>}. */
   public String serverUrl() {
     return serverUrl;
   }

@@ -46,6 +46,7 @@ public final class LocalClusterOptions {
   private final Path workDir;
   private final List<Node> nodes;
   private final String serviceSubnet;
+  private final String apiserverAddress;
   private final Duration readyTimeout;
   private final Duration lockTimeout;
 
@@ -54,6 +55,7 @@ public final class LocalClusterOptions {
     this.workDir = b.workDir;
     this.nodes = List.copyOf(b.nodes);
     this.serviceSubnet = b.serviceSubnet;
+    this.apiserverAddress = b.apiserverAddress;
     this.readyTimeout = b.readyTimeout;
     this.lockTimeout = b.lockTimeout;
   }
@@ -79,6 +81,14 @@ public final class LocalClusterOptions {
     return serviceSubnet;
   }
 
+  /**
+   * The host address the apiserver listens on (default 127.0.0.1; etcd always stays on 127.0.0.1). Nodes
+   * in a network namespace need one they can reach, e.g. the host's address on their switch.
+   */
+  public String apiserverAddress() {
+    return apiserverAddress;
+  }
+
   /** How long each component (and every node's Ready) may take. */
   public Duration readyTimeout() {
     return readyTimeout;
@@ -102,6 +112,7 @@ public final class LocalClusterOptions {
     private Path workDir;
     private final List<Node> nodes = new ArrayList<>();
     private String serviceSubnet = "10.96.0.0/24";
+    private String apiserverAddress = "127.0.0.1";
     private Duration readyTimeout = Duration.ofSeconds(120);
     private Duration lockTimeout = Duration.ofMinutes(15);
 
@@ -122,6 +133,11 @@ public final class LocalClusterOptions {
 
     public Builder serviceSubnet(String cidr) {
       this.serviceSubnet = cidr;
+      return this;
+    }
+
+    public Builder apiserverAddress(String address) {
+      this.apiserverAddress = address;
       return this;
     }
 
@@ -151,6 +167,14 @@ public final class LocalClusterOptions {
       }
       if (!serviceSubnet.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
         throw new PodgateException("local cluster '" + name + "': serviceSubnet '" + serviceSubnet + "' is no IPv4 CIDR");
+      }
+      if (apiserverAddress == null || !IPV4.matcher(apiserverAddress).matches()) {
+        throw new PodgateException("local cluster '" + name + "': apiserverAddress '" + apiserverAddress
+            + "' is no IPv4 address");
+      }
+      if (apiserverAddress.startsWith("127.") && nodes.stream().anyMatch(n -> n.netns().isPresent())) {
+        throw new PodgateException("local cluster '" + name + "': nodes in a network namespace cannot reach an"
+            + " apiserver on " + apiserverAddress + "; set apiserverAddress to a host address they reach (their switch)");
       }
       workDir = workDir.toAbsolutePath().normalize();
       return new LocalClusterOptions(this);

@@ -36,6 +36,7 @@ class LocalClusterKilledTest {
       started = fork.process().descendants().toList();
       fork.kill();
     }
+    long killed = System.nanoTime();
     List<Long> clusterPids = Arrays.stream(session.get("pids").split(",")).map(Long::parseLong).toList();
     assertThat(clusterPids).as("etcd, apiserver, controller-manager, scheduler, kubelet").hasSize(5);
     List<String> ids = List.of(session.get("ids").split(","));
@@ -50,7 +51,10 @@ class LocalClusterKilledTest {
           assertThat(started.stream().filter(ProcessHandle::isAlive).map(p -> p.pid() + " " + p.info().commandLine().orElse("")))
               .as("processes the killed JVM had started").isEmpty();
           assertThat(HostState.leftovers(HostState.bridge(), HostState.subnet(), List.of(seen))).as("left behind").isEmpty();
-          assertThat(ClusterTestHost.differences(before, ClusterTestHost.snapshot(), ids)).as("host changes").isEmpty();
         });
+    System.out.println("cluster and session gone " + Duration.ofNanos(System.nanoTime() - killed).toMillis()
+        + " ms after the kill");
+    // under the host lock, which another run's cluster may hold for a while: hence after the 30 s
+    assertThat(ClusterTestHost.differences(before, ClusterTestHost.snapshot(), ids)).as("host changes").isEmpty();
   }
 }
