@@ -1,8 +1,16 @@
 package io.podgate.internal.backend;
 
-/** Opens a backend; found through {@link java.util.ServiceLoader} (see {@link PodBackends}). */
+import java.util.Set;
+
+/**
+ * Opens backends by name; found through {@link java.util.ServiceLoader} (see {@link PodBackends}).
+ * One provider may serve several names (the CRI provider serves {@code embedded} and {@code cri}).
+ */
 public interface PodBackendProvider {
 
-  /** Starts (or joins) this JVM's backend; throws a PodgateException saying what was tried. */
-  BackendLease acquire();
+  /** The values of {@value PodBackends#PROPERTY} this provider serves, e.g. {@code embedded}, {@code cri}. */
+  Set<String> names();
+
+  /** Starts (or joins) this JVM's backend called {@code name}; throws a PodgateException saying what was tried. */
+  BackendLease acquire(String name);
 }

@@ -21,10 +21,30 @@ public final class CriPodBackend implements PodBackend {
     this.session = session;
   }
 
-  /** Registered in META-INF/services: leases on this JVM's {@link PodgateSession}. */
+  /**
+   * Registered in META-INF/services: leases on this JVM's {@link PodgateSession}, for backends
+   * {@code embedded} (no CRI endpoint configured) and {@code cri} (podgate.cri.endpoint set).
+   */
   public static final class Provider implements PodBackendProvider {
     @Override
-    public BackendLease acquire() {
+    public java.util.Set<String> names() {
+      return java.util.Set.of("embedded", "cri");
+    }
+
+    @Override
+    public BackendLease acquire(String name) {
+      boolean endpoint = io.podgate.internal.runtime.CriEndpoint.configured().isPresent();
+      if (name.equals("cri") && !endpoint) {
+        throw new PodgateException("podgate.backend = cri needs a CRI endpoint: set system property "
+            + io.podgate.internal.runtime.CriEndpoint.PROPERTY + " (or environment variable "
+            + io.podgate.internal.runtime.CriEndpoint.ENV + ") to unix:///path/to/containerd.sock, or use"
+            + " podgate.backend = embedded");
+      }
+      if (name.equals("embedded") && endpoint) {
+        throw new PodgateException("podgate.backend = embedded starts a private containerd, but a CRI endpoint is set ("
+            + io.podgate.internal.runtime.CriEndpoint.PROPERTY + " or " + io.podgate.internal.runtime.CriEndpoint.ENV
+            + "); unset it, or use podgate.backend = cri");
+      }
       PodgateSession.Lease lease = PodgateSession.acquire();
       CriPodBackend backend = new CriPodBackend(lease.session());
       return new BackendLease() {

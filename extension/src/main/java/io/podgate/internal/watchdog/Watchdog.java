@@ -7,6 +7,7 @@ import io.podgate.internal.host.FileTrees;
 import io.podgate.internal.host.HelperJvm;
 import io.podgate.internal.host.HostNetwork;
 import io.podgate.internal.host.HostProcesses;
+import io.podgate.internal.host.HostRestore;
 import io.podgate.internal.host.IptablesCleanup;
 import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.host.Mounts;
@@ -21,7 +22,9 @@ import java.util.List;
 
 /**
  * Runs outside the test JVM (started detached with setsid) and polls the owner's PID every second.
- * When the owner is gone without having stopped it, it removes the session's pods through CRI and,
+ * When the owner is gone without having stopped it, it first undoes every
+ * {@link io.podgate.internal.host.HostRestoreManifest} under the session directory (e.g. a local
+ * Kubernetes cluster's processes and host changes), then removes the session's pods through CRI and,
  * for an embedded containerd, stops the daemon by PID, ends its shims, deletes its bridge and
  * the session directory.
  */
@@ -71,6 +74,9 @@ public final class Watchdog {
   }
 
   static void clean(Args args) {
+    // first what other components (a local Kubernetes cluster) recorded under the session directory:
+    // their processes (a kubelet would recreate pods) and host changes
+    HostRestore.cleanUnder(args.sessionDir(), Duration.ofSeconds(15)).forEach(Watchdog::log);
     if (Files.exists(args.socket())) {
       try (CriClient cri = CriClient.connect(args.socket())) {
         CriClient c = cri.withDeadline(Duration.ofSeconds(20));
