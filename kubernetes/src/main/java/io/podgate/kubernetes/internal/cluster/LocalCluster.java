@@ -81,6 +81,12 @@ public final class LocalCluster implements AutoCloseable {
    */
   public static LocalCluster start(LocalClusterOptions options) {
     ClusterBinaries bin = ClusterBinaries.find();
+    for (LocalClusterOptions.Node n : options.nodes()) {
+      if (!Files.exists(n.criSocket())) {
+        throw new PodgateException(options + ": node " + n.name() + ": its CRI socket " + n.criSocket()
+            + " does not exist; start the node's containerd first");
+      }
+    }
     Path work = options.workDir();
     try {
       if (Files.exists(work)) {
@@ -377,7 +383,11 @@ public final class LocalCluster implements AutoCloseable {
     for (int i = 0; i < all.size(); i++) {
       String l = all.get(i);
       if (l.matches("F\\d{4} .*") || l.startsWith("panic:") || l.startsWith("fatal error:")) {
-        return String.join("\n", all.subList(i, Math.min(all.size(), i + 12)));
+        int end = i + 1;
+        while (end < all.size() && end < i + 12 && !(l.startsWith("F") && all.get(end).startsWith("goroutine "))) {
+          end++; // klog's fatal dumps every goroutine: its reason is the F line alone
+        }
+        return String.join("\n", all.subList(i, end));
       }
     }
     return String.join("\n", all.subList(Math.max(0, all.size() - 25), all.size()));

@@ -56,6 +56,9 @@ class LocalClusterTest {
         assertThat(cluster.nodeNames()).containsExactly("pg-node-a");
         assertThat(cluster.version()).isEqualTo("v1.20.2");
         assertThat(k8s.getKubernetesVersion().getGitVersion()).isEqualTo("v1.20.2");
+        // a pretty-printed response crashed an apiserver built with the vendored reflect2 1.0.1 and Go 1.19
+        assertThat(k8s.raw(cluster.serverUrl() + "/api/v1/namespaces?pretty=true")).contains("\n  \"kind\": \"NamespaceList\"");
+        assertThat(ProcessHandle.of(cluster.pids().get("kube-apiserver")).filter(ProcessHandle::isAlive)).isPresent();
         assertThat(k8s.nodes().withName("pg-node-a").get().getStatus().getConditions())
             .anySatisfy(c -> {
               assertThat(c.getType()).isEqualTo("Ready");
