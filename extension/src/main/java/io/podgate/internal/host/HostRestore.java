@@ -66,14 +66,10 @@ public final class HostRestore {
       }
       if (lockFile.isEmpty() || lockHeld || lock != null) {
         try {
-          for (List<String> s : sysctls) {
-            problems.addAll(writeSysctl(s.get(0), s.get(1)));
-          }
-          for (List<String> c : created) {
-            Path p = Path.of(c.get(0));
-            if (Files.exists(p) && !FileTrees.delete(p)) {
-              problems.add("could not delete " + p);
-            }
+          List<String> shared = restoreShared(sysctls, created);
+          problems.addAll(shared);
+          if (lock != null && shared.isEmpty() && lock.content().contains(manifest.file().toString())) {
+            lock.write("");
           }
         } finally {
           if (lock != null) {
@@ -96,6 +92,60 @@ public final class HostRestore {
       Files.deleteIfExists(manifest.file());
     } catch (IOException e) {
       problems.add("manifest " + manifest.file() + ": " + e.getMessage());
+    }
+    return problems;
+  }
+
+  private static List<String> restoreShared(List<List<String>> sysctls, List<List<String>> created) {
+    List<String> problems = new ArrayList<>();
+    for (List<String> s : sysctls) {
+      problems.addAll(writeSysctl(s.get(0), s.get(1)));
+    }
+    for (List<String> c : created) {
+      Path p = Path.of(c.get(0));
+      if (Files.exists(p) && !FileTrees.delete(p)) {
+        problems.add("could not delete " + p);
+      }
+    }
+    return problems;
+  }
+
+  /**
+   * Copies the shared entries of {@code manifest} (owner, sysctls, created paths) into the held
+   * {@code lock}: they stay there until undone, even when a cleaner without the lock deletes the manifest.
+   */
+  public static void recordShared(HostLock lock, HostRestoreManifest manifest) {
+    StringBuilder text = new StringBuilder("manifest " + manifest.file() + "\n");
+    for (HostRestoreManifest.Entry e : manifest.read()) {
+      if (List.of("owner", "sysctl", "created").contains(e.kind())) {
+        text.append(e.kind()).append(' ').append(String.join(" ", e.values())).append('\n');
+      }
+    }
+    lock.write(text.toString().strip());
+  }
+
+  /**
+   * Undoes what a previous holder of the held {@code lock} recorded there and did not undo (its JVM died,
+   * or its cleaner could not get the lock): its manifest when still there and its owner gone, its
+   * sysctls and created paths; then clears the record. Returns what could not be undone.
+   */
+  public static List<String> restorePreviousHolder(HostLock lock) {
+    List<HostRestoreManifest.Entry> entries = HostRestoreManifest.parse(lock.content().lines().toList());
+    if (entries.isEmpty()) {
+      return List.of();
+    }
+    List<String> problems = new ArrayList<>();
+    for (List<String> m : values(entries, "manifest")) {
+      HostRestoreManifest stale = HostRestoreManifest.at(Path.of(m.get(0)));
+      if (Files.exists(stale.file()) && !stale.ownerAlive()) {
+        problems.addAll(clean(stale, true, Duration.ZERO));
+      }
+    }
+    List<List<String>> created = new ArrayList<>(values(entries, "created"));
+    Collections.reverse(created);
+    problems.addAll(restoreShared(values(entries, "sysctl"), created));
+    if (problems.isEmpty()) {
+      lock.write("");
     }
     return problems;
   }

@@ -26,6 +26,8 @@ import java.util.List;
  *   <li>{@code created <path>}: (shared) a path that did not exist before, deleted;
  *   <li>{@code dir <path>}: deleted last.
  * </ul>
+ * The shared entries are also kept in the host lock itself ({@link HostRestore#recordShared}), with a
+ * {@code manifest <file>} line, so they outlive this file when its cleaner could not get the lock.
  */
 public final class HostRestoreManifest {
   public static final String FILE_NAME = "host-restore.manifest";
@@ -101,7 +103,7 @@ public final class HostRestoreManifest {
       int want = switch (w[0]) {
         case "owner", "cri-sweep", "sysctl" -> 3;
         case "process" -> 4;
-        case "lock", "unmount-under", "link", "created", "dir" -> 2;
+        case "lock", "unmount-under", "link", "created", "dir", "manifest" -> 2;
         default -> -1;
       };
       if (w.length == want) {

@@ -77,4 +77,28 @@ class HostRestoreTest {
     assertThat(HostRestore.clean(again, false, Duration.ofSeconds(5))).isEmpty();
     assertThat(shared).doesNotExist();
   }
+
+  @Test
+  void sharedEntriesKeptInTheLockAreUndoneByTheNextHolderAfterTheManifestIsGone() throws Exception {
+    Path lockFile = tmp.resolve("host.lock");
+    Path shared = Files.createDirectories(tmp.resolve("shared"));
+    HostRestoreManifest m = HostRestoreManifest.at(tmp.resolve(HostRestoreManifest.FILE_NAME));
+    m.add("owner", "999999999", "0"); // a JVM that died
+    m.add("lock", lockFile.toString());
+    m.add("created", shared.toString());
+    try (HostLock dead = HostLock.tryAcquire(lockFile).orElseThrow()) {
+      HostRestore.recordShared(dead, m);
+    }
+    try (HostLock other = HostLock.tryAcquire(lockFile).orElseThrow()) { // held while the watchdog cleans
+      assertThat(HostRestore.clean(m, false, Duration.ZERO)).singleElement().asString().contains("stayed held");
+      assertThat(m.file()).doesNotExist();
+      assertThat(shared).exists();
+    }
+    try (HostLock next = HostLock.tryAcquire(lockFile).orElseThrow()) {
+      assertThat(next.content()).contains("created " + shared);
+      assertThat(HostRestore.restorePreviousHolder(next)).isEmpty();
+      assertThat(shared).doesNotExist();
+      assertThat(next.content()).isEmpty();
+    }
+  }
 }

@@ -210,18 +210,11 @@ public final class LocalCluster implements AutoCloseable {
       LOG.log(System.Logger.Level.WARNING, options + ": " + message);
       System.err.println("podgate: " + options.name() + ": " + message);
     });
-    String previous = lock.content();
-    if (!previous.isEmpty() && !previous.equals(manifest.file().toString())) {
-      HostRestoreManifest stale = HostRestoreManifest.at(Path.of(previous));
-      if (Files.exists(stale.file()) && !stale.ownerAlive()) {
-        List<String> problems = HostRestore.clean(stale, true, Duration.ZERO);
-        if (!problems.isEmpty()) {
-          throw new PodgateException(options + ": a previous local cluster whose JVM is gone (" + previous
-              + ") could not be undone: " + problems + "; fix these by hand");
-        }
-      }
+    List<String> left = HostRestore.restorePreviousHolder(lock);
+    if (!left.isEmpty()) {
+      throw new PodgateException(options + ": a previous local cluster whose JVM is gone (" + HOST_LOCK
+          + ") could not be undone: " + left + "; fix these by hand");
     }
-    lock.write(manifest.file().toString());
     manifest.add("lock", HOST_LOCK);
     for (String key : SYSCTLS) {
       if (Files.exists(HostRestore.sysctlPath(key))) {
@@ -237,6 +230,7 @@ public final class LocalCluster implements AutoCloseable {
         manifest.add("created", top.toString());
       }
     }
+    HostRestore.recordShared(lock, manifest);
   }
 
   private void startKubelet(ClusterBinaries bin, ClusterPki pki, LocalClusterOptions.Node node) {
@@ -466,6 +460,9 @@ public final class LocalCluster implements AutoCloseable {
     List<String> problems;
     try {
       problems = HostRestore.clean(manifest, lock != null, Duration.ZERO);
+      if (lock != null && problems.isEmpty()) {
+        lock.write("");
+      }
     } finally {
       if (lock != null) {
         lock.close();
