@@ -39,6 +39,13 @@ public final class WaitTiming {
       }
 
       @Override
+      public void reportingEntryPublished(TestIdentifier id, org.junit.platform.engine.reporting.ReportEntry entry) {
+        if (System.getProperty("timing.entries") != null) {
+          System.out.println("ENTRY " + entry.getKeyValuePairs());
+        }
+      }
+
+      @Override
       public void executionFinished(TestIdentifier id, TestExecutionResult result) {
         long took = System.nanoTime() - started.getOrDefault(id.getUniqueId(), System.nanoTime());
         if (id.isTest()) {

@@ -254,9 +254,9 @@ public final class PodgateSession {
           }
           cri = shared.cri();
           runtime = shared.toString();
-          if (shared.started() || cri.imageStatus(StandardImages.PAUSE_REFERENCE).isEmpty()) {
-            new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(images.pause().archive(),
-                StandardImages.PAUSE_REFERENCE);
+          OciArchiveImporter importer = new OciArchiveImporter(cri.channel(), cri.endpoint());
+          if (shared.started() || !importer.has(StandardImages.PAUSE_REFERENCE, images.pause().manifestDigest())) {
+            importer.importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
           }
           removeOrphans(cri, id);
         } else {
