@@ -16,9 +16,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.pollinterval.IterativePollInterval;
 
 /** Waits until a container meets its {@link WaitSpec}, or fails with its state and log tail. */
 final class Readiness {
+  /** Probes start 5 ms apart and double up to 200 ms: a server up within a few ms is seen within a few ms. */
+  private static final Duration FIRST_POLL = Duration.ofMillis(5);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
   private static final int LOG_TAIL_ENTRIES = 20;
@@ -29,7 +32,9 @@ final class Readiness {
     List<String> pending = new ArrayList<>();
     Pattern log = w.logRegex().isEmpty() ? null : Pattern.compile(w.logRegex());
     try {
-      await().atMost(w.timeout()).pollDelay(Duration.ZERO).pollInterval(POLL)
+      await().atMost(w.timeout()).pollDelay(Duration.ZERO)
+          .pollInterval(IterativePollInterval.iterative(d -> d.multipliedBy(2).compareTo(POLL) > 0 ? POLL : d.multipliedBy(2),
+              FIRST_POLL))
           .until(() -> {
             ContainerState state = c.status();
             boolean exitedOk = state.state() == ContainerState.State.EXITED && state.exitCode() == 0 && w.onlyRunning();
