@@ -260,6 +260,12 @@ public final class PodgateSession {
           }
           removeOrphans(cri, id);
         } else {
+          Path reusedDir = SharedContainerd.directory(workdir, bridge);
+          if (Files.isDirectory(reusedDir) && SharedContainerd.stopIfUnused(reusedDir, line -> { })) {
+            // an idle runtime kept by an earlier run with reuse on held this bridge; it is gone now
+            notices.add("stopped the idle reused containerd of " + reusedDir + " (this run has "
+                + RuntimeReuse.PROPERTY + " off: " + reuse.why() + ")");
+          }
           embedded = EmbeddedContainerd.start(options);
           RegistryAuth.insecureHosts().forEach(embedded::insecureRegistry);
           cri = embedded.cri();

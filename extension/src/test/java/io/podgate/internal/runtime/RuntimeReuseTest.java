@@ -167,8 +167,29 @@ class RuntimeReuseTest {
     assertThat(line(asked, "SESSION")).containsEntry("reused", "true");
   }
 
+  @Test
+  void aRunWithReuseOffStopsAnIdleReusedRuntimeOnItsBridge() throws Exception {
+    ForkedJvm reusing = fork(Map.of(), 600, List.of());
+    long daemon = Long.parseLong(line(reusing, "SESSION").get("daemon"));
+    line(reusing, "POD");
+    reusing.send("exit");
+    reusing.awaitLine("CLOSED"::equals, Duration.ofSeconds(60));
+    assertThat(reusing.process().waitFor()).isZero();
+
+    ForkedJvm own = fork(Map.of(), 600, List.of(), false);
+    Map<String, String> s = line(own, "SESSION");
+    assertThat(line(own, "POD")).containsEntry("exec", "0");
+    assertThat(s).containsEntry("reused", "false");
+    assertThat(HostProcesses.alive(daemon)).as("the idle reused containerd").isFalse();
+    assertThat(dir).doesNotExist();
+  }
+
   private ForkedJvm fork(Map<String, String> env, int idleSeconds, List<String> args) throws Exception {
-    ForkedJvm f = ForkedJvm.start(env, List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
+    return fork(env, idleSeconds, args, true);
+  }
+
+  private ForkedJvm fork(Map<String, String> env, int idleSeconds, List<String> args, boolean reuse) throws Exception {
+    ForkedJvm f = ForkedJvm.start(env, List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=" + reuse,
         "-Dpodgate.runtime.idleTimeout=" + idleSeconds), ReusingJvmFork.class, args);
     forks.add(f);
     return f;
