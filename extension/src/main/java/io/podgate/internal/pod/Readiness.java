@@ -24,6 +24,11 @@ final class Readiness {
   private static final Duration FIRST_POLL = Duration.ofMillis(5);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * A SYN sent while the pod's veth is still coming up is lost and the kernel retries it only after
+   * 1 s; a short connect timeout lets the next probe send a fresh one instead.
+   */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(200);
   private static final int LOG_TAIL_ENTRIES = 20;
 
   private Readiness() {}
@@ -123,7 +128,7 @@ final class Readiness {
 
   static boolean tcpAccepts(String ip, int port) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(ip, port), (int) PROBE_TIMEOUT.toMillis());
+      s.connect(new InetSocketAddress(ip, port), (int) CONNECT_TIMEOUT.toMillis());
       return true;
     } catch (IOException e) {
       return false;
@@ -134,7 +139,7 @@ final class Readiness {
     try {
       HttpURLConnection conn =
           (HttpURLConnection) URI.create("http://" + ip + ":" + port + (path.startsWith("/") ? path : "/" + path)).toURL().openConnection();
-      conn.setConnectTimeout((int) PROBE_TIMEOUT.toMillis());
+      conn.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
       conn.setReadTimeout((int) PROBE_TIMEOUT.toMillis());
       conn.setInstanceFollowRedirects(false);
       try {
