@@ -38,20 +38,29 @@ public final class ForkedJvm implements AutoCloseable {
 
   /**
    * Starts {@code main} with {@code args}; {@code jvmOptions} come first, then podgate's bridge, subnet,
-   * work dir and image cache properties of this JVM (the fork uses this test run's network).
+   * work dir, image cache and runtime reuse properties of this JVM (the fork uses this test run's network).
    */
   public static ForkedJvm start(List<String> jvmOptions, Class<?> main, List<String> args) throws IOException {
+    return start(java.util.Map.of(), jvmOptions, main, args);
+  }
+
+  /** {@link #start(List, Class, List)} with {@code env} added to this JVM's environment. */
+  public static ForkedJvm start(java.util.Map<String, String> env, List<String> jvmOptions, Class<?> main,
+      List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-cp", JvmClasspath.current()));
     cmd.addAll(jvmOptions);
-    for (String p : List.of("podgate.bridge", "podgate.subnet", "podgate.workdir", "podgate.imageCache")) {
+    for (String p : List.of("podgate.bridge", "podgate.subnet", "podgate.workdir", "podgate.imageCache",
+        "podgate.runtime.reuse")) {
       if (System.getProperty(p) != null && jvmOptions.stream().noneMatch(o -> o.startsWith("-D" + p + "="))) {
         cmd.add("-D" + p + "=" + System.getProperty(p));
       }
     }
     cmd.add(main.getName());
     cmd.addAll(args);
-    return new ForkedJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    return new ForkedJvm(pb.start());
   }
 
   /** The first line (from here on) {@code wanted} accepts; fails with the output so far if the JVM ends first or time runs out. */
@@ -77,6 +86,12 @@ public final class ForkedJvm implements AutoCloseable {
     synchronized (output) {
       return output.toString();
     }
+  }
+
+  /** Sends {@code line} to the JVM's standard input. */
+  public void send(String line) throws IOException {
+    process.getOutputStream().write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    process.getOutputStream().flush();
   }
 
   public Process process() {

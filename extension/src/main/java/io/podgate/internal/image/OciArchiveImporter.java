@@ -93,6 +93,21 @@ public final class OciArchiveImporter {
     return run.execute();
   }
 
+  /**
+   * Whether the runtime's image {@code imageName} points at {@code manifestDigest} already (one
+   * Images.Get): then importing that archive again would change nothing.
+   */
+  public boolean has(String imageName, String manifestDigest) {
+    try {
+      Image image = ImagesGrpc.newBlockingStub(channel).withInterceptors(ContainerdHeaders.namespace(namespace))
+          .withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS)
+          .get(GetImageRequest.newBuilder().setName(imageName).build()).getImage();
+      return image.getTarget().getDigest().equals(manifestDigest);
+    } catch (StatusRuntimeException e) {
+      return false; // absent, or the runtime will say what is wrong when the import runs
+    }
+  }
+
   private final class Import {
     private final Path archive;
     private final String imageName;

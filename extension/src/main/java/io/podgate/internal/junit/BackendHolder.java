@@ -7,11 +7,12 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodBackends;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The run's hold on this JVM's pod backend, or why there is none; closed when the run ends. */
+/** The run's hold on this JVM's pod backend, or why there is none, and its background pod removals; closed when the run ends. */
 @SuppressWarnings("deprecation")
 final class BackendHolder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   private BackendLease lease;
   private final RuntimeException failure;
+  private final Teardowns teardowns = new Teardowns();
 
   private BackendHolder(BackendLease lease, RuntimeException failure) {
     this.lease = lease;
@@ -48,10 +49,21 @@ final class BackendHolder implements ExtensionContext.Store.CloseableResource, A
     return lease.backend();
   }
 
+  /** Pod removals running in the background; waited for before the lease goes. */
+  Teardowns teardowns() {
+    return teardowns;
+  }
+
   @Override
-  public synchronized void close() {
-    if (lease != null) {
-      lease.close();
+  public void close() {
+    try {
+      teardowns.close();
+    } finally {
+      synchronized (this) {
+        if (lease != null) {
+          lease.close();
+        }
+      }
     }
   }
 }

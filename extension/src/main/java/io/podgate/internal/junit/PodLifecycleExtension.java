@@ -88,21 +88,39 @@ public final class PodLifecycleExtension implements BeforeAllCallback, BeforeEac
   }
 
   /**
-   * Removes the test's own pods (instance fields, parameters) once the test and its @AfterEach methods
-   * are done: a teardown failure then fails this test, or is attached to its failure as suppressed.
+   * Hands the test's own pods (instance fields, parameters) to the background removal once the test
+   * and its @AfterEach methods are done, so the next test starts at once; the class waits for them in
+   * afterAll. With {@code podgate.teardown=inline} they are removed here, and a failure fails this test.
    */
   @Override
   public void afterEach(ExtensionContext ctx) {
-    PodStores.closeScope(ctx);
+    PodStores.closeScopeInBackground(ctx);
   }
 
   /**
-   * Removes the class's pods. A teardown failure fails the class here, naming the pod, instead of
-   * surfacing as JUnit's "Failed to close extension context". The nodes go when the class's store closes.
+   * Waits for the background removal of its tests' pods, then removes the class's pods. A teardown
+   * failure fails the class here, naming the test or pod, instead of surfacing as JUnit's "Failed to close extension context". The nodes go when the class's store closes.
    */
   @Override
   public void afterAll(ExtensionContext ctx) {
-    PodStores.closeScope(ctx);
+    RuntimeException first = null;
+    try {
+      PodStores.teardowns(ctx).await(ctx);
+    } catch (RuntimeException e) {
+      first = e;
+    }
+    try {
+      PodStores.closeScope(ctx);
+    } catch (RuntimeException e) {
+      if (first == null) {
+        first = e;
+      } else {
+        first.addSuppressed(e);
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
   }
 
   @Override

@@ -39,6 +39,11 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
     return new ArrayList<>(byName.keySet());
   }
 
+  /** Whether it owns no pod (closing it would do nothing). */
+  synchronized boolean isEmpty() {
+    return owned.isEmpty();
+  }
+
   /** Every pod of this scope once, whatever its names. */
   synchronized List<PodHandle> pods() {
     return new ArrayList<>(new java.util.LinkedHashSet<>(byName.values()));

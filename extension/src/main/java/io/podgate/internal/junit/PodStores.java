@@ -32,6 +32,26 @@ final class PodStores {
     return ctx.getStore(NS).getOrComputeIfAbsent(scopeKey(ctx), k -> new PodScope(), PodScope.class);
   }
 
+  /** The run's background pod removals, waited for before the backend is released. */
+  static Teardowns teardowns(ExtensionContext ctx) {
+    return holder(ctx).teardowns();
+  }
+
+  /**
+   * Takes the scope of the test {@code ctx} out of the store and removes its pods in the background
+   * (see {@link Teardowns}), or now with {@code podgate.teardown=inline}.
+   */
+  static void closeScopeInBackground(ExtensionContext ctx) {
+    if (!Teardowns.background(ctx)) {
+      closeScope(ctx);
+      return;
+    }
+    PodScope s = ctx.getStore(NS).remove(scopeKey(ctx), PodScope.class);
+    if (s != null && !s.isEmpty()) {
+      teardowns(ctx).submit(ctx, s);
+    }
+  }
+
   /** Closes the scope of {@code ctx} now, taking it out of the store so JUnit does not close it again. */
   static void closeScope(ExtensionContext ctx) {
     PodScope s = ctx.getStore(NS).remove(scopeKey(ctx), PodScope.class);

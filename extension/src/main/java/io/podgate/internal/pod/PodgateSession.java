@@ -12,6 +12,9 @@ import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.runtime.RuntimeNotUsableException;
 import io.podgate.internal.runtime.RuntimeReadiness;
+import io.podgate.internal.runtime.RuntimeReuse;
+import io.podgate.internal.runtime.SharedContainerd;
+import io.podgate.internal.watchdog.RuntimeKeeper;
 import io.podgate.internal.runtime.RuntimeStatus;
 import io.podgate.internal.watchdog.Watchdog;
 import java.io.IOException;
@@ -50,6 +53,7 @@ public final class PodgateSession {
   private final Path dir;
   private final CriClient cri;
   private final EmbeddedContainerd embedded;
+  private final SharedContainerd.Attachment shared;
   private final String runtime;
   private final ExecutorService executor;
   private final PodProvisioner provisioner;
@@ -131,13 +135,17 @@ public final class PodgateSession {
 
   /** False once its embedded containerd is gone (killed, crashed); an endpoint session counts as healthy. */
   public boolean healthy() {
-    return !ended && (embedded == null || embedded.isRunning());
+    return !ended && (embedded == null || embedded.isRunning()) && (shared == null || shared.alive());
   }
 
   /** What the runtime is, and if it died, that it did: for messages about failed calls. */
   public String describeRuntime() {
     if (embedded != null && !embedded.isRunning()) {
       return runtime + " (it is no longer running: killed or crashed; see " + embedded.logFile() + ")";
+    }
+    if (shared != null && !shared.state().alive()) {
+      return runtime + " (it is no longer running: killed or crashed; see "
+          + SharedContainerd.baseDir(shared.dir()).resolve("containerd.log") + ")";
     }
     return runtime;
   }
@@ -147,7 +155,9 @@ public final class PodgateSession {
     return String.join("\n", java.util.Arrays.asList(System.getProperty(CriEndpoint.PROPERTY),
         System.getenv(CriEndpoint.ENV), System.getProperty(BRIDGE_PROPERTY), System.getProperty(SUBNET_PROPERTY),
         System.getProperty(WORKDIR_PROPERTY), System.getProperty(IMAGE_CACHE_PROPERTY),
-        System.getProperty(SandboxImage.IMPORT_PROPERTY), String.valueOf(RegistryAuth.insecureHosts())));
+        System.getProperty(SandboxImage.IMPORT_PROPERTY), String.valueOf(RegistryAuth.insecureHosts()),
+        System.getProperty(RuntimeReuse.PROPERTY), System.getenv(RuntimeReuse.ENV), System.getenv("CI"),
+        System.getProperty(RuntimeReuse.IDLE_PROPERTY)));
   }
 
   /** Whether a session runs in this JVM now. */
@@ -155,9 +165,10 @@ public final class PodgateSession {
     return current != null;
   }
 
-  private PodgateSession(String id, Path dir, CriClient cri, EmbeddedContainerd embedded, String runtime,
-      StandardImages images, Process watchdog, List<String> notices) {
+  private PodgateSession(String id, Path dir, CriClient cri, EmbeddedContainerd embedded,
+      SharedContainerd.Attachment shared, String runtime, StandardImages images, Process watchdog, List<String> notices) {
     this.id = id;
+    this.shared = shared;
     this.notices = List.copyOf(notices);
     this.dir = dir;
     this.cri = cri;
@@ -171,9 +182,11 @@ public final class PodgateSession {
       t.setDaemon(true);
       return t;
     });
-    String network = embedded == null ? "the pod network of " + runtime
-        : "pod subnet " + embedded.options().podSubnet() + " of the embedded containerd (system property "
-            + SUBNET_PROPERTY + ")";
+    String network = embedded != null ? "pod subnet " + embedded.options().podSubnet()
+        + " of the embedded containerd (system property " + SUBNET_PROPERTY + ")"
+        : shared != null ? "pod subnet " + shared.state().subnet() + " of the reused containerd (system property "
+            + SUBNET_PROPERTY + ")"
+        : "the pod network of " + runtime;
     this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(), ownerLabels(),
         dir.resolve("pods"), executor, network);
   }
@@ -196,6 +209,13 @@ public final class PodgateSession {
     }
     CriClient cri = null;
     EmbeddedContainerd embedded = null;
+    SharedContainerd.Attachment shared = null;
+    RuntimeReuse reuse;
+    try {
+      reuse = RuntimeReuse.current();
+    } catch (RuntimeException e) {
+      throw new PodgateException("podgate cannot decide whether to reuse its runtime: " + e.getMessage(), e);
+    }
     try {
       createDirectories(dir);
       String runtime;
@@ -215,26 +235,55 @@ public final class PodgateSession {
             + CriEndpoint.ENV + ")");
         tried.add("embedded containerd on bridge " + bridge + " (" + BRIDGE_PROPERTY + "), subnet " + subnet
             + " (" + SUBNET_PROPERTY + ")");
-        embedded = EmbeddedContainerd.start(ContainerdOptions.builder()
-            .name("podgate-" + id)
+        ContainerdOptions options = ContainerdOptions.builder()
+            .name(reuse.enabled() ? "podgate-reused" : "podgate-" + id)
             .bridgeName(bridge)
             .podSubnet(subnet)
             .baseDir(dir.resolve("containerd"))
             .sandboxImage(StandardImages.PAUSE_REFERENCE)
-            .build());
-        RegistryAuth.insecureHosts().forEach(embedded::insecureRegistry);
-        cri = embedded.cri();
-        runtime = "embedded " + embedded;
-        new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
+            .build();
+        if (reuse.enabled()) {
+          tried.add("reusing the containerd of " + SharedContainerd.directory(workdir, bridge) + " or starting it ("
+              + reuse.why() + ")");
+          Path sharedDir = SharedContainerd.directory(workdir, bridge);
+          shared = SharedContainerd.attach(sharedDir, options,
+              line -> System.getLogger(PodgateSession.class.getName()).log(System.Logger.Level.INFO, line));
+          RuntimeKeeper.ensure(sharedDir, reuse.idleTimeout());
+          for (String host : RegistryAuth.insecureHosts()) {
+            SharedContainerd.insecureRegistry(sharedDir, host);
+          }
+          cri = shared.cri();
+          runtime = shared.toString();
+          OciArchiveImporter importer = new OciArchiveImporter(cri.channel(), cri.endpoint());
+          if (shared.started() || !importer.has(StandardImages.PAUSE_REFERENCE, images.pause().manifestDigest())) {
+            importer.importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
+          }
+          removeOrphans(cri, id);
+        } else {
+          Path reusedDir = SharedContainerd.directory(workdir, bridge);
+          if (Files.isDirectory(reusedDir) && SharedContainerd.stopIfUnused(reusedDir, line -> { })) {
+            // an idle runtime kept by an earlier run with reuse on held this bridge; it is gone now
+            notices.add("stopped the idle reused containerd of " + reusedDir + " (this run has "
+                + RuntimeReuse.PROPERTY + " off: " + reuse.why() + ")");
+          }
+          embedded = EmbeddedContainerd.start(options);
+          RegistryAuth.insecureHosts().forEach(embedded::insecureRegistry);
+          cri = embedded.cri();
+          runtime = "embedded " + embedded;
+          new OciArchiveImporter(cri.channel(), cri.endpoint()).importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
+        }
       }
-      Path socket = embedded != null ? embedded.socket() : endpoint.get().socket();
+      Path socket = embedded != null ? embedded.socket() : shared != null ? shared.state().socket()
+          : endpoint.get().socket();
       Process watchdog = Watchdog.spawn(new Watchdog.Args(PID, ProcessHandle.current().info().startInstant()
           .map(i -> i.toEpochMilli()).orElse(0L), socket, id, dir,
           embedded == null ? 0 : embedded.pid(), embedded == null ? "" : embedded.options().bridgeName(),
           embedded == null ? "" : embedded.options().podSubnet().toString()));
-      return new PodgateSession(id, dir, cri, embedded, runtime, images, watchdog, notices);
+      return new PodgateSession(id, dir, cri, embedded, shared, runtime, images, watchdog, notices);
     } catch (RuntimeException e) {
-      if (embedded != null) {
+      if (shared != null) {
+        shared.detach();
+      } else if (embedded != null) {
         try {
           embedded.close();
         } catch (RuntimeException closing) {
@@ -305,6 +354,11 @@ public final class PodgateSession {
     return Optional.ofNullable(embedded);
   }
 
+  /** The reused containerd this session is attached to, if it runs on one (see {@link RuntimeReuse}). */
+  public Optional<SharedContainerd.Attachment> reused() {
+    return Optional.ofNullable(shared);
+  }
+
   /** The images podgate builds from host binaries, shared with other runtimes of this session (nodes). */
   public StandardImages images() {
     return images;
@@ -341,7 +395,7 @@ public final class PodgateSession {
     if (watchdog.isAlive()) {
       watchdog.destroyForcibly();
     }
-    if (embedded == null || embedded.isRunning()) {
+    if ((embedded == null || embedded.isRunning()) && (shared == null || shared.state().alive())) {
       try {
         removeOwn();
       } catch (RuntimeException e) {
@@ -349,7 +403,9 @@ public final class PodgateSession {
       }
     }
     try {
-      if (embedded != null) {
+      if (shared != null) {
+        shared.detach();
+      } else if (embedded != null) {
         embedded.close();
       } else {
         cri.close();

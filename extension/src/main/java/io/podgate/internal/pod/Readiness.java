@@ -16,11 +16,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.awaitility.core.ConditionTimeoutException;
+import org.awaitility.pollinterval.IterativePollInterval;
 
 /** Waits until a container meets its {@link WaitSpec}, or fails with its state and log tail. */
 final class Readiness {
+  /** Probes start 5 ms apart and double up to 200 ms: a server up within a few ms is seen within a few ms. */
+  private static final Duration FIRST_POLL = Duration.ofMillis(5);
   private static final Duration POLL = Duration.ofMillis(200);
   private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+  /**
+   * A SYN sent while the pod's veth is still coming up is lost and the kernel retries it only after
+   * 1 s; a short connect timeout lets the next probe send a fresh one instead.
+   */
+  private static final Duration CONNECT_TIMEOUT = Duration.ofMillis(200);
   private static final int LOG_TAIL_ENTRIES = 20;
 
   private Readiness() {}
@@ -29,7 +37,9 @@ final class Readiness {
     List<String> pending = new ArrayList<>();
     Pattern log = w.logRegex().isEmpty() ? null : Pattern.compile(w.logRegex());
     try {
-      await().atMost(w.timeout()).pollDelay(Duration.ZERO).pollInterval(POLL)
+      await().atMost(w.timeout()).pollDelay(Duration.ZERO)
+          .pollInterval(IterativePollInterval.iterative(d -> d.multipliedBy(2).compareTo(POLL) > 0 ? POLL : d.multipliedBy(2),
+              FIRST_POLL))
           .until(() -> {
             ContainerState state = c.status();
             boolean exitedOk = state.state() == ContainerState.State.EXITED && state.exitCode() == 0 && w.onlyRunning();
@@ -118,7 +128,7 @@ final class Readiness {
 
   static boolean tcpAccepts(String ip, int port) {
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(ip, port), (int) PROBE_TIMEOUT.toMillis());
+      s.connect(new InetSocketAddress(ip, port), (int) CONNECT_TIMEOUT.toMillis());
       return true;
     } catch (IOException e) {
       return false;
@@ -129,7 +139,7 @@ final class Readiness {
     try {
       HttpURLConnection conn =
           (HttpURLConnection) URI.create("http://" + ip + ":" + port + (path.startsWith("/") ? path : "/" + path)).toURL().openConnection();
-      conn.setConnectTimeout((int) PROBE_TIMEOUT.toMillis());
+      conn.setConnectTimeout((int) CONNECT_TIMEOUT.toMillis());
       conn.setReadTimeout((int) PROBE_TIMEOUT.toMillis());
       conn.setInstanceFollowRedirects(false);
       try {

@@ -68,7 +68,9 @@ public final class SessionImages implements ImageResolver {
       synchronized (standard) {
         built = recipe.get();
       }
-      importer.importArchive(built.archive(), built.reference());
+      if (!importer.has(built.reference(), built.manifestDigest())) { // a reused runtime has it from an earlier run
+        importer.importArchive(built.archive(), built.reference());
+      }
       return built.reference();
     }
     if (ImageReferences.isOciArchive(image)) {

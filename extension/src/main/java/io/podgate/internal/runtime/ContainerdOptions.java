@@ -30,6 +30,7 @@ public final class ContainerdOptions {
   private final String netns;
   private final ConfigWriter config;
   private final boolean awaitNetworkReady;
+  private final boolean outlivesJvm;
 
   private ContainerdOptions(Builder b) {
     this.name = b.name;
@@ -44,10 +45,30 @@ public final class ContainerdOptions {
     this.netns = b.netns;
     this.config = b.config;
     this.awaitNetworkReady = b.awaitNetworkReady;
+    this.outlivesJvm = b.outlivesJvm;
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** A builder holding these options, to change some. */
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.name = name;
+    b.bridgeName = bridgeName;
+    b.podSubnet = podSubnet;
+    b.baseDir = baseDir;
+    b.sandboxImage = sandboxImage;
+    b.containerdBinary = containerdBinary;
+    b.cniBinDir = cniBinDir;
+    b.readyTimeout = readyTimeout;
+    b.stopTimeout = stopTimeout;
+    b.netns = netns;
+    b.config = config;
+    b.awaitNetworkReady = awaitNetworkReady;
+    b.outlivesJvm = outlivesJvm;
+    return b;
   }
 
   public String name() {
@@ -102,6 +123,11 @@ public final class ContainerdOptions {
     return awaitNetworkReady;
   }
 
+  /** Whether the daemon runs in its own session and stays when this JVM exits (see {@link SharedContainerd}). */
+  public boolean outlivesJvm() {
+    return outlivesJvm;
+  }
+
   @Override
   public String toString() {
     return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet
@@ -121,8 +147,18 @@ public final class ContainerdOptions {
     private String netns;
     private ConfigWriter config;
     private boolean awaitNetworkReady = true;
+    private boolean outlivesJvm;
 
     private Builder() {}
+
+    /**
+     * Starts the daemon in its own session ({@code setsid}) and adds no shutdown hook: it keeps running
+     * after this JVM exits, and whoever reuses it stops it (default false).
+     */
+    public Builder outlivesJvm(boolean outlives) {
+      this.outlivesJvm = outlives;
+      return this;
+    }
 
     /**
      * Runs containerd with the config {@code writer} writes instead of podgate's own (e.g. a

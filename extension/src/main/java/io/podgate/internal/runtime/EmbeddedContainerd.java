@@ -80,12 +80,16 @@ public final class EmbeddedContainerd implements AutoCloseable {
         addMasquerade(options);
       }
       List<String> command = new ArrayList<>();
+      if (options.outlivesJvm() && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
+        command.add("/usr/bin/setsid"); // its own session: a Ctrl-C to the test's process group does not reach it
+      }
       options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")));
       command.addAll(List.of(binary.toString(), "--config", baseDir.resolve("config.toml").toString()));
       Process process =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(baseDir.resolve("containerd.log").toFile()))
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
               .start();
       daemon = new EmbeddedContainerd(options, baseDir, process);
     } catch (IOException | RuntimeException e) {
@@ -99,7 +103,9 @@ public final class EmbeddedContainerd implements AutoCloseable {
       }
       throw new PodgateException("could not start " + options + " with " + binary + ": " + e.getMessage(), e);
     }
-    Runtime.getRuntime().addShutdownHook(daemon.shutdownHook);
+    if (!options.outlivesJvm()) {
+      Runtime.getRuntime().addShutdownHook(daemon.shutdownHook);
+    }
     daemon.awaitReady();
     return daemon;
   }

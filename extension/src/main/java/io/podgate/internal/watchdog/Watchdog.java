@@ -4,15 +4,10 @@ import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.GoneDaemonCleanup;
 import io.podgate.internal.host.HelperJvm;
-import io.podgate.internal.host.HostNetwork;
-import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.host.HostRestore;
-import io.podgate.internal.host.IptablesCleanup;
-import io.podgate.internal.host.Ipv4Subnet;
-import io.podgate.internal.host.Mounts;
 import io.podgate.internal.host.PodgateLabels;
-import io.podgate.internal.host.RuncLeftovers;
 import io.podgate.internal.host.SandboxRemoval;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,12 +72,16 @@ public final class Watchdog {
     // first what other components (a local Kubernetes cluster) recorded under the session directory:
     // their processes (a kubelet would recreate pods) and host changes
     HostRestore.cleanUnder(args.sessionDir(), Duration.ofSeconds(15)).forEach(Watchdog::log);
+    if (args.daemonPid() > 0) {
+      GoneDaemonCleanup.clean(args.socket(), args.daemonPid(), args.sessionDir(), args.bridge(), args.podSubnet(),
+          Watchdog::log);
+      return;
+    }
     if (Files.exists(args.socket())) {
       try (CriClient cri = CriClient.connect(args.socket())) {
         CriClient c = cri.withDeadline(Duration.ofSeconds(20));
-        // a daemon the owner started is private to it: every pod on it is the owner's
-        PodSandboxFilter filter = args.daemonPid() > 0 ? PodSandboxFilter.getDefaultInstance()
-            : PodSandboxFilter.newBuilder().putLabelSelector(PodgateLabels.SESSION, args.sessionId()).build();
+        PodSandboxFilter filter = PodSandboxFilter.newBuilder()
+            .putLabelSelector(PodgateLabels.SESSION, args.sessionId()).build();
         for (PodSandbox pod : c.listPodSandbox(filter)) {
           SandboxRemoval.Outcome o = SandboxRemoval.remove(c, pod.getId());
           log(o.removed() ? "removed pod " + pod.getMetadata().getName() + " " + pod.getId()
@@ -92,48 +91,10 @@ public final class Watchdog {
         log("CRI cleanup failed: " + e.getMessage());
       }
     }
-    if (args.daemonPid() > 0) {
-      endProcess(args.daemonPid());
-      for (long shim : HostProcesses.shimsOf(args.socket())) {
-        boolean ended = HostProcesses.endTree(shim, Duration.ofSeconds(3)); // with the containers below it
-        log((ended ? "ended shim " : "shim did not end: ") + shim);
-      }
-      for (long pid : HostProcesses.namingDirectory(args.sessionDir())) {
-        endProcess(pid); // what the owner started with files in its directory (a host nginx, a registry)
-      }
-      RuncLeftovers.deleteUnder(args.sessionDir()).forEach(p -> log("could not delete " + p));
-      Mounts.unmountUnder(args.sessionDir()).forEach(Watchdog::log);
-      if (!args.bridge().isEmpty() && HostNetwork.linkExists(args.bridge())) {
-        List<String> stayed = HostNetwork.deleteLink(args.bridge());
-        stayed.forEach(Watchdog::log);
-        if (stayed.isEmpty()) {
-          log("deleted bridge " + args.bridge());
-        }
-      }
-      if (!args.podSubnet().isEmpty()) {
-        try {
-          IptablesCleanup.cleanAfterGoneDaemon(Ipv4Subnet.parse(args.podSubnet()));
-          log("removed iptables rules of " + args.podSubnet());
-        } catch (RuntimeException e) {
-          log("removing iptables rules of " + args.podSubnet() + " failed: " + e.getMessage());
-        }
-      }
-      if (!FileTrees.delete(args.sessionDir())) {
-        log("could not delete all of " + args.sessionDir());
-      }
+    // the runtime is not ours (an endpoint, or a reused containerd): only the session's own directory goes
+    if (!FileTrees.delete(args.sessionDir())) {
+      log("could not delete all of " + args.sessionDir());
     }
-  }
-
-  static void endProcess(long pid) {
-    ProcessHandle.of(pid).ifPresent(p -> {
-      p.destroy();
-      try {
-        p.onExit().get(5, java.util.concurrent.TimeUnit.SECONDS);
-      } catch (Exception e) {
-        p.destroyForcibly();
-      }
-      log("ended pid " + pid);
-    });
   }
 
   private static void log(String message) {

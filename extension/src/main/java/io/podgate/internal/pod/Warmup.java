@@ -1,0 +1,68 @@
+package io.podgate.internal.pod;
+
+import io.podgate.internal.containerd.content.ContentGrpc;
+import io.podgate.internal.containerd.images.ImagesGrpc;
+import io.podgate.internal.containerd.leases.LeasesGrpc;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.v1.ContainerConfig;
+import io.podgate.internal.cri.v1.PodSandboxConfig;
+import io.podgate.internal.cri.v1.RuntimeServiceGrpc;
+import io.podgate.internal.runtime.CriEndpoint;
+import io.podgate.internal.runtime.RuntimeReuse;
+import io.podgate.internal.runtime.SharedContainerd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Loads and runs once, on a background thread, the code the first pod of a run needs (gRPC, Netty,
+ * protobuf, the CRI and containerd stubs, JSON): in a fresh JVM that costs hundreds of milliseconds,
+ * which can overlap test discovery instead of delaying the first test. It creates nothing: with a
+ * reused runtime it calls CRI Version on it; otherwise it calls a socket that does not exist.
+ */
+public final class Warmup {
+  private Warmup() {}
+
+  /** Starts the warm-up on a daemon thread and returns at once. */
+  public static void startInBackground() {
+    Thread t = new Thread(Warmup::run, "podgate-warmup");
+    t.setDaemon(true);
+    t.setPriority(Thread.MIN_PRIORITY);
+    t.start();
+  }
+
+  static void run() {
+    try {
+      RuntimeServiceGrpc.getServiceDescriptor();
+      ContentGrpc.getServiceDescriptor();
+      ImagesGrpc.getServiceDescriptor();
+      LeasesGrpc.getServiceDescriptor();
+      PodSandboxConfig.newBuilder().putLabels("warm", "up").build().toByteArray();
+      ContainerConfig.newBuilder().build().toByteArray();
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"warm\": [1]}");
+      Path socket = reusedSocket().orElse(Path.of("/nonexistent-podgate-warmup/containerd.sock"));
+      try (CriClient cri = CriClient.connect(socket)) {
+        cri.withDeadline(Duration.ofMillis(500)).version();
+      } catch (RuntimeException expected) {
+        // no runtime there: the classes are loaded all the same
+      }
+    } catch (Exception | LinkageError e) {
+      // a warm-up never fails a run
+    }
+  }
+
+  /** The socket of the reused runtime this JVM would attach to, if one runs. */
+  private static Optional<Path> reusedSocket() {
+    if (System.getProperty(CriEndpoint.PROPERTY) != null || System.getenv(CriEndpoint.ENV) != null
+        || !RuntimeReuse.current().enabled()) {
+      return Optional.empty();
+    }
+    Path workdir = Path.of(System.getProperty(PodgateSession.WORKDIR_PROPERTY,
+        Path.of(System.getProperty("java.io.tmpdir"), "podgate").toString()));
+    Path dir = SharedContainerd.directory(workdir,
+        System.getProperty(PodgateSession.BRIDGE_PROPERTY, PodgateSession.DEFAULT_BRIDGE));
+    return SharedContainerd.readState(dir).filter(SharedContainerd.State::alive).map(SharedContainerd.State::socket)
+        .filter(Files::exists);
+  }
+}
