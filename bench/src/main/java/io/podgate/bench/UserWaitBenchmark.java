@@ -1,6 +1,7 @@
 package io.podgate.bench;
 
 import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.runtime.SharedContainerd;
 import io.podgate.internal.report.ReportEntry;
 import io.podgate.internal.report.ReportKind;
 import io.podgate.internal.report.ReportRecorder;
@@ -176,6 +177,16 @@ public final class UserWaitBenchmark {
     this.podgateWork = s.workDir().resolve("pg"); // short: containerd's sockets under it must fit 107 bytes
   }
 
+  /** A runtime the runs left for reuse is the bench's to stop: the host is left as it was found. */
+  private void stopReusedRuntime() {
+    Path dir = SharedContainerd.directory(podgateWork, s.bridge());
+    if (Files.isDirectory(dir)) {
+      boolean stopped = SharedContainerd.stopIfUnused(dir, line -> log.accept("   " + line));
+      log.accept(stopped ? "stopped the runtime the runs kept for reuse (" + dir + ")"
+          : "!! the runtime kept for reuse in " + dir + " is still attached; stop it with RuntimeKeeper --stop " + dir);
+    }
+  }
+
   /** Runs every scenario for every tool; throws (naming the run and its log) when a run fails. */
   public static Outcome run(Settings settings, Consumer<String> log) {
     return new UserWaitBenchmark(settings, log).runAll();
@@ -193,20 +204,24 @@ public final class UserWaitBenchmark {
     }
     log.accept("podgate runtime reuse (" + REUSE_PROPERTY + "): " + reuseMode());
     int first = s.warmup() ? 0 : 1;
-    for (int r = first; r <= s.rounds(); r++) {
-      for (String tool : WaitStats.order(r, s.tools())) {
-        ownRun(tool, r);
+    try {
+      for (int r = first; r <= s.rounds(); r++) {
+        for (String tool : WaitStats.order(r, s.tools())) {
+          ownRun(tool, r);
+        }
       }
-    }
-    for (int r = first; r <= s.rounds(); r++) {
-      for (String tool : WaitStats.order(r, s.tools())) {
-        suite(tool, r);
+      for (int r = first; r <= s.rounds(); r++) {
+        for (String tool : WaitStats.order(r, s.tools())) {
+          suite(tool, r);
+        }
       }
-    }
-    for (int r = first; r <= s.rounds(); r++) {
-      for (String tool : WaitStats.order(r, s.tools())) {
-        mvnTest(tool, r);
+      for (int r = first; r <= s.rounds(); r++) {
+        for (String tool : WaitStats.order(r, s.tools())) {
+          mvnTest(tool, r);
+        }
       }
+    } finally {
+      stopReusedRuntime();
     }
     List<ReportTarget> targets = targets();
     String table = table(targets);
