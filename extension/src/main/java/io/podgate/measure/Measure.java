@@ -57,7 +57,9 @@ public final class Measure {
 
   /**
    * A container churn run on podgate's runtime: CRI pod and container create/start/stop/remove cycles by
-   * default, or containerd-stress's own cycle over containerd's API with {@link ChurnRun#path}.
+   * default, or containerd-stress's own cycle over containerd's API with {@link ChurnRun#path}; on the
+   * {@code kubernetes} and {@code local-cluster} backends, pod create/ready/delete/gone cycles through the API
+   * with kube-burner's pod-latency quantiles ({@link ChurnOptions.Path#POD_API}).
    */
   public ChurnRun churn() {
     return new ChurnRun(this);
