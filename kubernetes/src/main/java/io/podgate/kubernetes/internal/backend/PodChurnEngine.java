@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.podgate.PodgateException;
+import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
 import io.podgate.internal.measure.churn.ChurnWorkers;
 import io.podgate.internal.measure.churn.LatencyHistograms;
@@ -60,6 +61,16 @@ final class PodChurnEngine implements PodApiChurn {
     this.ownerLabels = Map.copyOf(ownerLabels);
     this.runtimeCheck = runtimeCheck;
     this.activeDeadlineSeconds = activeDeadlineSeconds;
+  }
+
+  /** podgate's standard images by reference (churn's default image is one) as a pod declares them. */
+  private static final Map<String, String> STANDARD = Map.of(StandardImages.PAUSE_REFERENCE, "podgate:pause",
+      StandardImages.BUSYBOX_REFERENCE, "podgate:busybox", StandardImages.NGINX_REFERENCE, "podgate:nginx",
+      StandardImages.DEBUG_REFERENCE, "podgate:debug");
+
+  /** The image as a pod would declare it: a standard image's reference becomes its {@code podgate:} name. */
+  static String declared(String image) {
+    return STANDARD.getOrDefault(image.strip(), image);
   }
 
   @Override
@@ -137,7 +148,7 @@ final class PodChurnEngine implements PodApiChurn {
     }
 
     private void setUp() {
-      image = images.resolve(o.image(), "measure.churn() image", Optional.empty());
+      image = images.resolve(declared(o.image()), "measure.churn() image", Optional.empty());
       ns = namespace.ensure();
       try {
         String from = client.pods().inNamespace(ns).withLabel(ChurnEngine.RUN_LABEL, runId).list().getMetadata()
