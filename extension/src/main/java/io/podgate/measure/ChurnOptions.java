@@ -164,7 +164,8 @@ public final class ChurnOptions {
         + (cycles > 0 ? ", cycles=" + cycles : "")
         + ", image=" + image + ", command=" + command + ", path=" + path
         + (path == Path.CRI ? ", mode=" + mode : "")
-        + ", stopTimeout=" + stopTimeout.toMillis() + "ms, maxFailures=" + maxFailures + "]";
+        + (path != Path.POD_API ? ", stopTimeout=" + stopTimeout.toMillis() + "ms" : "")
+        + ", maxFailures=" + maxFailures + "]";
   }
 
   public static final class Builder {

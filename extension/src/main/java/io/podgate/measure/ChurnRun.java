@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * One container churn run on podgate's runtime: each worker repeatedly creates, starts, stops and
@@ -95,15 +96,16 @@ public final class ChurnRun {
     Optional<PodApiChurn> podApi = backend.capability(PodApiChurn.class);
     ChurnOptions.Path chosen = path != null ? path
         : podApi.isPresent() ? ChurnOptions.Path.POD_API : ChurnOptions.Path.CRI;
-    ChurnOptions o = options.path(chosen).progress(line -> measure.progress("churn: " + line)).build();
-    measure.progress("churn: " + o);
-    ChurnResult r = switch (chosen) {
-      case CONTAINERD -> new ContainerdChurnEngine(containerdOf(backend, podApi.isPresent())).run(o);
-      case CRI -> new ChurnEngine(criOf(backend, podApi.isPresent())).run(o);
+    Function<ChurnOptions, ChurnResult> engine = switch (chosen) {
+      case CONTAINERD -> new ContainerdChurnEngine(containerdOf(backend, podApi.isPresent()))::run;
+      case CRI -> new ChurnEngine(criOf(backend, podApi.isPresent()))::run;
       case POD_API -> podApi.orElseThrow(() -> new PodgateException("measure.churn().path(POD_API) churns pods "
           + "through a Kubernetes API server, but the pod backend (" + backend.describe() + ") has none; run with "
-          + "-Dpodgate.backend=local-cluster or kubernetes, or use path(CRI) on this backend")).run(o);
+          + "-Dpodgate.backend=local-cluster or kubernetes, or use path(CRI) on this backend"))::run;
     };
+    ChurnOptions o = options.path(chosen).progress(line -> measure.progress("churn: " + line)).build();
+    measure.progress("churn: " + o);
+    ChurnResult r = engine.apply(o);
     if (label == null) {
       measure.report().churn(r);
     } else {

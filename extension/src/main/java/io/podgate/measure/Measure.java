@@ -30,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  * HttpLoadResult h = measure.http("http://" + pod.ip() + "/").connections(10).seconds(5).run();
  * ChurnResult c = measure.churn().workers(2).seconds(5).run();
  * ChurnResult like = measure.churn().path(ChurnOptions.Path.CONTAINERD).command("/bin/true").seconds(5).run();
+ * // on -Dpodgate.backend=local-cluster or kubernetes the same call churns pods through the API:
+ * assertThat(measure.churn().workers(2).seconds(5).run()).hasNoFailures().hasPodLatencyP99AtMostMillis("Ready", 5000);
  * }</pre>
  */
 public final class Measure {
