@@ -81,6 +81,15 @@ class LocalClusterChurnTest {
   }
 
   @Test
+  void anImageTheClusterCannotGetFailsBeforeAnyPodIsMade(Measure measure) {
+    assertThatThrownBy(() -> measure.churn().image("podgate:no-such").cycles(1).run())
+        .isInstanceOf(PodgateException.class)
+        .hasMessageContaining("measure.churn() image").hasMessageContaining("podgate:no-such")
+        .hasMessageContaining("is not a built-in image");
+    assertNoChurnPodLeft();
+  }
+
+  @Test
   void criAndContainerdPathsAreRefusedOnACluster(Measure measure) {
     for (ChurnOptions.Path p : List.of(ChurnOptions.Path.CRI, ChurnOptions.Path.CONTAINERD)) {
       assertThatThrownBy(() -> measure.churn().path(p).cycles(1).run()).isInstanceOf(PodgateException.class)
