@@ -11,6 +11,8 @@ import io.podgate.internal.measure.http.HostNginx;
 import io.podgate.internal.pod.ConfigRef;
 import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.PodSpec;
+import io.podgate.internal.report.ReportEntries;
+import io.podgate.internal.report.ReportEntry;
 import io.podgate.internal.report.ReportRecorder;
 import io.podgate.internal.report.ReportTarget;
 import io.podgate.internal.report.ReportWriter;
@@ -27,6 +29,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -115,7 +118,7 @@ public final class ClusterBenchmark {
 
   /** The backend, bridge, subnet, node address and work directory the session reads; runtime reuse off. */
   private Map<String, String> setProperties(Path work) {
-    Map<String, String> want = new java.util.LinkedHashMap<>();
+    Map<String, String> want = new LinkedHashMap<>();
     want.put(PodBackends.PROPERTY, BACKEND);
     want.put(BenchDaemon.BRIDGE_PROPERTY, settings.bridge());
     want.put(BenchDaemon.SUBNET_PROPERTY, settings.subnet());
@@ -127,7 +130,7 @@ public final class ClusterBenchmark {
     if (settings.nodeIp() != null) {
       want.put("podgate.localCluster.nodeIp", settings.nodeIp());
     }
-    Map<String, String> saved = new java.util.LinkedHashMap<>();
+    Map<String, String> saved = new LinkedHashMap<>();
     want.forEach((k, v) -> {
       saved.put(k, System.getProperty(k));
       System.setProperty(k, v);
@@ -208,20 +211,41 @@ public final class ClusterBenchmark {
   private void churn(SeedRun run, PodBackend backend) {
     log.line(SKIPPED_CRI_CHURN);
     List<ChurnResult> results = new ArrayList<>();
-    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(recorder.forTest(TEST_ID, null),
+    // the runs are recorded below, with their quantiles in the headline; Measure's own record goes to a scratch report
+    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(new ReportRecorder().forTest("scratch", null),
         line -> log.line("   " + line), backend)) {
       Measure measure = MeasureInternals.access().measure(env);
-      results.add(measure.churn().workers(2).seconds(run.sizes().churnSeconds()).label("pod churn, 2 workers").run());
+      results.add(measure.churn().workers(2).seconds(run.sizes().churnSeconds()).run());
       if (run.sizes().churn10Seconds() > 0) {
         try {
-          results.add(measure.churn().workers(10).seconds(run.sizes().churn10Seconds()).label("pod churn, 10 workers")
-              .run());
+          results.add(measure.churn().workers(10).seconds(run.sizes().churn10Seconds()).run());
         } catch (RuntimeException e) {
           run.partFailed("2. Churn rate, 10 workers", "pod churn with 10 workers", e);
         }
       }
     }
+    results.forEach(r -> recorder.record(TEST_ID, churnEntry(r)));
     log.block(churnTable(results));
+  }
+
+  /**
+   * The churn entry of {@code r} with kube-burner's quantiles also in its headline ({@code podLatencyMs}: condition
+   * to {@code p50}, {@code p95}, {@code p99}, {@code max}), so summary.json carries them as informative figures.
+   */
+  static ReportEntry churnEntry(ChurnResult r) {
+    ReportEntry e = ReportEntries.churn("pod churn through the API, " + r.workers() + " workers", r, Instant.now());
+    Map<String, Object> quantiles = new LinkedHashMap<>();
+    for (ChurnResult.PodLatency l : r.podLatencies().values()) {
+      Map<String, Object> q = new LinkedHashMap<>();
+      q.put("p50", l.p50Millis());
+      q.put("p95", l.p95Millis());
+      q.put("p99", l.p99Millis());
+      q.put("max", l.maxMillis());
+      quantiles.put(l.condition(), q);
+    }
+    Map<String, Object> headline = new LinkedHashMap<>(e.headline());
+    headline.put("podLatencyMs", quantiles);
+    return new ReportEntry(e.kind(), e.label(), e.timestamp(), headline, e.figures(), e.series());
   }
 
   /** The churn table (one row per run) and the pod-latency quantiles per condition, in ms. */
