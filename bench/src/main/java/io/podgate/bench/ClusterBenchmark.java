@@ -329,12 +329,17 @@ public final class ClusterBenchmark {
   }
 
   /**
-   * {@code [--quick] [--work-dir DIR] [--report-dir DIR]}; bridge and subnet of the node's containerd from
+   * {@code [--quick] [--work-dir DIR] [--report-dir DIR]} ({@code --socket} is refused); bridge and subnet of the node's containerd from
    * -Dpodgate.bridge / -Dpodgate.subnet or PODGATE_BRIDGE / PODGATE_SUBNET, the node's address from
    * -Dpodgate.localCluster.nodeIp or PODGATE_LOCAL_CLUSTER_NODE_IP. The last line printed is the summary's path;
    * exit status 0 whenever it ran, 1 when it could not run at all.
    */
   public static void main(String[] args) {
+    if (BenchDaemon.arg(args, "--socket", null) != null) {
+      System.out.println("cluster benchmark: --socket does not apply to " + BACKEND + ", whose kubelet runs on"
+          + " podgate's own embedded containerd; drop --socket (or drop --backend to bench that containerd)");
+      System.exit(2);
+    }
     boolean quick = BenchDaemon.flag(args, "--quick");
     Settings s = new Settings(quick ? "quick" : "full", quick ? SeedBenchmark.Sizes.quick() : SeedBenchmark.Sizes.full(),
         SeedBenchmark.setting(BenchDaemon.BRIDGE_PROPERTY, "PODGATE_BRIDGE", BenchDaemon.DEFAULT_BRIDGE),
