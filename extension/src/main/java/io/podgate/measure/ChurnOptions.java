@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * What a container churn run does: {@code workers} threads each repeat CreateContainer,
  * StartContainer, StopContainer, RemoveContainer (plus RunPodSandbox/StopPodSandbox/RemovePodSandbox
  * with {@link Mode#POD_PER_CYCLE}) until the duration has passed or the total number of cycles is done;
- * or, with {@link Path#CONTAINERD}, containerd-stress's cycle over containerd's own API.
+ * or, with {@link Path#CONTAINERD}, containerd-stress's cycle over containerd's own API; or, with
+ * {@link Path#POD_API} on a Kubernetes backend, whole pods created, awaited and deleted through the API.
  */
 public final class ChurnOptions {
   /** Where the churned containers live. */

@@ -309,7 +309,8 @@ final class HtmlReport {
     List<String[]> rows = new ArrayList<>(List.of(
         row("cycles/s", numOf(h.path("cyclesPerSecond"))),
         row("cycles / failures", numOf(h.path("cycles")) + " / " + numOf(h.path("failures"))),
-        row("path / mode", text(f.path("path")) + " / " + text(f.path("mode"))),
+        row("path / mode", text(f.path("path")) + (f.path("path").asText("CRI").equals("CRI") ? " / "
+            + text(f.path("mode")) : "")),
         row("workers", numOf(f.path("workers"))),
         row("image", text(f.path("image"))),
         row("elapsed", numOf(f.path("elapsedSeconds")) + " s")));

@@ -76,7 +76,7 @@ class HtmlReportTest {
     assertThat(svgs).hasSize(1);
     assertThat(count(svgs.get(0), "class=\"bar\"")).as("p50, p95 and p99 bars of four conditions").isEqualTo(12);
     assertThat(svgs.get(0)).contains("Ready p99 ").contains("PodSchedul…").contains("Pod latency by condition");
-    assertThat(html).contains("pod latency ContainersReady").contains("POD_API / SHARED_POD");
+    assertThat(html).contains("pod latency ContainersReady").contains("<th>path / mode</th><td>POD_API</td>");
     assertThat(svgsOf(writeEveryKindHtml(), "pod-latency")).as("CRI churn has no pod latencies").isEmpty();
   }
 
