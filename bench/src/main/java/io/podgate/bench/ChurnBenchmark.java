@@ -41,8 +41,13 @@ public final class ChurnBenchmark {
     int rounds = BenchDaemon.intArg(args, "--rounds", 1);
     ChurnOptions.Mode mode = ChurnOptions.Mode.valueOf(BenchDaemon.arg(args, "--mode", "SHARED_POD"));
     String pathArg = BenchDaemon.arg(args, "--path", "CRI");
-    List<ChurnOptions.Path> paths = pathArg.equals("BOTH") ? List.of(ChurnOptions.Path.values())
+    // the daemon's own paths; POD_API needs a cluster (measure.churn() on podgate.backend=local-cluster)
+    List<ChurnOptions.Path> paths = pathArg.equals("BOTH") ? List.of(ChurnOptions.Path.CRI, ChurnOptions.Path.CONTAINERD)
         : List.of(ChurnOptions.Path.valueOf(pathArg));
+    if (paths.contains(ChurnOptions.Path.POD_API)) {
+      throw new IllegalArgumentException("--path POD_API churns pods through a Kubernetes API; this benchmark drives a"
+          + " containerd daemon: use --path CRI, CONTAINERD or BOTH");
+    }
     String socket = BenchDaemon.arg(args, "--socket", null);
     String stressArg = BenchDaemon.arg(args, "--containerd-stress", null);
     String commandArg = BenchDaemon.arg(args, "--command", null);

@@ -19,7 +19,8 @@ import java.util.stream.Stream;
 final class HttpSection {
   private HttpSection() {}
 
-  static void run(SeedRun run, WebServers web) {
+  static void run(SeedRun run, WebTargets web) {
+    String podLabel = "pod nginx" + web.podPath();
     int seconds = run.sizes().httpSeconds();
     int connections = SeedBenchmark.HTTP_CONNECTIONS;
     run.log.line(String.format(Locale.ROOT, "HTTP: %d alternating rounds host %s / pod %s, %d connections, %d s per run",
@@ -30,7 +31,7 @@ final class HttpSection {
     List<HttpLoadResult> hostRuns = new ArrayList<>();
     List<HttpLoadResult> podRuns = new ArrayList<>();
     Measurement base = measurement(run, hostRuns, "host nginx", web.hostUrl(), seconds);
-    Measurement pod = measurement(run, podRuns, "pod nginx", web.podUrl(), seconds);
+    Measurement pod = measurement(run, podRuns, podLabel, web.podUrl(), seconds);
     ComparisonResult c = SeedRun.compare(base, pod, run.sizes().httpRounds(), MetricDirection.HIGHER_IS_BETTER);
     HttpLoadResult hostShown = SeedRun.medianRun(hostRuns, HttpLoadResult::averageRequestsPerSecond);
     HttpLoadResult podShown = SeedRun.medianRun(podRuns, HttpLoadResult::averageRequestsPerSecond);
@@ -39,7 +40,7 @@ final class HttpSection {
         connections, seconds, c.rounds()));
     t.append("Baseline: nginx on the host, ").append(web.hostUrl()).append(" (median run)\n")
         .append(LoadReportFormat.consoleTable(hostShown));
-    t.append("Subject: nginx in the pod, ").append(web.podUrl()).append(" (median run)\n")
+    t.append("Subject: nginx in the pod").append(web.podPath()).append(", ").append(web.podUrl()).append(" (median run)\n")
         .append(LoadReportFormat.consoleTable(podShown));
     t.append(String.format(Locale.ROOT, "%-12s %12s %12s %10s%n", "median", "host", "pod", "pod vs host"));
     t.append(row("req/s", hostRuns, podRuns, HttpLoadResult::averageRequestsPerSecond, "%12.0f"));
@@ -48,11 +49,11 @@ final class HttpSection {
     t.append(row("p99 ms", hostRuns, podRuns, r -> r.latency().p99(), "%12.3f"));
     long errors = Stream.concat(hostRuns.stream(), podRuns.stream()).mapToLong(r -> r.errors() + r.non2xx()).sum();
     t.append(String.format(Locale.ROOT, "errors + non-2xx over all runs: %d%n", errors));
-    t.append(SeedRun.overheadLine("pod nginx req/s", c));
+    t.append(SeedRun.overheadLine(podLabel + " req/s", c));
     run.log.block(t.toString());
     run.recorder.http(SeedBenchmark.TEST_ID, "host nginx " + web.hostUrl(), hostShown);
-    run.recorder.http(SeedBenchmark.TEST_ID, "pod nginx " + web.podUrl(), podShown);
-    run.recorder.comparison(SeedBenchmark.TEST_ID, "pod nginx vs host nginx, req/s", c);
+    run.recorder.http(SeedBenchmark.TEST_ID, podLabel + " " + web.podUrl(), podShown);
+    run.recorder.comparison(SeedBenchmark.TEST_ID, podLabel + " vs host nginx, req/s", c);
   }
 
   private static Measurement measurement(SeedRun run, List<HttpLoadResult> runs, String label, String url, int seconds) {

@@ -1,5 +1,6 @@
 package io.podgate.bench;
 
+import io.podgate.Pod;
 import io.podgate.internal.measure.api.MeasureInternals;
 import io.podgate.internal.pod.RunningPod;
 import io.podgate.measure.ComparisonResult;
@@ -20,26 +21,37 @@ final class ThroughputSection {
   private ThroughputSection() {}
 
   static void run(SeedRun run) {
-    int seconds = run.sizes().iperfSeconds();
-    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(
-            run.recorder.forTest(SeedBenchmark.TEST_ID, null), line -> run.log.line("   " + line));
-        BenchPods pods = new BenchPods(run.cri(), SeedBenchmark.LABEL, run.runId, run.work.resolve("pods"));
+    try (BenchPods pods = new BenchPods(run.cri(), SeedBenchmark.LABEL, run.runId, run.work.resolve("pods"));
         RunningPod a = pods.start("iperf-a", "podgate:debug");
         RunningPod b = pods.start("iperf-b", "podgate:debug")) {
+      run(run, a, b, "");
+    }
+  }
+
+  /**
+   * Measures on pods {@code a} (server, container "iperf-a") and {@code b} (client, container "iperf-b"), made by
+   * any backend; {@code pathNote} (e.g. " (pod-ip)") is appended to the pod paths' names.
+   */
+  static void run(SeedRun run, Pod a, Pod b, String pathNote) {
+    int seconds = run.sizes().iperfSeconds();
+    String hostPod = "host->pod" + pathNote;
+    String podPod = "pod->pod" + pathNote;
+    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(
+            run.recorder.forTest(SeedBenchmark.TEST_ID, null), line -> run.log.line("   " + line))) {
       Measure measure = MeasureInternals.access().measure(env);
       Throughput loopback = Throughput.loopback(); // clamped to -M 1448, the pod eth0's MSS
-      Throughput hostToPod = Throughput.hostTo(a.container("iperf-a")).named("host->pod");
-      Throughput podToPod = Throughput.between(b.container("iperf-b"), a.container("iperf-a")).named("pod->pod");
+      Throughput hostToPod = Throughput.hostTo(a.container("iperf-a")).named(hostPod);
+      Throughput podToPod = Throughput.between(b.container("iperf-b"), a.container("iperf-a")).named(podPod);
 
-      run.log.line(String.format(Locale.ROOT, "iperf3: %d alternating rounds loopback / host->pod (pod %s (%s)), %d s"
-          + " per run", run.sizes().iperfRounds(), a.name(), a.ip(), seconds));
-      ComparisonResult hostPod = gate(measure, hostToPod, loopback, seconds, run.sizes().iperfRounds()).evaluate();
-      ComparisonResult podPod = null;
+      run.log.line(String.format(Locale.ROOT, "iperf3: %d alternating rounds loopback / %s (pod %s (%s)), %d s"
+          + " per run", run.sizes().iperfRounds(), hostPod, a.name(), a.ip(), seconds));
+      ComparisonResult hostPodC = gate(measure, hostToPod, loopback, seconds, run.sizes().iperfRounds()).evaluate();
+      ComparisonResult podPodC = null;
       if (run.sizes().podToPodRounds() > 0) {
-        run.log.line(String.format(Locale.ROOT, "iperf3: %d alternating rounds loopback / pod->pod (pod %s (%s) ->"
-            + " pod %s (%s))", run.sizes().podToPodRounds(), b.name(), b.ip(), a.name(), a.ip()));
+        run.log.line(String.format(Locale.ROOT, "iperf3: %d alternating rounds loopback / %s (pod %s (%s) ->"
+            + " pod %s (%s))", run.sizes().podToPodRounds(), podPod, b.name(), b.ip(), a.name(), a.ip()));
         try {
-          podPod = gate(measure, podToPod, loopback, seconds, run.sizes().podToPodRounds()).evaluate();
+          podPodC = gate(measure, podToPod, loopback, seconds, run.sizes().podToPodRounds()).evaluate();
         } catch (RuntimeException e) {
           run.partFailed("3. Throughput, pod->pod", "pod->pod throughput", e);
         }
@@ -48,21 +60,21 @@ final class ThroughputSection {
           "Throughput, iperf3, 1 stream, %d s per run. Baseline: host loopback with -M %d, the MSS of a 1500-byte"
               + " MTU like the pod's eth0 (loopback's own MTU is 65536)%n", seconds, SeedBenchmark.IPERF_BASELINE_MSS));
       t.append(String.format(Locale.ROOT, "%-30s %5s %14s %9s %9s%n", "path", "runs", "median Gbit/s", "min", "max"));
-      t.append(row(BASE_LABEL, podPod == null ? hostPod.baselineValues()
-          : SeedRun.all(hostPod.baselineValues(), podPod.baselineValues())));
-      t.append(row("host->pod", hostPod.subjectValues()));
-      if (podPod != null) {
-        t.append(row("pod->pod", podPod.subjectValues()));
+      t.append(row(BASE_LABEL, podPodC == null ? hostPodC.baselineValues()
+          : SeedRun.all(hostPodC.baselineValues(), podPodC.baselineValues())));
+      t.append(row(hostPod, hostPodC.subjectValues()));
+      if (podPodC != null) {
+        t.append(row(podPod, podPodC.subjectValues()));
       }
-      t.append(SeedRun.overheadLine("host->pod", hostPod));
-      if (podPod != null) {
-        t.append(SeedRun.overheadLine("pod->pod", podPod));
+      t.append(SeedRun.overheadLine(hostPod, hostPodC));
+      if (podPodC != null) {
+        t.append(SeedRun.overheadLine(podPod, podPodC));
       }
-      ComparisonResult seed = podPod != null ? podPod : hostPod;
+      ComparisonResult seed = podPodC != null ? podPodC : hostPodC;
       t.append(String.format(Locale.ROOT,
           "Seed layout: node-to-node %.2f Gbit/s vs container-to-container %.2f Gbit/s, %.1f %% overhead (%s)%n",
           SeedRun.median(seed.baselineValues()) / 1e9, SeedRun.median(seed.subjectValues()) / 1e9,
-          seed.medianOverheadPercent(), podPod != null ? "pod->pod" : "host->pod; pod->pod did not run"));
+          seed.medianOverheadPercent(), podPodC != null ? podPod : hostPod + "; pod->pod did not run"));
       run.log.block(t.toString());
     }
   }

@@ -12,7 +12,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** nginx on the host and nginx in a pod, serving the same body with the same config (sections 4 and 5). */
-record WebServers(HostNginx host, BenchPod pod) implements AutoCloseable {
+record WebServers(HostNginx host, BenchPod pod) implements WebTargets, AutoCloseable {
   static WebServers start(CriClient cri, String runId, Path work) {
     HostNginx host = HostNginx.start(work.resolve("nginx"));
     try {
@@ -30,11 +30,13 @@ record WebServers(HostNginx host, BenchPod pod) implements AutoCloseable {
     }
   }
 
-  String hostUrl() {
+  @Override
+  public String hostUrl() {
     return host.url("/");
   }
 
-  String podUrl() {
+  @Override
+  public String podUrl() {
     return "http://" + pod.ip() + ":" + StandardImages.NGINX_PORT + "/";
   }
 
@@ -47,7 +49,7 @@ record WebServers(HostNginx host, BenchPod pod) implements AutoCloseable {
     }
   }
 
-  private static void awaitListening(String ip, int port, Duration timeout) {
+  static void awaitListening(String ip, int port, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
     IOException last = null;
     while (System.nanoTime() < deadline) {

@@ -7,10 +7,10 @@ import java.util.Locale;
 final class WrkSection {
   private WrkSection() {}
 
-  static void run(SeedRun run, WebServers web) {
+  static void run(SeedRun run, WebTargets web) {
     int seconds = run.sizes().wrkSeconds();
-    run.log.line(String.format(Locale.ROOT, "podgate vs wrk: %d rounds against the pod's nginx %s, %d s each",
-        run.sizes().wrkRounds(), web.podUrl(), seconds));
+    run.log.line(String.format(Locale.ROOT, "podgate vs wrk: %d rounds against the pod's nginx %s%s, %d s each",
+        run.sizes().wrkRounds(), web.podUrl(), web.podPath(), seconds));
     HttpVsWrk.Comparison c = HttpVsWrk.compare(web.podUrl(), SeedBenchmark.HTTP_CONNECTIONS, seconds,
         run.sizes().wrkRounds(), WrkRunner.onPath(), line -> run.log.line("   " + line));
     run.log.block(c.toTable() + String.format(Locale.ROOT,

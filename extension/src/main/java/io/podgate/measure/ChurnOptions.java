@@ -9,7 +9,8 @@ import java.util.function.Consumer;
  * What a container churn run does: {@code workers} threads each repeat CreateContainer,
  * StartContainer, StopContainer, RemoveContainer (plus RunPodSandbox/StopPodSandbox/RemovePodSandbox
  * with {@link Mode#POD_PER_CYCLE}) until the duration has passed or the total number of cycles is done;
- * or, with {@link Path#CONTAINERD}, containerd-stress's cycle over containerd's own API.
+ * or, with {@link Path#CONTAINERD}, containerd-stress's cycle over containerd's own API; or, with
+ * {@link Path#POD_API} on a Kubernetes backend, whole pods created, awaited and deleted through the API.
  */
 public final class ChurnOptions {
   /** Where the churned containers live. */
@@ -38,7 +39,19 @@ public final class ChurnOptions {
      * container runs {@link #command()} in fresh pid, ipc, uts, mount and network namespaces, as
      * containerd's default spec gives containerd-stress.
      */
-    CONTAINERD
+    CONTAINERD,
+    /**
+     * Kubernetes' API, on the {@code kubernetes} and {@code local-cluster} backends (chosen there when no
+     * path is set; the other paths are refused there): each cycle creates a one-container Pod ({@link
+     * ChurnOptions#image()}, {@link ChurnOptions#command()}, {@code restartPolicy: Never}, labelled with the run)
+     * in the session's namespace, waits until it is done, deletes it with grace period 0 and waits until the
+     * API no longer has it. A pod is done when it is Ready, or when it reached phase {@code Succeeded}
+     * (a command that exits by itself, e.g. {@code /bin/true}; such a pod never shows Ready). A pod that
+     * reaches {@code Failed}, or whose container cannot be created or its image pulled, fails the cycle.
+     * The result also carries kube-burner's pod-latency quantiles ({@link ChurnResult#podLatencies()}).
+     * {@link ChurnOptions#mode()} and {@link ChurnOptions#stopTimeout()} do not apply.
+     */
+    POD_API
   }
 
   /** Busybox image built from this host's busybox-static (imported on demand). */
@@ -103,7 +116,10 @@ public final class ChurnOptions {
     return mode;
   }
 
-  /** The API the churn goes through (default {@link Path#CRI}). */
+  /**
+   * The API the churn goes through (default {@link Path#CRI}; {@code measure.churn()} picks {@link Path#POD_API}
+   * on a Kubernetes backend when none was set).
+   */
   public Path path() {
     return path;
   }
@@ -149,7 +165,8 @@ public final class ChurnOptions {
         + (cycles > 0 ? ", cycles=" + cycles : "")
         + ", image=" + image + ", command=" + command + ", path=" + path
         + (path == Path.CRI ? ", mode=" + mode : "")
-        + ", stopTimeout=" + stopTimeout.toMillis() + "ms, maxFailures=" + maxFailures + "]";
+        + (path != Path.POD_API ? ", stopTimeout=" + stopTimeout.toMillis() + "ms" : "")
+        + ", maxFailures=" + maxFailures + "]";
   }
 
   public static final class Builder {

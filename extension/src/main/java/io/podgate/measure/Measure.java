@@ -30,6 +30,8 @@ import java.util.function.ToDoubleFunction;
  * HttpLoadResult h = measure.http("http://" + pod.ip() + "/").connections(10).seconds(5).run();
  * ChurnResult c = measure.churn().workers(2).seconds(5).run();
  * ChurnResult like = measure.churn().path(ChurnOptions.Path.CONTAINERD).command("/bin/true").seconds(5).run();
+ * // on -Dpodgate.backend=local-cluster or kubernetes the same call churns pods through the API:
+ * assertThat(measure.churn().workers(2).seconds(5).run()).hasNoFailures().hasPodLatencyP99AtMostMillis("Ready", 5000);
  * }</pre>
  */
 public final class Measure {
@@ -57,7 +59,9 @@ public final class Measure {
 
   /**
    * A container churn run on podgate's runtime: CRI pod and container create/start/stop/remove cycles by
-   * default, or containerd-stress's own cycle over containerd's API with {@link ChurnRun#path}.
+   * default, or containerd-stress's own cycle over containerd's API with {@link ChurnRun#path}; on the
+   * {@code kubernetes} and {@code local-cluster} backends, pod create/ready/delete/gone cycles through the API
+   * with kube-burner's pod-latency quantiles ({@link ChurnOptions.Path#POD_API}).
    */
   public ChurnRun churn() {
     return new ChurnRun(this);

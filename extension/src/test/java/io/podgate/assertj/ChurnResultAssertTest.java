@@ -71,4 +71,43 @@ class ChurnResultAssertTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("[CreateContainer, StartContainer]");
   }
+
+  private static ChurnResult podResult(double readyP99) {
+    Map<String, ChurnResult.PodLatency> pods = new LinkedHashMap<>();
+    pods.put(ChurnResult.POD_SCHEDULED, new ChurnResult.PodLatency(ChurnResult.POD_SCHEDULED, 8, 20, 30, 40, 41, 22));
+    pods.put(ChurnResult.READY, new ChurnResult.PodLatency(ChurnResult.READY, 8, 900, 1500, readyP99, readyP99, 950));
+    return new ChurnResult(ChurnOptions.Path.POD_API, ChurnOptions.Mode.SHARED_POD, 2, "img", 8, 0, List.of(),
+        Duration.ofSeconds(4), Map.of(), List.of(4L, 4L), null, pods);
+  }
+
+  @Test
+  void podLatencyQuantilesAreComparedInMillis() {
+    ChurnResult r = podResult(1999.5);
+    PodgateAssertions.assertThat(r).hasPodLatencyP99AtMostMillis(ChurnResult.READY, 2000)
+        .hasPodLatencyP95AtMostMillis(ChurnResult.READY, 1500).hasPodLatencyP50AtMostMillis(ChurnResult.READY, 900)
+        .hasPodLatenciesFor(ChurnResult.POD_SCHEDULED, ChurnResult.READY);
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r).hasPodLatencyP99AtMostMillis("Ready", 1999))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining("Ready P99 pod latency of at most 1999.00 ms but it was 1999.50 ms")
+        .hasMessageContaining("pod latency Ready n=8");
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r).hasPodLatencyP95AtMostMillis("Ready", 1499))
+        .hasMessageContaining("Ready P95 pod latency of at most 1499.00 ms but it was 1500.00 ms");
+  }
+
+  @Test
+  void aMissingPodConditionIsNamedWithWhatWasMeasured() {
+    ChurnResult r = podResult(100);
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r).hasPodLatencyP99AtMostMillis("ContainersReady", 10))
+        .hasMessageContaining("P99 pod latency for 'ContainersReady'").hasMessageContaining("[PodScheduled, Ready]");
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(r).hasPodLatenciesFor("Initialized"))
+        .hasMessageContaining("pod latency for 'Initialized'");
+    assertThatThrownBy(() -> r.podLatency("Initialized")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("measured [PodScheduled, Ready]");
+    ChurnResult cri = result(10, 0, List.of(), 100);
+    assertThat(cri.podLatencies()).isEmpty();
+    assertThatThrownBy(() -> PodgateAssertions.assertThat(cri).hasPodLatencyP99AtMostMillis("Ready", 10))
+        .hasMessageContaining("path CRI").hasMessageContaining("path(POD_API)");
+    assertThat(r.summary()).startsWith("churn of pods through the Kubernetes API, 2 worker(s)")
+        .contains("\n  pod latency PodScheduled n=8 p50=20 p95=30 p99=40 max=41 avg=22 ms");
+  }
 }

@@ -309,7 +309,8 @@ final class HtmlReport {
     List<String[]> rows = new ArrayList<>(List.of(
         row("cycles/s", numOf(h.path("cyclesPerSecond"))),
         row("cycles / failures", numOf(h.path("cycles")) + " / " + numOf(h.path("failures"))),
-        row("mode", text(f.path("mode"))),
+        row("path / mode", text(f.path("path")) + (f.path("path").asText("CRI").equals("CRI") ? " / "
+            + text(f.path("mode")) : "")),
         row("workers", numOf(f.path("workers"))),
         row("image", text(f.path("image"))),
         row("elapsed", numOf(f.path("elapsedSeconds")) + " s")));
@@ -321,10 +322,44 @@ final class HtmlReport {
           + ", p90 " + numOf(op.path("p90Ms")) + ", p99 " + numOf(op.path("p99Ms")) + ", max "
           + numOf(op.path("maxMs")) + " ms"));
     }
+    JsonNode pods = f.path("podLatency");
+    if (!pods.isEmpty()) {
+      podLatency(pods);
+    }
+    for (JsonNode pod : pods) {
+      rows.add(row("pod latency " + pod.path("condition").asText(), "n=" + numOf(pod.path("count")) + ", p50 "
+          + numOf(pod.path("p50Ms")) + ", p95 " + numOf(pod.path("p95Ms")) + ", p99 " + numOf(pod.path("p99Ms"))
+          + ", max " + numOf(pod.path("maxMs")) + ", avg " + numOf(pod.path("avgMs")) + " ms"));
+    }
     for (JsonNode msg : f.path("failureMessages")) {
       rows.add(row("failure", msg.asText()));
     }
     table(rows);
+  }
+
+  /** kube-burner's pod latency: P50, P95 and P99 bars per condition, from the create request. */
+  private void podLatency(JsonNode pods) {
+    int n = pods.size();
+    double max = 0;
+    for (JsonNode pod : pods) {
+      max = Math.max(max, pod.path("p99Ms").asDouble(0));
+    }
+    SvgPlot p = plot("pod-latency", "Pod latency by condition (from the create request)", "condition", "latency (ms)");
+    List<SvgPlot.Tick> ticks = new ArrayList<>();
+    for (int k = 0; k < n; k++) {
+      String c = pods.get(k).path("condition").asText();
+      ticks.add(new SvgPlot.Tick(k + 1, c.length() <= 11 ? c : c.substring(0, 10) + "…"));
+    }
+    p.x(0.5, Math.max(1, n) + 0.5).y(0, Math.max(1, max) * 1.05).xTicks(ticks);
+    p.legend("p50", SUBJECT).legend("p95", BASELINE).legend("p99", ACCENT);
+    for (int k = 0; k < n; k++) {
+      JsonNode pod = pods.get(k);
+      String c = pod.path("condition").asText();
+      p.bar(k + 1 - 0.39, 0.25, pod.path("p50Ms").asDouble(), SUBJECT, c + " p50 " + numOf(pod.path("p50Ms")) + " ms");
+      p.bar(k + 1 - 0.12, 0.25, pod.path("p95Ms").asDouble(), BASELINE, c + " p95 " + numOf(pod.path("p95Ms")) + " ms");
+      p.bar(k + 1 + 0.15, 0.25, pod.path("p99Ms").asDouble(), ACCENT, c + " p99 " + numOf(pod.path("p99Ms")) + " ms");
+    }
+    out.append(p.render());
   }
 
   private void criLatency(JsonNode m) {

@@ -140,13 +140,26 @@ public final class ReportEntries {
       ops.add(m);
     }
     figures.put("operations", ops);
+    List<Map<String, Object>> pods = new ArrayList<>();
+    for (ChurnResult.PodLatency l : r.podLatencies().values()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("condition", l.condition());
+      m.put("count", l.count());
+      m.put("p50Ms", finiteOrNull(l.p50Millis()));
+      m.put("p95Ms", finiteOrNull(l.p95Millis()));
+      m.put("p99Ms", finiteOrNull(l.p99Millis()));
+      m.put("maxMs", finiteOrNull(l.maxMillis()));
+      m.put("avgMs", finiteOrNull(l.avgMillis()));
+      pods.add(m);
+    }
+    figures.put("podLatency", pods);
     return new ReportEntry(ReportKind.CHURN, label, at, headline, figures,
         Map.of("cyclesPerSecond", r.completedPerSecond()));
   }
 
   /** A label for a churn run: mode (or the containerd path), workers and image. */
   public static String churnLabel(ChurnResult r) {
-    return (r.path() == ChurnOptions.Path.CRI ? r.mode().toString() : "CONTAINERD path") + ", " + r.workers()
+    return (r.path() == ChurnOptions.Path.CRI ? r.mode().toString() : r.path() + " path") + ", " + r.workers()
         + " worker(s), " + r.image();
   }
 

@@ -65,6 +65,26 @@ class HtmlReportTest {
   }
 
   @Test
+  void podChurnHasAPodLatencyChartWithBarsPerConditionAndQuantile() throws Exception {
+    ReportRecorder rec = new ReportRecorder(CLOCK);
+    rec.forTest("Pods#churn", "pod churn").churn(SampleResults.podChurn(22));
+    String html = Files.readString(new ReportWriter(dir, "run-pods", Instant.parse("2026-11-28T10:00:00Z"), CLOCK)
+        .write(rec).index());
+
+    assertThat(svgsOf(html, "churn")).hasSize(1);
+    List<String> svgs = svgsOf(html, "pod-latency");
+    assertThat(svgs).hasSize(1);
+    assertThat(count(svgs.get(0), "class=\"bar\"")).as("p50, p95 and p99 bars of four conditions").isEqualTo(12);
+    assertThat(svgs.get(0)).contains("Ready p99 ").contains("PodSchedul…").contains("Pod latency by condition");
+    assertThat(html).contains("pod latency ContainersReady").contains("<th>path / mode</th><td>POD_API</td>");
+    assertThat(svgsOf(writeEveryKindHtml(), "pod-latency")).as("CRI churn has no pod latencies").isEmpty();
+  }
+
+  private String writeEveryKindHtml() throws Exception {
+    return Files.readString(writeEveryKind(dir.resolve("every"), "Every#kind", "every kind", "sample"));
+  }
+
+  @Test
   void pageLoadsNothingFromOutside() throws Exception {
     String html = Files.readString(writeEveryKind(dir, "Every#kind", "every kind", "sample"));
 

@@ -152,6 +152,29 @@ class ReportWriterTest {
   }
 
   @Test
+  void podChurnWritesThePodLatencyQuantilesByCondition() throws Exception {
+    ReportRecorder rec = new ReportRecorder(CLOCK);
+    io.podgate.measure.ChurnResult churn = SampleResults.podChurn(21);
+    rec.forTest("t", "pods").churn(churn);
+
+    JsonNode m = mapper.readTree(writer().write(rec).testFiles().get(0).toFile()).path("measurements").get(0);
+
+    assertThat(m.path("label").asText()).isEqualTo("POD_API path, 2 worker(s), podgate.local/busybox:1");
+    assertThat(m.path("figures").path("path").asText()).isEqualTo("POD_API");
+    JsonNode pods = m.path("figures").path("podLatency");
+    assertThat(pods.findValuesAsText("condition")).containsExactly("PodScheduled", "Initialized", "ContainersReady", "Ready");
+    io.podgate.measure.ChurnResult.PodLatency ready = churn.podLatency("Ready");
+    assertThat(pods.get(3).path("count").asLong()).isEqualTo(ready.count());
+    assertThat(pods.get(3).path("p50Ms").asDouble()).isEqualTo(ready.p50Millis());
+    assertThat(pods.get(3).path("p95Ms").asDouble()).isEqualTo(ready.p95Millis());
+    assertThat(pods.get(3).path("p99Ms").asDouble()).isEqualTo(ready.p99Millis());
+    assertThat(pods.get(3).path("maxMs").asDouble()).isEqualTo(ready.maxMillis());
+    assertThat(pods.get(3).path("avgMs").asDouble()).isEqualTo(ready.avgMillis());
+    assertThat(m.path("figures").path("operations").findValuesAsText("operation"))
+        .containsExactly("CreatePod", "AwaitPodDone", "DeletePod", "AwaitPodGone");
+  }
+
+  @Test
   void unboundedIntervalIsWrittenAsNullNotAsAString() throws Exception {
     ComparisonResult few = SampleResults.comparison(8);
     ComparisonResult unbounded = new ComparisonResult(few.baselineDescription(), few.subjectDescription(),

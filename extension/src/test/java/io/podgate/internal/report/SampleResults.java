@@ -115,4 +115,22 @@ final class SampleResults {
         List.of("StartContainer: rpc error: code = DeadlineExceeded <after 10s>"), Duration.ofSeconds(30),
         latencies, perSecond, null);
   }
+
+  /** 5 s of pod churn through the Kubernetes API with 2 workers: operations and kube-burner's pod latencies. */
+  static ChurnResult podChurn(long seed) {
+    Random rnd = new Random(seed);
+    Map<String, ChurnResult.OperationLatency> ops = new LinkedHashMap<>();
+    for (String op : ChurnResult.podApiOperations()) {
+      double p50 = 20 + 200 * rnd.nextDouble();
+      ops.put(op, new ChurnResult.OperationLatency(op, 12, p50, p50 * 1.5, p50 * 2, p50 * 2.2));
+    }
+    Map<String, ChurnResult.PodLatency> pods = new LinkedHashMap<>();
+    double base = 0;
+    for (String c : ChurnResult.podConditions()) {
+      base += 30 + 400 * rnd.nextDouble();
+      pods.put(c, new ChurnResult.PodLatency(c, 12, base, base * 1.4, base * 1.6, base * 1.7, base * 1.1));
+    }
+    return new ChurnResult(ChurnOptions.Path.POD_API, ChurnOptions.Mode.SHARED_POD, 2, "podgate.local/busybox:1", 12, 0,
+        List.of(), Duration.ofSeconds(5), ops, List.of(2L, 3L, 2L, 3L, 2L), null, pods);
+  }
 }

@@ -46,13 +46,21 @@ public final class ChurnWorkers {
   private final List<String> failureMessages = new ArrayList<>();
   private final Map<Integer, LongAdder> perSecond = new ConcurrentHashMap<>();
   private final AtomicReference<String> stoppedEarly = new AtomicReference<>();
+  private final PodLatencies podLatencies;
   private volatile long startNanos;
 
   public ChurnWorkers(ChurnOptions options, ChurnOptions.Path path, String runId, LatencyHistograms latencies) {
+    this(options, path, runId, latencies, null);
+  }
+
+  /** @param podLatencies the pod-latency samples the path records, or null when it has none */
+  public ChurnWorkers(ChurnOptions options, ChurnOptions.Path path, String runId, LatencyHistograms latencies,
+      PodLatencies podLatencies) {
     this.o = options;
     this.path = path;
     this.runId = runId;
     this.latencies = latencies;
+    this.podLatencies = podLatencies;
   }
 
   /**
@@ -171,7 +179,7 @@ public final class ChurnWorkers {
       messages = List.copyOf(failureMessages);
     }
     return new ChurnResult(path, o.mode(), o.workers(), o.image(), completed.get(), failures.get(), messages, elapsed,
-        latencies.summaries(), series, stoppedEarly.get());
+        latencies.summaries(), series, stoppedEarly.get(), podLatencies == null ? Map.of() : podLatencies.summaries());
   }
 
   private static void await(Future<?> f) throws InterruptedException {

@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
  * an exact HTTP status, a second condition). A pod that is not scheduled in time fails quoting its events.
  */
 final class KubeReadiness {
-  private static final Set<String> FATAL_WAITING = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff",
+  static final Set<String> FATAL_WAITING = Set.of("ErrImageNeverPull", "ErrImagePull", "ImagePullBackOff",
       "InvalidImageName", "CreateContainerError", "CreateContainerConfigError", "RunContainerError");
   private static final Duration POLL = Duration.ofMillis(200);
   private static final int LOG_TAIL = 20;

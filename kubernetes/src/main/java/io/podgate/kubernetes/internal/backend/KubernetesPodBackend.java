@@ -13,6 +13,7 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.host.PodgateLabels;
+import io.podgate.internal.measure.churn.PodApiChurn;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodTimings;
 import java.net.InetAddress;
@@ -30,7 +31,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * {@code podgate-<session>}, made on the first pod, holding a Lease the session renews; pods carry the
  * session's labels, {@code restartPolicy: Never} and {@code activeDeadlineSeconds}. A pod spec is translated
  * by {@link PodTranslator} (anything without a Pod equivalent is refused before anything is created); the
- * wait is {@link KubeReadiness}; {@code @HostPort} is a port-forward on the declared host IP.
+ * wait is {@link KubeReadiness}; {@code @HostPort} is a port-forward on the declared host IP. It offers
+ * {@link PodApiChurn} ({@link PodChurnEngine}): {@code measure.churn()} churns pods through the API.
  */
 public final class KubernetesPodBackend implements PodBackend {
   /** {@code true} lets container mounts become hostPath volumes on a cluster podgate did not start. */
@@ -226,6 +228,10 @@ public final class KubernetesPodBackend implements PodBackend {
 
   @Override
   public <T> Optional<T> capability(Class<T> type) {
+    if (type == PodApiChurn.class) {
+      return Optional.of(type.cast(new PodChurnEngine(client, namespace, images, ownerLabels(), runtimeCheck,
+          ACTIVE_DEADLINE_SECONDS)));
+    }
     return Optional.ofNullable(capabilities.get(type)).map(type::cast);
   }
 
