@@ -47,7 +47,9 @@ public final class ChurnOptions {
      * in the session's namespace, waits until it is done, deletes it with grace period 0 and waits until the
      * API no longer has it. A pod is done when it is Ready, or when it reached phase {@code Succeeded}
      * (a command that exits by itself, e.g. {@code /bin/true}; such a pod never shows Ready). A pod that
-     * reaches {@code Failed}, or whose container cannot be created or its image pulled, fails the cycle.
+     * reaches {@code Failed}, or whose container cannot be created or its image pulled, fails the cycle; a
+     * command that exits non-zero at once may still be seen Ready first (without a readiness probe a running
+     * container is ready), and that cycle then counts as completed.
      * The result also carries kube-burner's pod-latency quantiles ({@link ChurnResult#podLatencies()}).
      * {@link ChurnOptions#mode()} and {@link ChurnOptions#stopTimeout()} do not apply.
      */
