@@ -226,8 +226,10 @@ public final class HostRestore {
 
   /** The current value of a sysctl, stripped. */
   public static String readSysctl(String key) {
-    try {
-      return Files.readString(sysctlPath(key), StandardCharsets.UTF_8).strip();
+    // Files.readString sizes its buffer from st_size, which is 0 for /proc/sys: here it returned one byte
+    // ("1" for kernel.panic = 10), so a restore compared and wrote back the wrong value
+    try (var in = Files.newInputStream(sysctlPath(key))) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
     } catch (IOException e) {
       throw new io.podgate.PodgateException("cannot read sysctl " + key + ": " + e.getMessage(), e);
     }

@@ -101,4 +101,15 @@ class HostRestoreTest {
       assertThat(next.content()).isEmpty();
     }
   }
+
+  @Test
+  void aSysctlIsReadWhole() throws Exception {
+    // /proc/sys files report size 0; kernel.pid_max always has several digits
+    String pidMax;
+    try (var in = Files.newBufferedReader(Path.of("/proc/sys/kernel/pid_max"))) {
+      pidMax = in.readLine().strip();
+    }
+    assertThat(pidMax).hasSizeGreaterThan(1);
+    assertThat(HostRestore.readSysctl("kernel.pid_max")).isEqualTo(pidMax);
+  }
 }
