@@ -80,6 +80,38 @@ class KubernetesBackendKilledTest {
     }
   }
 
+  @Test
+  void anOrderlyEndStopsTheWatchdogAndLeavesNoSessionDirectory() throws Exception {
+    try (BackendLease local = PodBackends.acquire()) {
+      KubernetesClient admin = ((KubernetesPodBackend) local.backend()).client();
+      Path kubeconfig = Files.copy(admin.getConfiguration().getFile().toPath(), dir.resolve("kubeconfig"));
+      System.setProperty(KubeClients.KUBECONFIG_PROPERTY, kubeconfig.toString());
+      Path sessionDir;
+      List<ProcessHandle> watchdogs;
+      try (BackendLease remote = new KubernetesBackendProvider().acquire("kubernetes")) {
+        String ns = ((KubernetesPodBackend) remote.backend()).namespace();
+        sessionDir = Path.of(System.getProperty(PodgateSession.WORKDIR_PROPERTY)).toAbsolutePath()
+            .resolve("session-" + ns.substring("podgate-".length()));
+        assertThat(sessionDir.resolve(KubeSessionGuard.FILE)).content().contains("kubeconfig=").contains("session=");
+        watchdogs = ProcessHandle.current().children().filter(p -> cmdline(p).contains(sessionDir.toString())).toList();
+        assertThat(watchdogs).as("the session's watchdog").hasSize(1);
+      } finally {
+        System.clearProperty(KubeClients.KUBECONFIG_PROPERTY);
+      }
+      assertThat(watchdogs.get(0).isAlive()).as("watchdog after the end").isFalse();
+      assertThat(sessionDir).doesNotExist();
+    }
+  }
+
+  /** The full command line (ProcessHandle.Info may cut a long one short). */
+  private static String cmdline(ProcessHandle p) {
+    try {
+      return Files.readString(Path.of("/proc", Long.toString(p.pid()), "cmdline")).replace('\0', ' ');
+    } catch (java.io.IOException e) {
+      return "";
+    }
+  }
+
   private static List<String> runningContainers(CriClient cri, String namespace) {
     return cri.listContainers(ContainerFilter.newBuilder().putLabelSelector("io.kubernetes.pod.namespace", namespace).build())
         .stream().filter(c -> c.getState() == ContainerState.CONTAINER_RUNNING).map(c -> c.getMetadata().getName()).toList();
