@@ -26,6 +26,11 @@ public final class HelperJvm {
    * @throws PodgateException when the JVM cannot be started
    */
   public static Process launch(String what, Class<?> mainClass, int maxHeapMb, List<String> args, Path log) {
+    return launch(what, mainClass.getName(), maxHeapMb, args, log);
+  }
+
+  /** As {@link #launch(String, Class, int, List, Path)}, for a main class this module does not know (found on the class path). */
+  public static Process launch(String what, String mainClass, int maxHeapMb, List<String> args, Path log) {
     List<String> cmd = command(mainClass, maxHeapMb, args);
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
@@ -42,13 +47,17 @@ public final class HelperJvm {
 
   /** The command line {@link #launch} runs: [setsid] java -Xmx.. -cp <this JVM's class path> main args. */
   static List<String> command(Class<?> mainClass, int maxHeapMb, List<String> args) {
+    return command(mainClass.getName(), maxHeapMb, args);
+  }
+
+  static List<String> command(String mainClass, int maxHeapMb, List<String> args) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid");
     }
     cmd.addAll(List.of(java.toString(), "-Xmx" + maxHeapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", JvmClasspath.current(), mainClass.getName()));
+        "-cp", JvmClasspath.current(), mainClass));
     cmd.addAll(args);
     return cmd;
   }

@@ -15,7 +15,7 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * Undoes what a {@link HostRestoreManifest} lists, in this order: ends its processes (last started
+ * Undoes what a {@link HostRestoreManifest} lists, in this order: runs its helpers, ends its processes (last started
  * first), removes the labelled pod sandboxes through CRI, unmounts, deletes links, then, holding the
  * manifest's host lock, writes back sysctls and deletes the paths it created, and last its
  * directories and the manifest. Every step is idempotent, so a second run (the owner's close racing
@@ -24,6 +24,8 @@ import java.util.stream.Stream;
 public final class HostRestore {
   /** How deep under a session directory {@link #cleanUnder} looks for manifests. */
   public static final int SEARCH_DEPTH = 3;
+  /** How long a manifest's {@code helper} may run before it is ended and reported. */
+  public static final Duration HELPER_TIME = Duration.ofSeconds(25);
 
   private HostRestore() {}
 
@@ -36,6 +38,9 @@ public final class HostRestore {
   public static List<String> clean(HostRestoreManifest manifest, boolean lockHeld, Duration lockWait) {
     List<HostRestoreManifest.Entry> entries = manifest.read();
     List<String> problems = new ArrayList<>();
+    for (List<String> h : values(entries, "helper")) {
+      problems.addAll(runHelper(h.get(0), Path.of(h.get(1))));
+    }
     List<List<String>> processes = new ArrayList<>(values(entries, "process"));
     Collections.reverse(processes);
     for (List<String> p : processes) {
@@ -94,6 +99,24 @@ public final class HostRestore {
       problems.add("manifest " + manifest.file() + ": " + e.getMessage());
     }
     return problems;
+  }
+
+  /** Runs a manifest's helper to its end (at most {@link #HELPER_TIME}); its output goes to {@code helper.log} in dir. */
+  private static List<String> runHelper(String mainClass, Path dir) {
+    Path log = dir.resolve("helper.log");
+    try {
+      Process p = HelperJvm.launch("helper " + mainClass, mainClass, 96, List.of(dir.toString()), log);
+      if (!p.waitFor(HELPER_TIME.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        p.destroyForcibly();
+        return List.of("helper " + mainClass + " " + dir + " did not end within " + HELPER_TIME.toSeconds() + " s (" + log + ")");
+      }
+      return p.exitValue() == 0 ? List.of() : List.of("helper " + mainClass + " " + dir + " exited " + p.exitValue() + " (" + log + ")");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return List.of("helper " + mainClass + " interrupted");
+    } catch (RuntimeException e) {
+      return List.of(e.getMessage());
+    }
   }
 
   private static List<String> restoreShared(List<List<String>> sysctls, List<List<String>> created) {

@@ -17,6 +17,9 @@ import java.util.List;
  * acts on every file named {@value #FILE_NAME} under its session directory. Lines (one word each value):
  * <ul>
  *   <li>{@code owner <pid> <startMillis>}: the JVM that wrote it;
+ *   <li>{@code helper <mainClass> <dir>}: run first, as a helper JVM on the cleaner's class path with {@code dir}
+ *       as its one argument (e.g. deleting a session's namespaces on a cluster podgate did not start); given
+ *       {@link HostRestore#HELPER_TIME} to end;
  *   <li>{@code lock <file>}: a host-wide lock held while the shared-host entries below are undone;
  *   <li>{@code process <pid> <startMillis> <name>}: ended (with its descendants), last written first;
  *   <li>{@code cri-sweep <socket> <labelKey>}: pod sandboxes carrying that label removed through CRI;
@@ -101,7 +104,7 @@ public final class HostRestoreManifest {
     for (String line : lines) {
       String[] w = line.strip().split("\\s+");
       int want = switch (w[0]) {
-        case "owner", "cri-sweep", "sysctl" -> 3;
+        case "owner", "cri-sweep", "sysctl", "helper" -> 3;
         case "process" -> 4;
         case "lock", "unmount-under", "link", "created", "dir", "manifest" -> 2;
         default -> -1;

@@ -25,17 +25,21 @@ import java.util.List;
  */
 public final class Watchdog {
   /** What to watch and what to clean; {@code daemonPid} 0 means the runtime is not ours. */
-  /** {@code bridge} and {@code podSubnet} are empty when the session uses a runtime it did not start. */
+  /**
+   * {@code bridge} and {@code podSubnet} are empty when the session uses a runtime it did not start;
+   * {@code socket} is null when the session has no CRI runtime (a cluster podgate did not start: its
+   * manifest's helper does the cleaning).
+   */
   public record Args(long ownerPid, long ownerStartMillis, Path socket, String sessionId, Path sessionDir,
       long daemonPid, String bridge, String podSubnet) {
     List<String> toList() {
-      return List.of(Long.toString(ownerPid), Long.toString(ownerStartMillis), socket.toString(), sessionId,
+      return List.of(Long.toString(ownerPid), Long.toString(ownerStartMillis), socket == null ? "-" : socket.toString(), sessionId,
           sessionDir.toString(), Long.toString(daemonPid), bridge.isEmpty() ? "-" : bridge,
           podSubnet.isEmpty() ? "-" : podSubnet);
     }
 
     static Args parse(String[] a) {
-      return new Args(Long.parseLong(a[0]), Long.parseLong(a[1]), Path.of(a[2]), a[3], Path.of(a[4]),
+      return new Args(Long.parseLong(a[0]), Long.parseLong(a[1]), a[2].equals("-") ? null : Path.of(a[2]), a[3], Path.of(a[4]),
           Long.parseLong(a[5]), a[6].equals("-") ? "" : a[6], a[7].equals("-") ? "" : a[7]);
     }
   }
@@ -77,7 +81,7 @@ public final class Watchdog {
           Watchdog::log);
       return;
     }
-    if (Files.exists(args.socket())) {
+    if (args.socket() != null && Files.exists(args.socket())) {
       try (CriClient cri = CriClient.connect(args.socket())) {
         CriClient c = cri.withDeadline(Duration.ofSeconds(20));
         PodSandboxFilter filter = PodSandboxFilter.newBuilder()

@@ -32,6 +32,34 @@ class HostRestoreTest {
     assertThat(work).doesNotExist();
   }
 
+  /** A manifest helper: records that it ran (and whether the manifest's directory was still there), or fails. */
+  public static final class MarkingHelper {
+    public static void main(String[] args) throws Exception {
+      Path dir = Path.of(args[0]);
+      if (dir.getFileName().toString().startsWith("fail")) {
+        System.exit(3);
+      }
+      Files.writeString(dir.resolveSibling(dir.getFileName() + ".ran"), "dir existed: " + Files.isDirectory(dir));
+    }
+  }
+
+  @Test
+  void helpersRunFirstAndAFailingOneIsReported() throws Exception {
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    Path failing = Files.createDirectories(tmp.resolve("fail"));
+    HostRestoreManifest m = HostRestoreManifest.create(work);
+    m.add("helper", MarkingHelper.class.getName(), work.toString());
+    m.add("helper", MarkingHelper.class.getName(), failing.toString());
+    m.add("dir", work.toString());
+
+    List<String> problems = HostRestore.clean(m, false, Duration.ofSeconds(1));
+
+    assertThat(tmp.resolve("work.ran")).hasContent("dir existed: true");
+    assertThat(problems).singleElement().asString().contains("helper " + MarkingHelper.class.getName() + " " + failing)
+        .contains("exited 3");
+    assertThat(work).doesNotExist();
+  }
+
   @Test
   void aProcessWhosePidWasReusedIsLeftAlone() throws Exception {
     Process sleeper = new ProcessBuilder("sleep", "600").start();

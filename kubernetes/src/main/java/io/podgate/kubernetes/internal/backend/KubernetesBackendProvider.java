@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * Backend {@code kubernetes}: an existing cluster, found as kubectl finds it (system property
  * {@value KubeClients#KUBECONFIG_PROPERTY}, else {@code KUBECONFIG}, else {@code ~/.kube/config}; context
- * {@value KubeClients#CONTEXT_PROPERTY}, else the current one). Registered in META-INF/services.
+ * {@value KubeClients#CONTEXT_PROPERTY}, else the current one). A {@link KubeSessionGuard} has podgate's watchdog
+ * delete the session's namespaces when this JVM is killed. Registered in META-INF/services.
  */
 public final class KubernetesBackendProvider implements PodBackendProvider {
   @Override
@@ -27,12 +28,21 @@ public final class KubernetesBackendProvider implements PodBackendProvider {
     Optional<String> context = Optional.ofNullable(System.getProperty(KubeClients.CONTEXT_PROPERTY))
         .filter(s -> !s.isBlank()).map(String::strip);
     KubernetesClient client = KubeClients.open(source, context);
+    String sessionId = newSessionId();
     KubernetesPodBackend backend;
+    KubeSessionGuard guard;
     try {
-      backend = new KubernetesPodBackend(client, newSessionId(), "Kubernetes " + client.getKubernetesVersion().getGitVersion()
+      guard = KubeSessionGuard.start(sessionId, source.file(), context);
+    } catch (RuntimeException e) {
+      client.close();
+      throw e;
+    }
+    try {
+      backend = new KubernetesPodBackend(client, sessionId, "Kubernetes " + client.getKubernetesVersion().getGitVersion()
           + " at " + client.getMasterUrl() + " (kubeconfig " + source.file() + context.map(c -> ", context " + c).orElse("")
           + ")", new NodeImages(client), Boolean.getBoolean(KubernetesPodBackend.HOST_PATH_PROPERTY), false, null, Map.of());
     } catch (RuntimeException e) {
+      guard.close();
       client.close();
       throw e;
     }
@@ -46,8 +56,9 @@ public final class KubernetesBackendProvider implements PodBackendProvider {
       public void close() {
         try {
           backend.close();
+          guard.close();
         } finally {
-          client.close();
+          client.close(); // when backend.close() failed, the watchdog deletes the namespace once this JVM ends
         }
       }
     };

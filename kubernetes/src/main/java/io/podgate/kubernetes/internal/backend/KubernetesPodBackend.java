@@ -29,7 +29,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Pods on a Kubernetes cluster through its API (fabric8). Each backend session has one namespace,
  * {@code podgate-<session>}, made on the first pod, holding a Lease the session renews; pods carry the
- * session's labels, {@code restartPolicy: Never} and {@code activeDeadlineSeconds}. A pod spec is translated
+ * session's labels, {@code restartPolicy: Never}, {@code activeDeadlineSeconds} and, for images the kubelet pulls
+ * from a registry with {@code podgate.registry.<host>.*} credentials, that registry's {@link PullSecrets pull secret}. A pod spec is translated
  * by {@link PodTranslator} (anything without a Pod equivalent is refused before anything is created); the
  * wait is {@link KubeReadiness}; {@code @HostPort} is a port-forward on the declared host IP. It offers
  * {@link PodApiChurn} ({@link PodChurnEngine}): {@code measure.churn()} churns pods through the API.
@@ -48,6 +49,7 @@ public final class KubernetesPodBackend implements PodBackend {
   private final ImageSource images;
   private final PodTranslator translator;
   private final SessionNamespace namespace;
+  private final PullSecrets pullSecrets;
   private final KubePod.NodeRuntimeCheck runtimeCheck;
   private final boolean localLogs;
   private final Map<Class<?>, Object> capabilities;
@@ -69,6 +71,7 @@ public final class KubernetesPodBackend implements PodBackend {
     this.images = images;
     this.translator = new PodTranslator(new PodTranslator.Options(hostPathMounts, ACTIVE_DEADLINE_SECONDS));
     this.namespace = new SessionNamespace(client, sessionId);
+    this.pullSecrets = new PullSecrets(client, sessionId);
     this.runtimeCheck = runtimeCheck;
     this.localLogs = localLogs;
     this.capabilities = Map.copyOf(capabilities);
@@ -135,6 +138,13 @@ public final class KubernetesPodBackend implements PodBackend {
     }
     long t1 = System.nanoTime();
     String ns = namespace.ensure();
+    List<io.fabric8.kubernetes.api.model.LocalObjectReference> secrets;
+    try {
+      secrets = pullSecrets.ensure(ns, resolved.stream().filter(r -> !"Never".equals(r.pullPolicy()))
+          .map(ImageSource.Resolved::reference).toList());
+    } catch (PodgateException e) {
+      throw new PodgateException(k.origin() + ": " + e.getMessage(), e);
+    }
     String object = objectName(k.name());
     Map<String, String> allLabels = new LinkedHashMap<>(k.pod().getMetadata().getLabels());
     allLabels.putAll(ownerLabels());
@@ -144,6 +154,9 @@ public final class KubernetesPodBackend implements PodBackend {
     Pod pod = b.build();
     if (node != null) {
       pod.getSpec().setNodeName(node);
+    }
+    if (!secrets.isEmpty()) {
+      pod.getSpec().setImagePullSecrets(secrets);
     }
     for (int i = 0; i < resolved.size(); i++) {
       Container c = pod.getSpec().getContainers().get(i);

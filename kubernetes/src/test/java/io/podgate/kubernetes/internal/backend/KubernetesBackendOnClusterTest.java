@@ -55,6 +55,17 @@ class KubernetesBackendOnClusterTest {
       try {
         try (PodHandle pod = remote.create(remote.plan(Specs.pod("remote", sleeper())), Map.of())) {
           assertThat(pod.labels()).containsEntry("io.podgate.session", remote.ownerLabels().get("io.podgate.session"));
+          // name() and namespace() are the declared ones; id() and toString() say where the object is
+          var object = client.pods().inNamespace(remote.namespace()).withLabel(PodTranslator.POD_LABEL, "remote").list()
+              .getItems();
+          assertThat(object).singleElement().satisfies(o -> {
+            assertThat(pod.name()).isEqualTo("remote");
+            assertThat(pod.namespace()).isEqualTo("default"); // CRI metadata's when none is declared
+            assertThat(o.getMetadata().getName()).matches("remote-[0-9a-f]{6}");
+            assertThat(pod.id()).isEqualTo(o.getMetadata().getUid());
+            assertThat(pod.toString()).contains(remote.namespace() + "/" + o.getMetadata().getName());
+            assertThat(o.getSpec().getActiveDeadlineSeconds()).isEqualTo(KubernetesPodBackend.ACTIVE_DEADLINE_SECONDS);
+          });
           assertThat(pod.containers().get(0).exec("sh", "-c", "echo $((6*7))").stdout()).isEqualTo("42\n");
           assertThat(client.leases().inNamespace(remote.namespace()).withName(SessionNamespace.LEASE).get()).isNotNull();
           assertThat(remote.namespace()).isNotEqualTo(localBackend.namespace());
