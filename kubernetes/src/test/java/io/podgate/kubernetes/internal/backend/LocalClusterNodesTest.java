@@ -154,6 +154,53 @@ class LocalClusterNodesTest {
     }
   }
 
+  @Podgate
+  @ExtendWith(FixtureOnly.class)
+  @PodgateNodes(value = @PodgateNode(name = "a4", podSubnet = A4_PODS, address = "10.176.1.9",
+      endpoint = "unix:///run/pg-kn-no-such/a4.sock"), switchBridge = SWITCH, switchSubnet = "10.176.1.0/24",
+      netnsPrefix = NETNS_PREFIX, linkPrefix = "pgkn")
+  static class RemoteNode {
+    @PodSandbox(node = "a4")
+    @CriContainer(image = "podgate:busybox", command = {"sleep", "3600"})
+    static Pod pinned;
+
+    @Test
+    void neverRuns() {
+      SEEN.put("remote-ran", "");
+    }
+  }
+
+  @Podgate
+  @ExtendWith(FixtureOnly.class)
+  @PodgateNodes(value = @PodgateNode(name = "A4", podSubnet = A4_PODS), switchBridge = SWITCH,
+      switchSubnet = "10.176.1.0/24", netnsPrefix = NETNS_PREFIX, linkPrefix = "pgkn")
+  static class NotADnsLabel {
+    @PodSandbox(node = "A4")
+    @CriContainer(image = "podgate:busybox", command = {"sleep", "3600"})
+    static Pod pinned;
+
+    @Test
+    void neverRuns() {
+      SEEN.put("upper-ran", "");
+    }
+  }
+
+  @Test
+  void remoteNodesAndNamesThatAreNoNodeNameAreRefusedBeforeAnythingIsCreated() {
+    SEEN.clear();
+    try (BackendLease lease = PodBackends.acquire()) {
+      KubernetesPodBackend backend = (KubernetesPodBackend) lease.backend();
+      assertThat(Fixtures.failures(Fixtures.run(RemoteNode.class))).contains("@PodgateNodes on RemoteNode",
+          "@PodgateNode(name = \"a4\").endpoint is not supported on the local-cluster backend");
+      assertThat(Fixtures.failures(Fixtures.run(NotADnsLabel.class))).contains("@PodgateNodes on NotADnsLabel",
+          "@PodgateNode(name = \"A4\") becomes a Kubernetes node name", "must be a DNS label");
+      assertThat(SEEN).isEmpty();
+      assertNothingOfTheNodesLeft(List.of("a4", "A4"), NETNS_PREFIX, LINKS, List.of("10.176.14."));
+      assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+          .containsExactly(LocalClusterBackendProvider.NODE_NAME);
+    }
+  }
+
   @Test
   void podsOnTwoClusterNodesReachEachOtherAreMeasuredAndEverythingIsRemoved() {
     SEEN.clear();
