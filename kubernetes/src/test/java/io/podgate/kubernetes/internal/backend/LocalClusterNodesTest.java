@@ -29,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -55,6 +57,22 @@ class LocalClusterNodesTest {
       + " '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n' > /www/cgi-bin/peer"
       + " && chmod +x /www/cgi-bin/peer && exec httpd -f -p 8080 -h /www";
   static final Map<String, String> SEEN = new ConcurrentHashMap<>();
+  /** Held for the class, so the fixtures share one session cluster instead of each starting one. */
+  static BackendLease lease;
+  static KubernetesPodBackend backend;
+
+  @BeforeAll
+  static void cluster() {
+    lease = PodBackends.acquire();
+    backend = (KubernetesPodBackend) lease.backend();
+  }
+
+  @AfterAll
+  static void release() {
+    if (lease != null) {
+      lease.close();
+    }
+  }
 
   @Podgate
   @ExtendWith(FixtureOnly.class)
@@ -188,57 +206,48 @@ class LocalClusterNodesTest {
   @Test
   void remoteNodesAndNamesThatAreNoNodeNameAreRefusedBeforeAnythingIsCreated() {
     SEEN.clear();
-    try (BackendLease lease = PodBackends.acquire()) {
-      KubernetesPodBackend backend = (KubernetesPodBackend) lease.backend();
-      assertThat(Fixtures.failures(Fixtures.run(RemoteNode.class))).contains("@PodgateNodes on RemoteNode",
-          "@PodgateNode(name = \"a4\").endpoint is not supported on the local-cluster backend");
-      assertThat(Fixtures.failures(Fixtures.run(NotADnsLabel.class))).contains("@PodgateNodes on NotADnsLabel",
-          "@PodgateNode(name = \"A4\") becomes a Kubernetes node name", "must be a DNS label");
-      assertThat(SEEN).isEmpty();
-      assertNothingOfTheNodesLeft(List.of("a4", "A4"), NETNS_PREFIX, LINKS, List.of("10.176.14."));
-      assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
-          .containsExactly(LocalClusterBackendProvider.NODE_NAME);
-    }
+    assertThat(Fixtures.failures(Fixtures.run(RemoteNode.class))).contains("@PodgateNodes on RemoteNode",
+        "@PodgateNode(name = \"a4\").endpoint is not supported on the local-cluster backend");
+    assertThat(Fixtures.failures(Fixtures.run(NotADnsLabel.class))).contains("@PodgateNodes on NotADnsLabel",
+        "@PodgateNode(name = \"A4\") becomes a Kubernetes node name", "must be a DNS label");
+    assertThat(SEEN).isEmpty();
+    assertNothingOfTheNodesLeft(List.of("a4", "A4"), NETNS_PREFIX, LINKS, List.of("10.176.14."));
+    assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+        .containsExactly(LocalClusterBackendProvider.NODE_NAME);
   }
 
   @Test
   void podsOnTwoClusterNodesReachEachOtherAreMeasuredAndEverythingIsRemoved() {
     SEEN.clear();
-    try (BackendLease lease = PodBackends.acquire()) { // keeps the session's cluster up across the fixture
-      KubernetesPodBackend backend = (KubernetesPodBackend) lease.backend();
-      Map<String, String> sysctls = sysctls();
-      EngineExecutionResults results = Fixtures.run(TwoNodes.class);
-      assertThat(results.allEvents().failed().count()).as(Fixtures.failures(results)).isZero();
-      assertThat(results.testEvents().succeeded().count()).isEqualTo(4);
-      assertThat(SEEN).containsOnlyKeys("pods", "measured", "parameter", "plain");
-      System.out.println("node-to-node vs pod-to-pod on the local cluster: " + SEEN.get("measured"));
-      assertThat(reports(results)).anySatisfy(r -> assertThat(r).containsKeys("podgate.node.a4", "podgate.node.a5"));
-      assertThat(reports(results)).filteredOn(r -> r.containsKey("podgate.node.a4"))
-          .allSatisfy(r -> assertThat(r.get("podgate.node.a4")).contains("cluster node a4", "path pod-ip"));
-      assertThat(reports(results)).filteredOn(r -> r.containsKey("podgate.pod")).extracting(r -> r.get("podgate.pod.node"))
-          .containsExactlyInAnyOrder("a4", "a5", "a4", "a5", "a5", null);
+    Map<String, String> sysctls = sysctls();
+    EngineExecutionResults results = Fixtures.run(TwoNodes.class);
+    assertThat(results.allEvents().failed().count()).as(Fixtures.failures(results)).isZero();
+    assertThat(results.testEvents().succeeded().count()).isEqualTo(4);
+    assertThat(SEEN).containsOnlyKeys("pods", "measured", "parameter", "plain");
+    System.out.println("node-to-node vs pod-to-pod on the local cluster: " + SEEN.get("measured"));
+    assertThat(reports(results)).anySatisfy(r -> assertThat(r).containsKeys("podgate.node.a4", "podgate.node.a5"));
+    assertThat(reports(results)).filteredOn(r -> r.containsKey("podgate.node.a4"))
+        .allSatisfy(r -> assertThat(r.get("podgate.node.a4")).contains("cluster node a4", "path pod-ip"));
+    assertThat(reports(results)).filteredOn(r -> r.containsKey("podgate.pod")).extracting(r -> r.get("podgate.pod.node"))
+        .containsExactlyInAnyOrder("a4", "a5", "a4", "a5", "a5", null);
 
-      assertNothingOfTheNodesLeft(List.of("a4", "a5"), NETNS_PREFIX, LINKS, List.of("10.176.14.", "10.176.15."));
-      assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
-          .containsExactly(LocalClusterBackendProvider.NODE_NAME);
-      assertThat(sysctls()).as("the kubelet's sysctls").isEqualTo(sysctls);
-    }
+    assertNothingOfTheNodesLeft(List.of("a4", "a5"), NETNS_PREFIX, LINKS, List.of("10.176.14.", "10.176.15."));
+    assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+        .containsExactly(LocalClusterBackendProvider.NODE_NAME);
+    assertThat(sysctls()).as("the kubelet's sysctls").isEqualTo(sysctls);
   }
 
   /** extension's NodesTest.TwoNodes, unchanged, on the local cluster. */
   @Test
   void theExtensionsTwoNodeClassRunsUnchanged() {
-    try (BackendLease lease = PodBackends.acquire()) {
-      KubernetesPodBackend backend = (KubernetesPodBackend) lease.backend();
-      EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").configurationParameter(Fixtures.FLAG, "true")
-          .selectors(selectClass("io.podgate.internal.junit.NodesTest$TwoNodes")).execute();
-      assertThat(results.allEvents().failed().count()).as(Fixtures.failures(results)).isZero();
-      assertThat(results.testEvents().succeeded().count()).isEqualTo(3);
-      assertNothingOfTheNodesLeft(List.of("a4", "a5"), "pgnj-", List.of("pgnjsw0", "pgnja4", "pgnja5"),
-          List.of("10.216.", "10.217."));
-      assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
-          .containsExactly(LocalClusterBackendProvider.NODE_NAME);
-    }
+    EngineExecutionResults results = EngineTestKit.engine("junit-jupiter").configurationParameter(Fixtures.FLAG, "true")
+        .selectors(selectClass("io.podgate.internal.junit.NodesTest$TwoNodes")).execute();
+    assertThat(results.allEvents().failed().count()).as(Fixtures.failures(results)).isZero();
+    assertThat(results.testEvents().succeeded().count()).isEqualTo(3);
+    assertNothingOfTheNodesLeft(List.of("a4", "a5"), "pgnj-", List.of("pgnjsw0", "pgnja4", "pgnja5"),
+        List.of("10.216.", "10.217."));
+    assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+        .containsExactly(LocalClusterBackendProvider.NODE_NAME);
   }
 
   static void assertNothingOfTheNodesLeft(List<String> nodes, String netnsPrefix, List<String> links, List<String> routes) {
