@@ -26,7 +26,8 @@ import java.util.Set;
  * Backend {@code local-cluster}: podgate's embedded containerd (its {@link PodgateSession}, with its images
  * and watchdog), a {@link LocalCluster} with one node whose kubelet runs on that containerd, and a
  * {@link KubernetesPodBackend} on the cluster's admin kubeconfig. Images are imported into the node's
- * containerd as on the embedded backend, so pods use {@code imagePullPolicy: Never}. One per JVM, shared
+ * containerd as on the embedded backend, so pods use {@code imagePullPolicy: Never}. {@code @PodgateNodes} add
+ * netns nodes with their own kubelets to that cluster ({@link LocalClusterNodes}). One per JVM, shared
  * by leases (the kubelet's fixed host paths allow one cluster per host); closing the last lease closes the
  * backend, the cluster and the session, in that order. Registered in META-INF/services.
  */
@@ -160,10 +161,7 @@ public final class LocalClusterBackendProvider implements PodBackendProvider {
     }
   }
 
-  /**
-   * Waits until the node's containerd has no running sandbox of pod {@code uid} (the kubelet labels them so; it
-   * stops them at once and removes them at its next garbage collection); null when none runs.
-   */
+  /** As below, on the session node's containerd and each started {@code @PodgateNodes} node's; null when none runs. */
   static String awaitGone(CriClient cri, Map<String, LocalClusterNodes.Runtime> nodes, String uid) {
     List<String> problems = new ArrayList<>();
     List<CriClient> all = new ArrayList<>(List.of(cri));
@@ -177,6 +175,10 @@ public final class LocalClusterBackendProvider implements PodBackendProvider {
     return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
+  /**
+   * Waits until the node's containerd has no running sandbox of pod {@code uid} (the kubelet labels them so; it
+   * stops them at once and removes them at its next garbage collection); null when none runs.
+   */
   static String awaitGone(CriClient cri, String uid) {
     long deadline = System.nanoTime() + NODE_GONE_TIMEOUT.toNanos();
     PodSandboxFilter filter = PodSandboxFilter.newBuilder().putLabelSelector("io.kubernetes.pod.uid", uid)
