@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * A Kubernetes v1.20 cluster on this host: etcd, kube-apiserver, kube-controller-manager and
  * kube-scheduler on free ports of 127.0.0.1 (the apiserver on {@link LocalClusterOptions#apiserverAddress()}),
  * and one kubelet per {@link LocalClusterOptions.Node} on that node's containerd, in the node's network
- * namespace when it has one. Certificates and kubeconfigs are made per run under the work dir.
+ * namespace when it has one; {@link #addNode} and {@link #removeNode} add and remove kubelets while it runs.
+ * Certificates and kubeconfigs are made per run under the work dir.
  *
  * <p>Everything started and every host change (the kubelet's sysctls and fixed paths, its bind
  * mounts, the node links podgate adds, the pods the kubelets left on the node containerds) is
