@@ -20,6 +20,12 @@ import java.util.function.Consumer;
  * a tmpfs); its content names what the holder wants undone if it dies (a {@link HostRestoreManifest}).
  */
 public final class HostLock implements AutoCloseable {
+  /**
+   * Lock files this JVM holds. The lock is a POSIX record lock, owned by the process: closing any other
+   * channel on the same file releases it (seen: a second cluster started its kubelets beside this JVM's after
+   * a test here merely asked for the lock), so a file held here is never opened again until released.
+   */
+  private static final java.util.Set<Path> HELD = new java.util.HashSet<>();
   private final Path file;
   private final FileChannel channel;
   private final FileLock lock;
@@ -32,6 +38,18 @@ public final class HostLock implements AutoCloseable {
 
   /** The lock if free now, else empty (also when this JVM already holds it). */
   public static Optional<HostLock> tryAcquire(Path file) {
+    synchronized (HELD) {
+      Path key = file.toAbsolutePath().normalize();
+      if (HELD.contains(key)) {
+        return Optional.empty();
+      }
+      Optional<HostLock> l = tryLock(file);
+      l.ifPresent(x -> HELD.add(key));
+      return l;
+    }
+  }
+
+  private static Optional<HostLock> tryLock(Path file) {
     FileChannel ch = null;
     try {
       Files.createDirectories(file.toAbsolutePath().getParent());
@@ -117,12 +135,18 @@ public final class HostLock implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      lock.release();
-    } catch (IOException ignored) {
-      // closing the channel releases it too
+    synchronized (HELD) {
+      if (!channel.isOpen()) {
+        return;
+      }
+      try {
+        lock.release();
+      } catch (IOException ignored) {
+        // closing the channel releases it too
+      }
+      closeQuietly(channel);
+      HELD.remove(file.toAbsolutePath().normalize());
     }
-    closeQuietly(channel);
   }
 
   private static void closeQuietly(FileChannel ch) {

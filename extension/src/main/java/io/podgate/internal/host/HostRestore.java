@@ -221,7 +221,7 @@ public final class HostRestore {
   }
 
   /** Removes the pod sandboxes on {@code socket} that carry {@code labelKey}; returns what stayed. */
-  static List<String> sweep(Path socket, String labelKey) {
+  public static List<String> sweep(Path socket, String labelKey) {
     if (!Files.exists(socket)) {
       return List.of();
     }

@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The nodes of one {@link NodesSpec} as a running {@link Topology}, with one provisioner (and image
  * set) per node. Closing it removes the nodes.
  */
-final class TopologyNodes implements NodeGroup {
+public final class TopologyNodes implements NodeGroup {
   private final NodesSpec spec;
   private final Topology topology;
   private final ExecutorService executor;
@@ -37,6 +37,40 @@ final class TopologyNodes implements NodeGroup {
 
   /** Builds and starts the nodes of {@code spec} and imports the sandbox image into each. */
   static TopologyNodes start(NodesSpec spec, PodgateSession session) {
+    Topology topology = topology(spec).build().start();
+    AtomicInteger count = new AtomicInteger();
+    ExecutorService executor = Executors.newCachedThreadPool(r -> {
+      Thread t = new Thread(r, "podgate-nodes-" + spec.owner() + "-" + count.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    TopologyNodes nodes = new TopologyNodes(spec, topology, executor);
+    try {
+      HostPorts hostPorts = new HostPorts();
+      StandardImages images = session.images();
+      for (Node n : topology.nodes()) {
+        new OciArchiveImporter(n.cri().channel(), n.cri().endpoint())
+            .importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
+        nodes.provisioners.put(n.name(), new PodProvisioner(n.cri(), new SessionImages(n.cri(), images), hostPorts,
+            session.ownerLabels(), session.dir().resolve("nodes").resolve(spec.owner() + "-" + n.name()), executor,
+            "pod subnet " + n.podSubnet() + " of node " + n.name() + " (" + spec.origin() + ")", info(n)));
+      }
+      return nodes;
+    } catch (RuntimeException e) {
+      try {
+        nodes.close();
+      } catch (RuntimeException closing) {
+        e.addSuppressed(closing);
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * The topology {@code spec} declares (state under {@code <podgate.workdir>/topologies}), checked but not
+   * started; a bad value throws a PodSpecException naming {@code spec}'s origin.
+   */
+  public static Topology.Builder topology(NodesSpec spec) {
     String origin = spec.origin();
     Topology.Builder b = Topology.builder()
         .stateDir(Path.of(System.getProperty(PodgateSession.WORKDIR_PROPERTY,
@@ -71,39 +105,12 @@ final class TopologyNodes implements NodeGroup {
         throw new PodSpecException(origin, e.getMessage(), e);
       }
     }
-    Topology topology;
     try {
-      topology = b.build();
+      b.build();
     } catch (PodgateException e) {
       throw new PodSpecException(origin, e.getMessage(), e);
     }
-    topology.start();
-    AtomicInteger count = new AtomicInteger();
-    ExecutorService executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "podgate-nodes-" + spec.owner() + "-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
-    TopologyNodes nodes = new TopologyNodes(spec, topology, executor);
-    try {
-      HostPorts hostPorts = new HostPorts();
-      StandardImages images = session.images();
-      for (Node n : topology.nodes()) {
-        new OciArchiveImporter(n.cri().channel(), n.cri().endpoint())
-            .importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
-        nodes.provisioners.put(n.name(), new PodProvisioner(n.cri(), new SessionImages(n.cri(), images), hostPorts,
-            session.ownerLabels(), session.dir().resolve("nodes").resolve(spec.owner() + "-" + n.name()), executor,
-            "pod subnet " + n.podSubnet() + " of node " + n.name() + " (" + origin + ")", info(n)));
-      }
-      return nodes;
-    } catch (RuntimeException e) {
-      try {
-        nodes.close();
-      } catch (RuntimeException closing) {
-        e.addSuppressed(closing);
-      }
-      throw e;
-    }
+    return b;
   }
 
   private static NodeInfo info(Node n) {

@@ -53,6 +53,7 @@ public final class KubernetesPodBackend implements PodBackend {
   private final KubePod.NodeRuntimeCheck runtimeCheck;
   private final boolean localLogs;
   private final Map<Class<?>, Object> capabilities;
+  private final NodeStarter nodeStarter;
   private final List<String> notices = new ArrayList<>();
   private volatile boolean closed;
 
@@ -65,6 +66,15 @@ public final class KubernetesPodBackend implements PodBackend {
    */
   public KubernetesPodBackend(KubernetesClient client, String sessionId, String description, ImageSource images,
       boolean hostPathMounts, boolean localLogs, KubePod.NodeRuntimeCheck runtimeCheck, Map<Class<?>, Object> capabilities) {
+    this(client, sessionId, description, images, hostPathMounts, localLogs, runtimeCheck, capabilities,
+        (spec, backend) -> KubeNodes.bind(spec, backend, System::getProperty));
+  }
+
+  /** As above; {@code nodeStarter} gives {@code @PodgateNodes} their cluster nodes (by default the cluster's own). */
+  KubernetesPodBackend(KubernetesClient client, String sessionId, String description, ImageSource images,
+      boolean hostPathMounts, boolean localLogs, KubePod.NodeRuntimeCheck runtimeCheck, Map<Class<?>, Object> capabilities,
+      NodeStarter nodeStarter) {
+    this.nodeStarter = nodeStarter;
     this.client = client;
     this.sessionId = sessionId;
     this.description = description;
@@ -236,7 +246,12 @@ public final class KubernetesPodBackend implements PodBackend {
 
   @Override
   public NodeGroup startNodes(NodesSpec spec) {
-    return KubeNodes.bind(spec, this, System::getProperty);
+    return nodeStarter.start(spec, this);
+  }
+
+  /** Gives the names of a {@code @PodgateNodes} cluster nodes (binding existing ones, or starting them). */
+  interface NodeStarter {
+    NodeGroup start(NodesSpec spec, KubernetesPodBackend backend);
   }
 
   @Override

@@ -26,7 +26,8 @@ import java.util.Set;
  * Backend {@code local-cluster}: podgate's embedded containerd (its {@link PodgateSession}, with its images
  * and watchdog), a {@link LocalCluster} with one node whose kubelet runs on that containerd, and a
  * {@link KubernetesPodBackend} on the cluster's admin kubeconfig. Images are imported into the node's
- * containerd as on the embedded backend, so pods use {@code imagePullPolicy: Never}. One per JVM, shared
+ * containerd as on the embedded backend, so pods use {@code imagePullPolicy: Never}. {@code @PodgateNodes} add
+ * netns nodes with their own kubelets to that cluster ({@link LocalClusterNodes}). One per JVM, shared
  * by leases (the kubelet's fixed host paths allow one cluster per host); closing the last lease closes the
  * backend, the cluster and the session, in that order. Registered in META-INF/services.
  */
@@ -111,18 +112,23 @@ public final class LocalClusterBackendProvider implements PodBackendProvider {
         PodgateSession session = lease.session();
         EmbeddedContainerd containerd = session.embedded().orElseThrow(() -> new PodgateException(
             "podgate.backend = local-cluster needs podgate's embedded containerd, but the session runs on " + session.runtime()));
+        // the apiserver listens on the node address, which @PodgateNodes' kubelets reach from their namespaces
         cluster = LocalCluster.start(LocalClusterOptions.builder().name("podgate").workDir(session.dir().resolve("k8s"))
-            .node(new LocalClusterOptions.Node(NODE_NAME, containerd.socket(), nodeIp)).build());
+            .apiserverAddress(nodeIp).node(new LocalClusterOptions.Node(NODE_NAME, containerd.socket(), nodeIp)).build());
         client = KubeClients.open(new KubeClients.Source(cluster.adminKubeconfig(), "the local cluster"), Optional.empty());
         CriClient cri = session.cri();
         SessionImages images = new SessionImages(cri, session.images());
+        Map<String, LocalClusterNodes.Runtime> nodes = LocalClusterNodes.newRegistry();
+        LocalCluster started = cluster;
         KubernetesPodBackend backend = new KubernetesPodBackend(client, session.id(),
             "local-cluster Kubernetes " + cluster.version() + " at " + cluster.serverUrl() + ", node " + NODE_NAME + " ("
                 + nodeIp + ", " + NODE_IP_PROPERTY + ") on " + session.runtime(),
-            (declared, origin, node) -> new ImageSource.Resolved(images.resolve(declared, origin), "Never"),
+            (declared, origin, node) -> new ImageSource.Resolved(node.map(nodes::get)
+                .map(LocalClusterNodes.Runtime::images).orElse(images).resolve(declared, origin), "Never"),
             // No raw CRI access: the kubelet stops sandboxes on its runtime that no pod of its own owns, so
             // churn through CRI on the node's containerd fails half-way (seen: 21 of 49 cycles).
-            true, true, uid -> awaitGone(cri, uid), Map.of());
+            true, true, uid -> awaitGone(cri, nodes, uid), Map.of(),
+            (spec, b) -> LocalClusterNodes.start(spec, b, started, session.images(), nodes));
         return new Running(lease, cluster, client, backend);
       } catch (RuntimeException e) {
         for (AutoCloseable c : new AutoCloseable[] {client, cluster, lease}) {
@@ -153,6 +159,20 @@ public final class LocalClusterBackendProvider implements PodBackendProvider {
         throw e;
       }
     }
+  }
+
+  /** As below, on the session node's containerd and each started {@code @PodgateNodes} node's; null when none runs. */
+  static String awaitGone(CriClient cri, Map<String, LocalClusterNodes.Runtime> nodes, String uid) {
+    List<String> problems = new ArrayList<>();
+    List<CriClient> all = new ArrayList<>(List.of(cri));
+    nodes.values().forEach(r -> all.add(r.cri()));
+    for (CriClient c : all) {
+      String p = awaitGone(c, uid);
+      if (p != null) {
+        problems.add(p);
+      }
+    }
+    return problems.isEmpty() ? null : String.join("; ", problems);
   }
 
   /**

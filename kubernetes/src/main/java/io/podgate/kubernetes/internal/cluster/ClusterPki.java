@@ -40,10 +40,7 @@ final class ClusterPki {
       pki.cert("apiserver-kubelet-client", "/O=system:masters/CN=kube-apiserver-kubelet-client",
           "extendedKeyUsage=clientAuth\n");
       for (int i = 0; i < nodeNames.size(); i++) {
-        String n = nodeNames.get(i);
-        pki.cert("node-" + n, "/O=system:nodes/CN=system:node:" + n, "extendedKeyUsage=clientAuth\n");
-        pki.cert("kubelet-" + n, "/CN=" + n, "subjectAltName=DNS:" + n + ",IP:" + nodeIps.get(i)
-            + ",IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
+        pki.nodeCerts(nodeNames.get(i), nodeIps.get(i));
       }
       pki.openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "sa.key");
       pki.openssl("ec", "-in", "sa.key", "-pubout", "-out", "sa.pub");
@@ -51,6 +48,13 @@ final class ClusterPki {
       throw new PodgateException("cannot write the cluster's certificates under " + dir + ": " + e.getMessage(), e);
     }
     return pki;
+  }
+
+  /** A node's client certificate (system:node:&lt;name&gt;) and its kubelet's serving certificate for {@code ip}. */
+  synchronized void nodeCerts(String name, String ip) throws IOException {
+    cert("node-" + name, "/O=system:nodes/CN=system:node:" + name, "extendedKeyUsage=clientAuth\n");
+    cert("kubelet-" + name, "/CN=" + name, "subjectAltName=DNS:" + name + ",IP:" + ip
+        + ",IP:127.0.0.1\nextendedKeyUsage=serverAuth\n");
   }
 
   Path file(String name) {

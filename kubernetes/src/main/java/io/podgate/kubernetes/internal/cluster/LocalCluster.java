@@ -34,7 +34,8 @@ import java.util.stream.Stream;
  * A Kubernetes v1.20 cluster on this host: etcd, kube-apiserver, kube-controller-manager and
  * kube-scheduler on free ports of 127.0.0.1 (the apiserver on {@link LocalClusterOptions#apiserverAddress()}),
  * and one kubelet per {@link LocalClusterOptions.Node} on that node's containerd, in the node's network
- * namespace when it has one. Certificates and kubeconfigs are made per run under the work dir.
+ * namespace when it has one; {@link #addNode} and {@link #removeNode} add and remove kubelets while it runs.
+ * Certificates and kubeconfigs are made per run under the work dir.
  *
  * <p>Everything started and every host change (the kubelet's sysctls and fixed paths, its bind
  * mounts, the node links podgate adds, the pods the kubelets left on the node containerds) is
@@ -60,7 +61,10 @@ public final class LocalCluster implements AutoCloseable {
   private final Map<String, Process> processes = new LinkedHashMap<>();
   private final Map<String, Long> startNanos = new LinkedHashMap<>();
   private final Map<String, Duration> startup = new LinkedHashMap<>();
+  private final Map<String, LocalClusterOptions.Node> added = new LinkedHashMap<>();
   private HostLock lock;
+  private ClusterBinaries bin;
+  private ClusterPki pki;
   private KubernetesClient client;
   private Path adminKubeconfig;
   private String serverUrl;
@@ -118,6 +122,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private void run(ClusterBinaries bin) {
+    this.bin = bin;
     Path work = options.workDir();
     List<LocalClusterOptions.Node> nodes = options.nodes();
     String serviceIp = Ipv4Subnet.parse(options.serviceSubnet()).gateway();
@@ -126,7 +131,7 @@ public final class LocalCluster implements AutoCloseable {
       apiserverIps.add(options.apiserverAddress());
     }
     nodes.forEach(n -> apiserverIps.add(n.ip()));
-    ClusterPki pki = ClusterPki.create(work.resolve("pki"), options.name(), apiserverIps,
+    pki = ClusterPki.create(work.resolve("pki"), options.name(), apiserverIps,
         nodes.stream().map(LocalClusterOptions.Node::name).toList(), nodes.stream().map(LocalClusterOptions.Node::ip).toList());
     int etcdPort = freePort();
     int etcdPeerPort = freePort();
@@ -160,6 +165,11 @@ public final class LocalCluster implements AutoCloseable {
       }
     });
 
+    for (LocalClusterOptions.Node n : nodes) {
+      if (n.netns().isEmpty() && n.ip().equals(options.apiserverAddress())) {
+        ensureNodeIp(n); // the apiserver listens on it, so that nodes added in network namespaces reach it
+      }
+    }
     start("kube-apiserver", List.of(bin.apiserver().toString(), "--etcd-servers=" + etcdUrl,
         "--bind-address=" + options.apiserverAddress(), "--secure-port=" + apiPort, "--insecure-port=0",
         "--advertise-address=" + nodes.get(0).ip(),
@@ -197,7 +207,7 @@ public final class LocalCluster implements AutoCloseable {
 
     lockHost();
     for (LocalClusterOptions.Node node : nodes) {
-      startKubelet(bin, pki, node);
+      startKubelet(node, List.of());
     }
     for (LocalClusterOptions.Node node : nodes) {
       await("kubelet-" + node.name(), "node " + node.name() + " Ready", () -> ready(node.name()));
@@ -233,7 +243,77 @@ public final class LocalCluster implements AutoCloseable {
     HostRestore.recordShared(lock, manifest);
   }
 
-  private void startKubelet(ClusterBinaries bin, ClusterPki pki, LocalClusterOptions.Node node) {
+  /**
+   * Starts a kubelet for {@code node} on the running cluster and waits until the node is Ready. The node
+   * registers with {@code taints} (e.g. {@code key=value:NoSchedule}, so that only pods pinned by nodeName land
+   * there). Its kubelet is recorded like the others (ended by {@link #close()} and by the watchdog); {@link
+   * #removeNode} ends it earlier. A node in a network namespace must reach {@link LocalClusterOptions#apiserverAddress()}.
+   *
+   * @throws PodgateException when the name or IP is taken, its CRI socket is absent, or it is not Ready in
+   *     time (quoting the kubelet's log); the node is removed again then
+   */
+  public synchronized void addNode(LocalClusterOptions.Node node, List<String> taints) {
+    if (closed || client == null) {
+      throw new PodgateException(this + ": cannot add node " + node.name() + " to a cluster that is not running");
+    }
+    List<LocalClusterOptions.Node> all = new ArrayList<>(options.nodes());
+    all.addAll(added.values());
+    for (LocalClusterOptions.Node n : all) {
+      if (n.name().equals(node.name()) || n.ip().equals(node.ip())) {
+        throw new PodgateException(this + ": cannot add node " + node.name() + "@" + node.ip() + ": node " + n.name()
+            + "@" + n.ip() + " has that name or address");
+      }
+    }
+    if (!Files.exists(node.criSocket())) {
+      throw new PodgateException(this + ": node " + node.name() + ": its CRI socket " + node.criSocket()
+          + " does not exist; start the node's containerd first");
+    }
+    added.put(node.name(), node);
+    try {
+      pki.nodeCerts(node.name(), node.ip());
+      startKubelet(node, taints);
+      await("kubelet-" + node.name(), "node " + node.name() + " Ready", () -> ready(node.name()));
+    } catch (IOException | RuntimeException e) {
+      PodgateException failure = e instanceof PodgateException p ? p
+          : new PodgateException(this + ": adding node " + node.name() + " failed: " + e.getMessage(), e);
+      List<String> left = removeNode(node.name());
+      if (!left.isEmpty()) {
+        failure.addSuppressed(new PodgateException("removing node " + node.name() + " again left " + left));
+      }
+      throw failure;
+    }
+  }
+
+  /**
+   * Ends the kubelet of a node {@link #addNode added} earlier, deletes its Node object, removes the pod
+   * sandboxes its kubelet left on the node's containerd, and deletes its directory; returns what could not be done.
+   */
+  public synchronized List<String> removeNode(String name) {
+    LocalClusterOptions.Node node = added.remove(name);
+    if (node == null) {
+      return List.of("no added node " + name);
+    }
+    List<String> problems = new ArrayList<>();
+    Process kubelet = processes.remove("kubelet-" + name);
+    if (kubelet != null && kubelet.isAlive()
+        && !io.podgate.internal.host.HostProcesses.endTree(kubelet.pid(), Duration.ofSeconds(5))) {
+      problems.add("kubelet of node " + name + " (pid " + kubelet.pid() + ") did not end");
+    }
+    try {
+      client.nodes().withName(name).delete();
+    } catch (RuntimeException e) {
+      problems.add("deleting Node " + name + ": " + e.getMessage());
+    }
+    problems.addAll(HostRestore.sweep(node.criSocket(), KUBELET_SANDBOX_LABEL));
+    Path dir = options.workDir().resolve("nodes").resolve(name);
+    problems.addAll(io.podgate.internal.host.Mounts.unmountUnder(dir));
+    if (Files.exists(dir) && !FileTrees.delete(dir)) {
+      problems.add("could not delete " + dir);
+    }
+    return problems;
+  }
+
+  private void startKubelet(LocalClusterOptions.Node node, List<String> taints) {
     Path dir = options.workDir().resolve("nodes").resolve(node.name());
     ensureNodeIp(node);
     manifest.add("cri-sweep", node.criSocket().toString(), KUBELET_SANDBOX_LABEL);
@@ -284,6 +364,9 @@ public final class LocalCluster implements AutoCloseable {
         "--root-dir=" + dir.resolve("root"), "--cert-dir=" + dir.resolve("pki"),
         "--volume-plugin-dir=" + dir.resolve("volume-plugins"), "--hostname-override=" + node.name(),
         "--node-ip=" + node.ip(), "--runtime-request-timeout=2m", "--v=2"));
+    if (!taints.isEmpty()) {
+      cmd.add("--register-with-taints=" + String.join(",", taints));
+    }
     start("kubelet-" + node.name(), cmd);
   }
 
@@ -408,8 +491,10 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** The node names, in the order of the options. */
-  public List<String> nodeNames() {
-    return options.nodes().stream().map(LocalClusterOptions.Node::name).toList();
+  public synchronized List<String> nodeNames() {
+    List<String> names = new ArrayList<>(options.nodes().stream().map(LocalClusterOptions.Node::name).toList());
+    names.addAll(added.keySet());
+    return names;
   }
 
   /** The apiserver's git version, e.g. {@code v1.20.2}. */
