@@ -38,11 +38,11 @@ class TwoNodeClusterTest {
   @Test
   void kubeletsInTheNodesNamespacesRunPodsThatReachEachOther() throws Exception {
     ClusterTestHost.Snapshot before = ClusterTestHost.snapshot();
-    Path root = Files.createTempDirectory(ClusterTestHost.workRoot(), "two-node-");
+    Path root = Files.createTempDirectory(ClusterTestHost.workRoot(), "2n"); // short: containerd sockets under it
     List<String> ids = new ArrayList<>();
     try (Topology topology = Topology.builder().node("a4", A4_PODS).node("a5", A5_PODS)
         .switchBridge("pgkcsw0").switchSubnet("10.171.1.0/24").netnsPrefix("pgkc-").linkPrefix("pgkc")
-        .stateDir(root.resolve("topologies")).build().start()) {
+        .stateDir(root.resolve("t")).build().start()) {
       StandardImages images = ClusterTestHost.images();
       for (Node n : topology.nodes()) {
         n.importImage(images.pause());
