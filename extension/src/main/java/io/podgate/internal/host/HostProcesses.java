@@ -64,6 +64,22 @@ public final class HostProcesses {
     return shims;
   }
 
+  /**
+   * Like {@link #containerdDaemons}, without Docker's own containerd (its config under a
+   * {@code docker/containerd} directory, CRI disabled): those never run CNI, so they cannot use
+   * portmap's shared chains.
+   */
+  public static List<Long> cniCapableContainerdDaemons(long exceptPid) {
+    List<Long> daemons = new ArrayList<>();
+    for (long pid : containerdDaemons(exceptPid)) {
+      List<String> args = cmdline(pid).orElse(List.of());
+      if (args.stream().noneMatch(a -> a.contains("/docker/containerd/"))) {
+        daemons.add(pid);
+      }
+    }
+    return daemons;
+  }
+
   /** PIDs of running containerd daemons (not shims), other than {@code exceptPid}. */
   public static List<Long> containerdDaemons(long exceptPid) {
     List<Long> daemons = new ArrayList<>();

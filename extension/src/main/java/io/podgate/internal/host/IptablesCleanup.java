@@ -210,10 +210,10 @@ public final class IptablesCleanup {
   /**
    * Removes the iptables rules of a host-namespace daemon that is gone (its JVM was killed): what
    * CNI left for {@code subnet} and podgate's masquerade; portmap's shared chains too when no
-   * containerd runs any more.
+   * containerd that could run CNI runs any more (Docker's own containerd does not count).
    */
   public static void cleanAfterGoneDaemon(Ipv4Subnet subnet) {
-    clean(subnet, HostProcesses.containerdDaemons(-1).isEmpty());
+    clean(subnet, HostProcesses.cniCapableContainerdDaemons(-1).isEmpty());
   }
 
   /** Chains and rules still naming {@code subnet}, as iptables-save lines (for leak checks). */

@@ -139,7 +139,7 @@ final class ContainerdTeardown {
     if (options.netns().isPresent()) {
       return; // CNI wrote its rules in that namespace; they go when its owner deletes it
     }
-    boolean othersRunning = !HostProcesses.containerdDaemons(process.pid()).isEmpty();
+    boolean othersRunning = !HostProcesses.cniCapableContainerdDaemons(process.pid()).isEmpty();
     IptablesCleanup.clean(options.podSubnet(), !othersRunning);
     List<String> left = IptablesCleanup.leftovers(options.podSubnet());
     if (!left.isEmpty()) {
