@@ -20,11 +20,8 @@ import io.podgate.internal.runtime.RuntimeReuse;
 import io.podgate.measure.ChurnResult;
 import io.podgate.measure.Measure;
 import io.podgate.measure.MetricDirection;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -304,28 +301,11 @@ public final class ClusterBenchmark {
   }
 
   private void printTargets() {
-    StringBuilder t = new StringBuilder("Targets (ratios to same-run peers)\n");
-    t.append(String.format(Locale.ROOT, "%-48s %10s %10s  %-14s %s%n", "name", "value", "target", "unit", "verdict"));
-    for (ReportTarget x : targets) {
-      t.append(String.format(Locale.ROOT, "%-48s %10s %10s  %-14s %s%n", x.name(),
-          Double.isFinite(x.value()) ? String.format(Locale.ROOT, "%.2f", x.value()) : "-",
-          (x.direction() == MetricDirection.HIGHER_IS_BETTER ? ">= " : "<= ")
-              + String.format(Locale.ROOT, "%.2f", x.target()), x.unit(), x.verdict()));
-    }
-    log.block(t.toString());
+    log.block(BenchRuns.targetsTable("Targets (ratios to same-run peers)", targets));
   }
 
   private Path createWorkDir() {
-    try {
-      Files.createDirectories(settings.workDir());
-      Path dir = Files.createTempDirectory(settings.workDir(), "cluster-");
-      // the host nginx's workers run as nobody and must traverse it
-      Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
-      return dir;
-    } catch (IOException e) {
-      throw new PodgateException("cannot create the benchmark's work directory under " + settings.workDir() + ": "
-          + e.getMessage() + "; pass --work-dir with a writable directory", e);
-    }
+    return BenchRuns.createWorkDir(settings.workDir(), "cluster-");
   }
 
   /**
