@@ -5,10 +5,16 @@ import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.runtime.RuntimeReadiness;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,10 +25,15 @@ import java.util.regex.Pattern;
 /**
  * Debian's containerd as its package ships it ({@value #BINARY} with {@value #SHIPPED_CONFIG}), run
  * privately: the shipped config is copied and rewritten to a private root, state, sockets, opt dir
- * and CNI conf dir (the result is checked with {@code containerd config dump}; /etc and the system's
- * /run/containerd are never touched, no system containerd is started or stopped). {@link
- * EmbeddedContainerd} runs it by PID and on close removes pods, the daemon, its shims, pod netns,
- * runc state and cgroups, CNI caches, the bridge, the iptables state of its subnet and its directory.
+ * and CNI conf dir (the result is checked with {@code containerd config dump}; /etc is never touched,
+ * no system containerd is started or stopped). Whatever its config says, containerd 1.6 puts two
+ * things under the system's /run/containerd: its shims' sockets in {@code /run/containerd/s} and
+ * runc's state in {@code /run/containerd/runc/k8s.io} (see {@link #systemRunPaths}); they go when
+ * their pods are removed. It runs offline whatever the host's network: its environment names a
+ * proxy on a closed loopback port ({@link #proxy()}), so every registry pull fails at once there.
+ * {@link EmbeddedContainerd} runs it by PID and on close removes pods, the daemon, its shims, pod
+ * netns, runc state and cgroups, CNI caches, the bridge, the iptables state of its subnet and its
+ * directory.
  */
 final class PackagedContainerd implements AutoCloseable {
   static final String BINARY = "/usr/bin/containerd";
@@ -33,12 +44,17 @@ final class PackagedContainerd implements AutoCloseable {
   private static final Pattern HEADER = Pattern.compile("^\\s*\\[([^\\[\\]]+)\\]\\s*(#.*)?$");
   private static final Pattern QUOTED_PATH = Pattern.compile("\"(/[^\"]*)\"");
 
+  /** The proxy variables Go's HTTP client reads (containerd 1.6's CRI pulls use http.ProxyFromEnvironment). */
+  static final List<String> PROXY_VARIABLES = List.of("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy");
+
   private final EmbeddedContainerd daemon;
   private final Ipv4Subnet subnet;
+  private final String proxy;
 
-  private PackagedContainerd(EmbeddedContainerd daemon, Ipv4Subnet subnet) {
+  private PackagedContainerd(EmbeddedContainerd daemon, Ipv4Subnet subnet, String proxy) {
     this.daemon = daemon;
     this.subnet = subnet;
+    this.proxy = proxy;
   }
 
   /**
@@ -48,7 +64,11 @@ final class PackagedContainerd implements AutoCloseable {
    */
   static PackagedContainerd start(String name, String bridge, String subnet, Path baseDir, boolean conflist,
       boolean restrictOomScoreAdj) {
-    EmbeddedContainerd daemon = EmbeddedContainerd.start(ContainerdOptions.builder()
+    String proxy = "127.0.0.1:" + closedLoopbackPort();
+    ContainerdOptions.Builder options = ContainerdOptions.builder();
+    PROXY_VARIABLES.forEach(v -> options.environment(v, "http://" + proxy));
+    options.environment("NO_PROXY", "").environment("no_proxy", "");
+    EmbeddedContainerd daemon = EmbeddedContainerd.start(options
         .name(name)
         .bridgeName(bridge)
         .podSubnet(subnet)
@@ -67,7 +87,36 @@ final class PackagedContainerd implements AutoCloseable {
           }
         })
         .build());
-    return new PackagedContainerd(daemon, Ipv4Subnet.parse(subnet));
+    return new PackagedContainerd(daemon, Ipv4Subnet.parse(subnet), proxy);
+  }
+
+  /** A loopback port nothing listens on (bound, then released): connecting to it is refused at once. */
+  private static int closedLoopbackPort() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException("no free loopback port for the closed proxy", e);
+    }
+  }
+
+  /**
+   * What containerd 1.6 keeps under the system's /run/containerd for a sandbox, whatever its config
+   * says: the sandbox's shim socket {@code /run/containerd/s/<sha256 of "<socket>/k8s.io/<id>">}
+   * (runc v2 shim, one per sandbox) and runc's state {@code /run/containerd/runc/k8s.io/<id>}.
+   */
+  static List<Path> systemRunPaths(Path socket, String sandboxId) {
+    byte[] key = (socket + "/k8s.io/" + sandboxId).getBytes(StandardCharsets.UTF_8);
+    try {
+      String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key));
+      return List.of(Path.of("/run/containerd/s", hash), Path.of("/run/containerd/runc/k8s.io", sandboxId));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The closed loopback proxy (host:port) every pull of this daemon goes to. */
+  String proxy() {
+    return proxy;
   }
 
   /** The shipped config with every path containerd writes under moved below {@code base}. */

@@ -47,7 +47,8 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
  * podgate on the containerd a Debian user has: the package's binary and shipped config, run
- * privately (see {@link PackagedContainerd}) and offline, with podgate.cri.endpoint pointing at it.
+ * privately (see {@link PackagedContainerd}) and offline whatever the host's network (its pulls go to
+ * a closed loopback proxy), with podgate.cri.endpoint pointing at it.
  */
 @RequiresContainerd
 class PackagedContainerdTest {
@@ -74,6 +75,9 @@ class PackagedContainerdTest {
     void t() {}
   }
 
+  /** Paths under the system's /run/containerd that existed while the seed's pod ran. */
+  static final List<Path> RUN_PATHS_SEEN = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   /** The seed scenario. */
   @Podgate
   @ExtendWith({FixtureOnly.class, SessionProbe.class})
@@ -94,6 +98,8 @@ class PackagedContainerdTest {
       ExecResult iperf = pod.container("debug").exec("iperf3", "--version");
       assertThat(iperf.exitCode()).as(iperf.stderr()).isZero();
       assertThat(iperf.stdout()).startsWith("iperf 3");
+      Path socket = Path.of(System.getProperty(CriEndpoint.PROPERTY).substring("unix://".length()));
+      PackagedContainerd.systemRunPaths(socket, pod.id()).stream().filter(Files::exists).forEach(RUN_PATHS_SEEN::add);
     }
 
     static String fetch(String url) throws IOException {
@@ -233,6 +239,7 @@ class PackagedContainerdTest {
     EngineExecutionResults seed;
     List<SessionProbe.Seen> sessions = new ArrayList<>();
     boolean pauseThere;
+    RUN_PATHS_SEEN.clear();
     try {
       try (CriClient cri = CriClient.connect(daemon.socket())) {
         assertThat(cri.imageStatus(SANDBOX_IMAGE)).as("a fresh root has no pause image").isEmpty();
@@ -242,6 +249,8 @@ class PackagedContainerdTest {
       assertThat(Faults.failures(refused))
           .contains("no sandbox image " + SANDBOX_IMAGE)
           .contains("could not pull it")
+          .as("offline whatever the host's network: the pull went to the closed loopback proxy")
+          .contains("proxyconnect tcp: dial tcp " + daemon.proxy() + ": connect: connection refused")
           .contains(SandboxImage.IMPORT_PROPERTY + "=false")
           .contains("ctr -n k8s.io images import");
 
@@ -254,11 +263,15 @@ class PackagedContainerdTest {
       daemon.close();
     }
     assertThat(Faults.failures(seed)).as("what the seed scenario saw").isEmpty();
+    assertThat(RUN_PATHS_SEEN).as("containerd's shim socket and runc state of the seed pod under /run/containerd")
+        .hasSize(2);
+    assertThat(RUN_PATHS_SEEN).as("left under /run/containerd").noneMatch(Files::exists);
     assertThat(seed.testEvents().succeeded().count()).isEqualTo(1);
     assertThat(pauseThere).as(SANDBOX_IMAGE + " imported into the runtime").isTrue();
     assertThat(reportEntries(seed)).filteredOn(e -> e.containsKey("podgate.notice")).isNotEmpty()
         .allSatisfy(e -> assertThat(e.get("podgate.notice"))
             .contains("imported its offline pause image as " + SANDBOX_IMAGE)
+            .contains("proxyconnect tcp: dial tcp " + daemon.proxy())
             .contains(SandboxImage.IMPORT_PROPERTY + "=false"));
     sessions.add(new SessionProbe.Seen("packaged", base, daemon.daemon().pid(), daemon.socket(), "pgend1"));
     HostState.assertClean("pgend1", daemon.subnet(), sessions);

@@ -5,6 +5,8 @@ import io.podgate.internal.host.Ipv4Subnet;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -31,6 +33,7 @@ public final class ContainerdOptions {
   private final ConfigWriter config;
   private final boolean awaitNetworkReady;
   private final boolean outlivesJvm;
+  private final Map<String, String> environment;
 
   private ContainerdOptions(Builder b) {
     this.name = b.name;
@@ -46,6 +49,7 @@ public final class ContainerdOptions {
     this.config = b.config;
     this.awaitNetworkReady = b.awaitNetworkReady;
     this.outlivesJvm = b.outlivesJvm;
+    this.environment = Map.copyOf(b.environment);
   }
 
   public static Builder builder() {
@@ -68,6 +72,7 @@ public final class ContainerdOptions {
     b.config = config;
     b.awaitNetworkReady = awaitNetworkReady;
     b.outlivesJvm = outlivesJvm;
+    b.environment = new LinkedHashMap<>(environment);
     return b;
   }
 
@@ -128,6 +133,11 @@ public final class ContainerdOptions {
     return outlivesJvm;
   }
 
+  /** Variables set in the daemon's environment on top of this JVM's (empty by default). */
+  public Map<String, String> environment() {
+    return environment;
+  }
+
   @Override
   public String toString() {
     return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet
@@ -148,8 +158,22 @@ public final class ContainerdOptions {
     private ConfigWriter config;
     private boolean awaitNetworkReady = true;
     private boolean outlivesJvm;
+    private Map<String, String> environment = new LinkedHashMap<>();
 
     private Builder() {}
+
+    /**
+     * Sets {@code name=value} in the daemon's environment, over this JVM's (e.g. {@code HTTPS_PROXY}:
+     * containerd's image pulls honour the proxy variables; an empty value hides the JVM's one).
+     */
+    public Builder environment(String name, String value) {
+      if (name == null || name.isEmpty() || name.contains("=") || value == null) {
+        throw new PodgateException("environment variable '" + name + "' = '" + value + "' for containerd '"
+            + this.name + "' needs a name without '=' and a value (\"\" for an empty one)");
+      }
+      this.environment.put(name, value);
+      return this;
+    }
 
     /**
      * Starts the daemon in its own session ({@code setsid}) and adds no shutdown hook: it keeps running

@@ -85,12 +85,13 @@ public final class EmbeddedContainerd implements AutoCloseable {
       }
       options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")));
       command.addAll(List.of(binary.toString(), "--config", baseDir.resolve("config.toml").toString()));
-      Process process =
+      ProcessBuilder builder =
           new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(ProcessBuilder.Redirect.appendTo(baseDir.resolve("containerd.log").toFile()))
-              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-              .start();
+              .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+      builder.environment().putAll(options.environment());
+      Process process = builder.start();
       daemon = new EmbeddedContainerd(options, baseDir, process);
     } catch (IOException | RuntimeException e) {
       FileTrees.delete(baseDir);
