@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.podgate.PodgateException;
 import io.podgate.bench.WrkRunner.WrkResult;
-import io.podgate.internal.measure.http.TestNginx;
+import io.podgate.testsupport.TestNginx;
 import io.podgate.testsupport.RequiresContainerd;
 import java.nio.file.Path;
 import java.time.Duration;

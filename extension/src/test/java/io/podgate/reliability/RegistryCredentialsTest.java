@@ -8,7 +8,7 @@ import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
 import io.podgate.internal.image.StandardImages;
-import io.podgate.internal.image.TestRegistry;
+import io.podgate.testsupport.TestRegistry;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.internal.report.ReportWriter;
 import io.podgate.testsupport.Faults;

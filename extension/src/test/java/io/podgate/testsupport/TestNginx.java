@@ -1,4 +1,4 @@
-package io.podgate.internal.measure.http;
+package io.podgate.testsupport;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A private nginx (single process, master_process off) on 127.0.0.1 and a free port, with config,
  * pid, temp and log files under a given directory; stopped by its PID.
- * Also used by the bench module's tests.
+ * Used by the extension's and the bench module's tests.
  */
 public final class TestNginx implements AutoCloseable {
   static final Path BINARY = Path.of("/usr/sbin/nginx");
@@ -104,7 +104,7 @@ public final class TestNginx implements AutoCloseable {
     }
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -1,5 +1,6 @@
-package io.podgate.internal.image;
+package io.podgate.testsupport;
 
+import io.podgate.internal.host.FileTrees;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -21,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TestRegistry implements AutoCloseable {
   public static final Path BINARY = Path.of("/usr/bin/docker-registry");
+  private static final Path BASE = Path.of("/tmp/pg-images");
 
   private final Path dir;
   private final Process process;
@@ -40,8 +42,8 @@ public final class TestRegistry implements AutoCloseable {
 
   /** On {@code port} (0: a free one), for fixtures whose annotations must name the registry. */
   public static TestRegistry start(String user, String password, int fixedPort) throws Exception {
-    Files.createDirectories(TestContainerd.BASE);
-    Path dir = Files.createTempDirectory(TestContainerd.BASE, "registry-");
+    Files.createDirectories(BASE);
+    Path dir = Files.createTempDirectory(BASE, "registry-");
     Process process = null;
     try {
       Path htpasswd = dir.resolve("htpasswd");
@@ -74,7 +76,7 @@ public final class TestRegistry implements AutoCloseable {
       if (process != null) {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
-      TestContainerd.deleteTree(dir);
+      deleteTree(dir);
       throw e;
     }
   }
@@ -116,8 +118,14 @@ public final class TestRegistry implements AutoCloseable {
     Files.writeString(auth, "{\"auths\":{\"" + hostPort() + "\":{\"auth\":\"" + token + "\"}}}");
     Files.setPosixFilePermissions(auth, PosixFilePermissions.fromString("rw-------"));
     try {
-      TarRoundTripTest.run("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--dest-authfile", auth.toString(),
-          "oci-archive:" + archive, "docker://" + hostPort() + "/" + repositoryAndTag);
+      Process p = new ProcessBuilder("skopeo", "copy", "--quiet", "--dest-tls-verify=false", "--dest-authfile",
+          auth.toString(), "oci-archive:" + archive, "docker://" + hostPort() + "/" + repositoryAndTag)
+          .redirectErrorStream(true).start();
+      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        p.destroyForcibly();
+        throw new IllegalStateException("skopeo could not push " + archive + " to " + hostPort() + ": " + out);
+      }
     } finally {
       Files.deleteIfExists(auth);
     }
@@ -131,7 +139,13 @@ public final class TestRegistry implements AutoCloseable {
         process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
       }
     }
-    TestContainerd.deleteTree(dir);
+    deleteTree(dir);
+  }
+
+  private static void deleteTree(Path root) {
+    if (!FileTrees.delete(root)) {
+      throw new IllegalStateException("could not remove " + root);
+    }
   }
 
   private static int freePort() throws IOException {

@@ -11,6 +11,7 @@ import io.podgate.internal.cri.v1.AuthConfig;
 import io.podgate.internal.cri.v1.Image;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.TestRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;

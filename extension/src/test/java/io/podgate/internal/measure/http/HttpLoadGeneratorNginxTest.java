@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.podgate.measure.HttpLoadOptions;
 import io.podgate.measure.HttpLoadResult;
 import io.podgate.testsupport.RequiresContainerd;
+import io.podgate.testsupport.TestNginx;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
