@@ -8,6 +8,7 @@ import io.podgate.CriContainer;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.PodgateException;
 import io.podgate.Wait;
 import io.podgate.internal.cri.v1.ContainerFilter;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.engine.TestExecutionResult;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
@@ -161,9 +163,18 @@ class HalfMadePodsTest {
    */
   @Test
   void runPodSandboxFailingInTheNetworkPluginLeavesNothingOnTheHost() {
-    assertThat(Faults.failuresOf(networkResults, SandboxFailsInNetworkPlugin.class))
-        .contains("pod portzero: creating pod 'portzero' failed").contains("RunPodSandbox").contains("portmap")
-        .contains("podgate removed its network namespace, veth, iptables rules and CNI caches itself");
+    Throwable first = networkResults.testEvents().failed().stream()
+        .map(e -> e.getRequiredPayload(TestExecutionResult.class).getThrowable().orElseThrow())
+        .findFirst().orElseThrow();
+    assertThat(first).as("the test fails with the first error: RunPodSandbox's")
+        .isInstanceOf(PodgateException.class)
+        .hasMessageStartingWith("pod portzero: creating pod 'portzero' failed")
+        .hasMessageContaining("RunPodSandbox").hasMessageContaining("portmap")
+        .hasMessageNotContaining("podgate removed");
+    assertThat(first.getSuppressed()).as("the cleanup's report, attached to the first error").singleElement()
+        .satisfies(cleanup -> assertThat(cleanup)
+            .hasMessageStartingWith("removing what the failed RunPodSandbox of pod 'portzero' left: ")
+            .hasMessageContaining("podgate removed its network namespace, veth, iptables rules and CNI caches itself"));
     String fixture = SandboxFailsInNetworkPlugin.class.getSimpleName();
     assertThat(LEFT_ON_HOST.get(fixture)).as("left on the host").isEmpty();
     assertThat(LEFT.get(fixture)).as("only containerd's own record, without containers")
