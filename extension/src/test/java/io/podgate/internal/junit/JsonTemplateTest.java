@@ -33,8 +33,8 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 /**
  * One crictl JSON with a fixed uid, attempt and log_directory (as the seed's) is a template: every pod
  * podgate makes from it is its own pod. Three per-method pods live at once (parallel execution), and a
- * second class makes more from the same file (a class pod and a nested test's pod), all at the same time
- * as the first class's: none collides in containerd or in its log file.
+ * second class makes more from the same file (a class pod, a SUITE pod and a nested test's pod), all at
+ * the same time as the first class's: none collides in containerd or in its log file.
  */
 @RequiresContainerd
 class JsonTemplateTest extends SessionTestBase {
@@ -89,9 +89,15 @@ class JsonTemplateTest extends SessionTestBase {
         waitFor = @Wait(logRegex = "I am "))
     static Pod classPod;
 
+    @PodSandbox(config = "fixed-uid-pod.json", scope = PodSandbox.Scope.SUITE)
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sh", "-c", "echo I am $(cat /proc/sys/kernel/random/uuid); sleep 3600"},
+        waitFor = @Wait(logRegex = "I am "))
+    static Pod suitePod;
+
     @Test
     void classPodIsItsOwn() throws Exception {
       record(classPod);
+      record(suitePod);
     }
 
     @Nested
@@ -127,7 +133,7 @@ class JsonTemplateTest extends SessionTestBase {
     assertThat(Fixtures.failures(r)).isEmpty();
     assertThat(r.testEvents().succeeded().count()).isEqualTo(5);
 
-    assertThat(SEEN).as("pods (sandbox id -> uid|config uid|log file|log)").hasSize(5);
+    assertThat(SEEN).as("pods (sandbox id -> uid|config uid|log file|log)").hasSize(6);
     List<String[]> pods = SEEN.values().stream().map(v -> v.split("\\|", 4)).toList();
     assertThat(pods).extracting(p -> p[0]).as("uids").doesNotHaveDuplicates().doesNotContain("u-1");
     assertThat(pods).extracting(p -> p[1]).as("the JSON's uid, kept").containsOnly("u-1");
