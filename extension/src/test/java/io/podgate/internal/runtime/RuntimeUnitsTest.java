@@ -57,4 +57,17 @@ class RuntimeUnitsTest {
     Path found = CniBinDir.find();
     assertThat(CniBinDir.missing(found)).isEmpty();
   }
+
+  @Test
+  void daemonEnvironmentIsKeptByToBuilderAndBadNamesAreRefused() {
+    ContainerdOptions o = ContainerdOptions.builder().name("envs").bridgeName("pgenv0").podSubnet("10.99.0.0/24")
+        .environment("HTTPS_PROXY", "http://127.0.0.1:9").environment("NO_PROXY", "").build();
+    assertThat(o.environment()).containsExactlyInAnyOrderEntriesOf(Map.of("HTTPS_PROXY", "http://127.0.0.1:9", "NO_PROXY", ""));
+    assertThat(o.toBuilder().build().environment()).isEqualTo(o.environment());
+    assertThat(ContainerdOptions.builder().name("plain").bridgeName("pgenv0").podSubnet("10.99.0.0/24").build()
+        .environment()).isEmpty();
+    assertThatThrownBy(() -> ContainerdOptions.builder().name("envs").environment("A=B", "c"))
+        .isInstanceOf(PodgateException.class)
+        .hasMessageContaining("environment variable 'A=B'").hasMessageContaining("containerd 'envs'");
+  }
 }
