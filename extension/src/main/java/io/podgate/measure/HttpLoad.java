@@ -1,7 +1,9 @@
 package io.podgate.measure;
 
 import io.podgate.internal.measure.compare.Percent;
+import io.podgate.internal.measure.api.ClientPods;
 import io.podgate.internal.measure.http.HttpLoadGenerator;
+import io.podgate.internal.measure.http.WrkLoad;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -9,11 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One HTTP load run ({@link #run()}) or paired rounds against a baseline URL ({@link #against}):
  * closed-loop keep-alive requests over a fixed number of connections, like autocannon. Get it from
- * {@link Measure#http}. Defaults: 10 connections, 10 s, no warm-up.
+ * {@link Measure#http}. Defaults: 10 connections, 10 s, no warm-up. From the test JVM (podgate's generator) or,
+ * when the JVM cannot reach the target pod, as wrk from a client pod (see {@link Measure}; whole seconds only,
+ * no {@code totalRequests}); {@link HttpLoadResult#via()} says which.
  */
 public final class HttpLoad {
   private final Measure measure;
@@ -152,10 +157,12 @@ public final class HttpLoad {
     measure.progress(String.format(Locale.ROOT, "HTTP load %s: %d connections, %s", name, o.connections(),
         o.totalRequests().isPresent() ? o.totalRequests().getAsLong() + " requests"
             : o.duration().toMillis() / 1000.0 + " s"));
-    HttpLoadResult r = new HttpLoadGenerator(o).run();
+    Optional<ClientPods.ClientPod> client = measure.routes().clientFor(o.host(), o.port());
+    HttpLoadResult r = client.isPresent() ? WrkLoad.run(client.get().runner(), o, "wrk in " + client.get().via())
+        : new HttpLoadGenerator(o).run();
     measure.progress(String.format(Locale.ROOT,
-        "HTTP load %s: %.0f req/s, latency p50 %.3f ms, p99 %.3f ms, errors %d, non-2xx %d", name,
-        r.averageRequestsPerSecond(), r.latency().p50(), r.latency().p99(), r.errors(), r.non2xx()));
+        "HTTP load %s: %.0f req/s, latency p50 %.3f ms, p99 %.3f ms, errors %d, non-2xx %d, via %s", name,
+        r.averageRequestsPerSecond(), r.latency().p50(), r.latency().p99(), r.errors(), r.non2xx(), r.via()));
     return r;
   }
 

@@ -16,8 +16,20 @@ import org.HdrHistogram.HistogramIterationValue;
  * Figures of one HTTP load run, laid out like autocannon's: latency percentiles from an
  * HdrHistogram recorded in microseconds, and requests/bytes per second sampled once per second.
  * Immutable. Latencies are in milliseconds (microsecond precision). Errors include timeouts.
+ *
+ * <p>{@link #via()} names where the load came from. {@value #DIRECT}: podgate's own generator in the test JVM,
+ * all figures as above. Through a client pod (the JVM cannot reach pod IPs, or {@code podgate.measure.via=client-pod})
+ * the load is wrk 4 in the client pod, and the figures are wrk's: {@link #totalRequests}, {@link #totalBytes} and
+ * {@link #duration} from its summary; {@link #errors} its connect + read + write + timeout errors, {@link #timeouts}
+ * its timeouts; {@link #non2xx} its status errors, which wrk counts as responses with status 400 or above (so a
+ * 3xx is not counted there); the latency histogram is wrk's own (1 us buckets), which wrk corrects for coordinated
+ * omission by adding samples, so it may hold more samples than requests. wrk does not sample per second: the
+ * per-second series are then empty and {@link #requestsPerSecond()} / {@link #bytesPerSecond()} are all 0; use
+ * {@link #averageRequestsPerSecond()}.
  */
 public final class HttpLoadResult {
+  /** {@link #via()} of a run made by the in-JVM generator. */
+  public static final String DIRECT = "direct from the test JVM";
 
   /** Latency statistics in milliseconds. */
   public record LatencyStats(
@@ -48,6 +60,7 @@ public final class HttpLoadResult {
   private final LatencyStats latency;
   private final RateStats requestRate;
   private final RateStats byteRate;
+  private final String via;
 
   private HttpLoadResult(
       URI target,
@@ -60,7 +73,8 @@ public final class HttpLoadResult {
       long totalBytes,
       long errors,
       long timeouts,
-      long non2xx) {
+      long non2xx,
+      String via) {
     this.target = target;
     this.connections = connections;
     this.duration = duration;
@@ -75,6 +89,7 @@ public final class HttpLoadResult {
     this.latency = latencyStats(latencyMicros);
     this.requestRate = rateStats(requestsPerSecond);
     this.byteRate = rateStats(bytesPerSecond);
+    this.via = Objects.requireNonNull(via, "via");
   }
 
   /**
@@ -122,7 +137,19 @@ public final class HttpLoadResult {
         totalBytes,
         errors,
         timeouts,
-        non2xx);
+        non2xx,
+        DIRECT);
+  }
+
+  /** The same figures, naming another load source (see {@link #via()}). */
+  HttpLoadResult withVia(String newVia) {
+    return new HttpLoadResult(target, connections, duration, latencyMicros, requestsPerSecond, bytesPerSecond,
+        totalRequests, totalBytes, errors, timeouts, non2xx, newVia);
+  }
+
+  /** Where the load came from: {@value #DIRECT}, or "wrk in client pod &lt;name&gt; on node &lt;n&gt;, hostNetwork". */
+  public String via() {
+    return via;
   }
 
   public URI target() {
@@ -228,17 +255,18 @@ public final class HttpLoadResult {
     return String.format(
         java.util.Locale.ROOT,
         "HttpLoadResult{%s, %d connections, %d requests in %.2fs, req/s avg %.1f, latency p50 %.3f ms"
-            + " p99 %.3f ms, errors %d (timeouts %d), non2xx %d}",
+            + " p99 %.3f ms, errors %d (timeouts %d), non2xx %d, via %s}",
         target,
         connections,
         totalRequests,
         duration.toNanos() / 1e9,
-        requestRate.avg(),
+        averageRequestsPerSecond(),
         latency.p50(),
         latency.p99(),
         errors,
         timeouts,
-        non2xx);
+        non2xx,
+        via);
   }
 
   private static List<Long> boxed(long[] values) {

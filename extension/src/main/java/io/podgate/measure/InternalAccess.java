@@ -22,6 +22,11 @@ final class InternalAccess implements MeasureInternals.Access {
   }
 
   @Override
+  public HttpLoadResult withVia(HttpLoadResult result, String via) {
+    return result.withVia(via);
+  }
+
+  @Override
   public Histogram latencyHistogram(HttpLoadResult result) {
     return result.latencyHistogram();
   }

@@ -4,6 +4,8 @@ import io.podgate.Podgate;
 import io.podgate.PodgateException;
 import io.podgate.internal.measure.api.MeasureEnvironment;
 import io.podgate.internal.measure.api.MeasureInternals;
+import io.podgate.internal.measure.api.MeasureRoutes;
+import io.podgate.internal.measure.iperf.ThroughputPath;
 import io.podgate.internal.measure.api.ProgressTicker;
 import io.podgate.internal.measure.http.HostNginx;
 import java.io.IOException;
@@ -33,10 +35,18 @@ import java.util.function.ToDoubleFunction;
  * // on -Dpodgate.backend=local-cluster or kubernetes the same call churns pods through the API:
  * assertThat(measure.churn().workers(2).seconds(5).run()).hasNoFailures().hasPodLatencyP99AtMostMillis("Ready", 5000);
  * }</pre>
+ *
+ * <p>Where a measurement of a pod runs from: the test JVM's host, unless the JVM cannot reach pod IPs (a remote
+ * cluster) or {@code -Dpodgate.measure.via=client-pod} asks, then a client pod with {@code hostNetwork: true} on
+ * the target pod's node ({@code Throughput.hostTo}'s iperf3 client, and {@code http} as wrk). {@code direct}
+ * forces the JVM; {@code auto} (default) decides by a TCP connect probe. Every result names its path ({@code via}).
  */
 public final class Measure {
+  /** Port the reachability probe of an iperf3 server's pod tries (a refusal answers as well as a listener). */
+  private static final int IPERF3_PROBE_PORT = 5201;
   private final MeasureEnvironment env;
   private String hostNginxUrl;
+  private MeasureRoutes routes;
 
   static {
     MeasureInternals.register(new InternalAccess());
@@ -108,6 +118,24 @@ public final class Measure {
   }
 
   // ---- shared by the run builders ----
+
+  /** Where measurements of pods run from (see {@link MeasureRoutes}); its client pods go when the test ends. */
+  synchronized MeasureRoutes routes() {
+    if (routes == null) {
+      routes = new MeasureRoutes(env::backend, System::getProperty, env.progress());
+      env.closeAtEnd(routes);
+    }
+    return routes;
+  }
+
+  /** {@code path}, or, for a host->pod path the JVM should not run itself, the same through a client pod. */
+  ThroughputPath route(ThroughputPath path) {
+    if (!path.clientOnHostToPod()) {
+      return path;
+    }
+    return routes().clientFor(path.serverAddress(), IPERF3_PROBE_PORT)
+        .map(c -> path.throughClient(c.runner(), c.via())).orElse(path);
+  }
 
   MeasureEnvironment env() {
     return env;

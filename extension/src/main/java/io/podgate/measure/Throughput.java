@@ -6,7 +6,6 @@ import io.podgate.Pod;
 import io.podgate.internal.backend.ContainerHandle;
 import io.podgate.internal.measure.iperf.CommandRunner;
 import io.podgate.internal.measure.iperf.ContainerCommandRunner;
-import io.podgate.internal.measure.iperf.HostCommandRunner;
 import io.podgate.internal.measure.iperf.ThroughputPath;
 import java.util.Objects;
 
@@ -37,11 +36,15 @@ public final class Throughput {
     return new Throughput(ThroughputPath.loopbackUnclamped());
   }
 
-  /** Client on the host, server in {@code server} listening on its pod's IP: "host->&lt;pod&gt;". */
+  /**
+   * Client on the host, server in {@code server} listening on its pod's IP: "host->&lt;pod&gt;". When the test JVM
+   * cannot reach pod IPs (a remote cluster), or {@code podgate.measure.via=client-pod}, the client runs in a
+   * hostNetwork client pod on the server pod's node instead (the node's own network, as k8s-netperf's baseline);
+   * every result names the path in {@link ThroughputResult#via}.
+   */
   public static Throughput hostTo(Container server) {
     ContainerHandle s = podgateContainer(server, "server");
-    return new Throughput(ThroughputPath.between("host->" + s.pod().name(), runner(s), s.pod().ip(),
-        new HostCommandRunner()));
+    return new Throughput(ThroughputPath.hostToPod("host->" + s.pod().name(), runner(s), s.pod().ip()));
   }
 
   /**

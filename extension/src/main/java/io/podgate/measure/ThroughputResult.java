@@ -24,6 +24,9 @@ import java.util.OptionalInt;
  * @param intervals per-interval series (sums over all streams), omitted intervals included and flagged
  * @param hostCpuPercent the client host's total CPU use during the run, when reported
  * @param remoteCpuPercent the server host's total CPU use during the run, when reported
+ * @param via where the client ran, so a result says which path it used: {@value #DIRECT} when the test JVM's own
+ *     host ran it, "exec in container &lt;c&gt; of pod &lt;p&gt;" for a client in a pod, or "client pod &lt;name&gt; on
+ *     node &lt;n&gt;, hostNetwork" when the JVM cannot reach pod IPs (or {@code podgate.measure.via=client-pod})
  */
 public record ThroughputResult(
     String label,
@@ -40,10 +43,14 @@ public record ThroughputResult(
     int omitSeconds,
     List<Interval> intervals,
     OptionalDouble hostCpuPercent,
-    OptionalDouble remoteCpuPercent) {
+    OptionalDouble remoteCpuPercent,
+    String via) {
+  /** The {@link #via} of a run whose client ran on the test JVM's own host. */
+  public static final String DIRECT = "direct from the test JVM's host";
 
   public ThroughputResult {
     Objects.requireNonNull(label, "label");
+    Objects.requireNonNull(via, "via");
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(server, "server");
     intervals = List.copyOf(intervals);
@@ -72,17 +79,24 @@ public record ThroughputResult(
   public ThroughputResult withLabel(String newLabel) {
     return new ThroughputResult(newLabel, client, server, senderBitsPerSecond, receiverBitsPerSecond,
         retransmits, streams, reverse, mss, pathMtu, duration, omitSeconds, intervals, hostCpuPercent,
-        remoteCpuPercent);
+        remoteCpuPercent, via);
+  }
+
+  /** The same result naming where its client ran. */
+  public ThroughputResult withVia(String newVia) {
+    return new ThroughputResult(label, client, server, senderBitsPerSecond, receiverBitsPerSecond,
+        retransmits, streams, reverse, mss, pathMtu, duration, omitSeconds, intervals, hostCpuPercent,
+        remoteCpuPercent, newVia);
   }
 
   /** One line with the figures, for messages and logs. */
   public String summary() {
     return String.format(java.util.Locale.ROOT,
-        "%s: %s -> %s, receiver %.3f Gbit/s, sender %.3f Gbit/s, %d retransmits, %d stream(s)%s, MSS %s, path MTU %s, %ds",
+        "%s: %s -> %s, receiver %.3f Gbit/s, sender %.3f Gbit/s, %d retransmits, %d stream(s)%s, MSS %s, path MTU %s, %ds, via %s",
         label, client, server, receiverGbitsPerSecond(), senderGbitsPerSecond(), retransmits, streams,
         reverse ? " reversed" : "",
         mss.isPresent() ? Integer.toString(mss.getAsInt()) : "?",
-        pathMtu.isPresent() ? Integer.toString(pathMtu.getAsInt()) : "?", duration.toSeconds());
+        pathMtu.isPresent() ? Integer.toString(pathMtu.getAsInt()) : "?", duration.toSeconds(), via);
   }
 
   @Override

@@ -107,14 +107,14 @@ public final class ThroughputRun {
     Duration planned = o.bytes().isPresent() ? null : o.expectedLength();
     ThroughputResult r;
     try {
-      r = measure.ticking("iperf3 " + label, planned, () -> path.path().measure(o).withLabel(label));
+      r = measure.ticking("iperf3 " + label, planned, () -> measure.route(path.path()).measure(o).withLabel(label));
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {
       throw new PodgateException("iperf3 over " + label + " failed: " + e.getMessage(), e);
     }
-    measure.progress(String.format(Locale.ROOT, "iperf3 %s: %.3f Gbit/s received, %d retransmits", label,
-        r.receiverGbitsPerSecond(), r.retransmits()));
+    measure.progress(String.format(Locale.ROOT, "iperf3 %s: %.3f Gbit/s received, %d retransmits, via %s", label,
+        r.receiverGbitsPerSecond(), r.retransmits(), r.via()));
     return r;
   }
 }

@@ -2,6 +2,7 @@ package io.podgate.internal.image;
 
 import io.podgate.Pod;
 import io.podgate.PodgateException;
+import io.podgate.internal.measure.http.WrkLoad;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -23,6 +24,7 @@ public final class StandardImages {
   public static final String BUSYBOX_REFERENCE = "podgate.local/busybox:1";
   public static final String NGINX_REFERENCE = "podgate.local/nginx:1";
   public static final String DEBUG_REFERENCE = "podgate.local/debug:1";
+  public static final String CLIENT_REFERENCE = "podgate.local/client:1";
 
   /** Sleeps until TERM or INT, then exits 0 at once: a pause process that stops fast. */
   public static final String SLEEP_FOREVER_SCRIPT =
@@ -38,6 +40,7 @@ public final class StandardImages {
   static final String BUSYBOX = "/usr/bin/busybox";
   static final String NGINX = "/usr/sbin/nginx";
   static final String IPERF3 = "/usr/bin/iperf3";
+  static final String WRK = "/usr/bin/wrk";
 
   private final Path cacheDir;
   private final Path hostRoot;
@@ -103,6 +106,22 @@ public final class StandardImages {
       return withBusybox(HostImageBuilder.create(DEBUG_REFERENCE))
           .binary(iperf3, IPERF3)
           .exposedPort(5201)
+          .cmd("/bin/sh", "-c", SLEEP_FOREVER_SCRIPT);
+    });
+  }
+
+  /**
+   * The measurement client pods run ({@code podgate:client}): the debug image plus wrk (with LuaJIT and OpenSSL
+   * from the host) and podgate's wrk report script at {@link WrkLoad#SCRIPT_PATH}.
+   */
+  public synchronized BuiltImage client() {
+    return cached("client", () -> {
+      Path iperf3 = host(IPERF3, "iperf3");
+      Path wrk = host(WRK, "wrk");
+      return withBusybox(HostImageBuilder.create(CLIENT_REFERENCE))
+          .binary(iperf3, IPERF3)
+          .binary(wrk, WRK)
+          .content(WrkLoad.SCRIPT_PATH, WrkLoad.SCRIPT, 0644)
           .cmd("/bin/sh", "-c", SLEEP_FOREVER_SCRIPT);
     });
   }

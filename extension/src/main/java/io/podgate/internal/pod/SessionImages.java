@@ -61,6 +61,7 @@ public final class SessionImages implements ImageResolver {
         case "busybox" -> standard::busybox;
         case "nginx" -> standard::nginx;
         case "debug" -> standard::debug;
+        case "client" -> standard::client;
         default -> throw new PodSpecException(origin, "image = \"" + image
             + "\" is not a built-in image; use podgate:pause, podgate:busybox, podgate:nginx or podgate:debug");
       };

@@ -139,6 +139,7 @@ final class HtmlReport {
         row("sender", bits(h.path("senderBitsPerSecond"))),
         row("retransmits", numOf(h.path("retransmits"))),
         row("client → server", text(f.path("client")) + " → " + text(f.path("server"))),
+        row("via", text(f.path("via"))),
         row("streams", numOf(f.path("streams")) + (f.path("reverse").asBoolean() ? " (reversed)" : "")),
         row("MSS / path MTU", numOf(f.path("mss")) + " / " + numOf(f.path("pathMtu"))),
         row("duration", numOf(f.path("durationSeconds")) + " s, omit " + numOf(f.path("omitSeconds")) + " s"),
@@ -194,6 +195,7 @@ final class HtmlReport {
     JsonNode lat = f.path("latencyMs");
     table(List.of(
         row("target", text(f.path("target"))),
+        row("via", text(f.path("via"))),
         row("connections", numOf(f.path("connections"))),
         row("duration", numOf(f.path("durationSeconds")) + " s"),
         row("requests/s avg", numOf(h.path("requestsPerSecondAvg"))),

@@ -30,6 +30,7 @@ public final class ReportEntries {
     headline.put("senderBitsPerSecond", finiteOrNull(r.senderBitsPerSecond()));
     headline.put("retransmits", r.retransmits());
     Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("via", r.via());
     figures.put("client", r.client().toString());
     figures.put("server", r.server().toString());
     figures.put("streams", r.streams());
@@ -58,13 +59,17 @@ public final class ReportEntries {
     HttpLoadResult.RateStats req = r.requestsPerSecond();
     HttpLoadResult.RateStats bytes = r.bytesPerSecond();
     Map<String, Object> headline = new LinkedHashMap<>();
-    headline.put("requestsPerSecondAvg", finiteOrNull(req.avg()));
+    // wrk (the client-pod path) gives no per-second samples: then the whole run's average
+    headline.put("requestsPerSecondAvg", finiteOrNull(r.requestsPerSecondSeries().isEmpty()
+        ? r.averageRequestsPerSecond() : req.avg()));
     headline.put("latencyP50Ms", finiteOrNull(lat.p50()));
     headline.put("latencyP99Ms", finiteOrNull(lat.p99()));
-    headline.put("bytesPerSecondAvg", finiteOrNull(bytes.avg()));
+    headline.put("bytesPerSecondAvg", finiteOrNull(r.bytesPerSecondSeries().isEmpty()
+        ? bytesPerSecondOverRun(r) : bytes.avg()));
     headline.put("errors", r.errors());
     headline.put("non2xx", r.non2xx());
     Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("via", r.via());
     figures.put("target", r.target().toString());
     figures.put("connections", r.connections());
     figures.put("durationSeconds", seconds(r.duration()));
@@ -85,6 +90,11 @@ public final class ReportEntries {
     series.put("requestsPerSecond", r.requestsPerSecondSeries());
     series.put("bytesPerSecond", r.bytesPerSecondSeries());
     return new ReportEntry(ReportKind.HTTP, label, at, headline, figures, series);
+  }
+
+  private static double bytesPerSecondOverRun(HttpLoadResult r) {
+    double seconds = r.duration().toNanos() / 1e9;
+    return seconds <= 0 ? 0 : r.totalBytes() / seconds;
   }
 
   public static ReportEntry comparison(String label, ComparisonResult r, Instant at) {

@@ -2,7 +2,9 @@ package io.podgate.internal.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.podgate.measure.HttpLoadResult;
 import io.podgate.measure.MetricDirection;
+import io.podgate.measure.ThroughputResult;
 import io.podgate.measure.PodgateReport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,6 +64,8 @@ class HtmlReportTest {
     }
     assertThat(html).contains("threshold 15 %");
     assertThat(count(html, "<table class=\"figures")).as("a figure table per measurement").isEqualTo(5);
+    assertThat(html).as("throughput and HTTP name their path").contains("<th>via</th><td>"
+        + ThroughputResult.DIRECT.replace("'", "&#39;") + "</td>").contains("<th>via</th><td>" + HttpLoadResult.DIRECT + "</td>");
   }
 
   @Test

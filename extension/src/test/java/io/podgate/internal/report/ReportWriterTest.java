@@ -107,7 +107,7 @@ class ReportWriterTest {
   @Test
   void testFileHoldsTheSeriesAndTheHistogramReadsBack() throws Exception {
     ReportRecorder rec = new ReportRecorder(CLOCK);
-    ThroughputResult tp = SampleResults.throughput("loopback -M 1448 (baseline)", 5);
+    ThroughputResult tp = SampleResults.throughput("host->pod", 5).withVia("client pod ns/c-1 on node n1, hostNetwork");
     HttpLoadResult http = SampleResults.http(6);
     ComparisonResult cmp = SampleResults.comparison(7);
     rec.throughput("t", tp);
@@ -123,6 +123,8 @@ class ReportWriterTest {
     assertThat(t.path("runId").asText()).isEqualTo("run-1");
     JsonNode m = t.path("measurements");
     assertThat(m.get(0).path("timestamp").asText()).isEqualTo(CLOCK.instant().toString());
+    assertThat(m.get(0).path("figures").path("via").asText()).isEqualTo("client pod ns/c-1 on node n1, hostNetwork");
+    assertThat(m.get(1).path("figures").path("via").asText()).isEqualTo(HttpLoadResult.DIRECT);
     JsonNode intervals = m.get(0).path("series").path("intervals");
     assertThat(intervals).hasSize(tp.intervals().size());
     assertThat(intervals.get(0).path("omitted").asBoolean()).isTrue();

@@ -39,7 +39,7 @@ final class SampleResults {
     return new ThroughputResult(label, new ThroughputResult.Endpoint("10.88.0.1", 41234),
         new ThroughputResult.Endpoint("10.88.0.7", 5201), receiver * 1.001, receiver, 7, 1, false,
         OptionalInt.of(1448), OptionalInt.of(1500), Duration.ofSeconds(9), 1, intervals,
-        OptionalDouble.of(61.5), OptionalDouble.of(48.2));
+        OptionalDouble.of(61.5), OptionalDouble.of(48.2), ThroughputResult.DIRECT);
   }
 
   /** 20 s of 10 connections against nginx: log-normal latencies around 0.8 ms, ~12k req/s. */

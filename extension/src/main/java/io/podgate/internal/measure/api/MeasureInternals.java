@@ -22,6 +22,9 @@ public final class MeasureInternals {
         long[] requestsPerSecond, long[] bytesPerSecond, long totalRequests, long totalBytes, long errors,
         long timeouts, long non2xx);
 
+    /** The same result naming where its load came from (see {@link HttpLoadResult#via()}). */
+    HttpLoadResult withVia(HttpLoadResult result, String via);
+
     /** A copy of the result's latency histogram, in microseconds. */
     Histogram latencyHistogram(HttpLoadResult result);
   }

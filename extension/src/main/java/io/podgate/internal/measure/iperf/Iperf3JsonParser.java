@@ -93,7 +93,8 @@ public final class Iperf3JsonParser {
         omit,
         intervals,
         doubleOf(cpu, "host_total"),
-        doubleOf(cpu, "remote_total"));
+        doubleOf(cpu, "remote_total"),
+        ThroughputResult.DIRECT);
   }
 
   /** Maps iperf3's error text to a kind and a message that says what to do. */

@@ -19,14 +19,27 @@ public final class ThroughputPath {
   private final String serverAddress;
   private final CommandRunner clientRunner;
   private final OptionalInt defaultMss;
+  private final boolean clientOnHost;
+  private final String via;
 
   private ThroughputPath(String name, CommandRunner serverRunner, String serverAddress, CommandRunner clientRunner,
       OptionalInt defaultMss) {
+    this(name, serverRunner, serverAddress, clientRunner, defaultMss, false, viaOf(clientRunner));
+  }
+
+  private ThroughputPath(String name, CommandRunner serverRunner, String serverAddress, CommandRunner clientRunner,
+      OptionalInt defaultMss, boolean clientOnHost, String via) {
     this.name = Objects.requireNonNull(name, "name");
     this.serverRunner = Objects.requireNonNull(serverRunner, "serverRunner");
     this.serverAddress = Objects.requireNonNull(serverAddress, "serverAddress");
     this.clientRunner = Objects.requireNonNull(clientRunner, "clientRunner");
     this.defaultMss = defaultMss;
+    this.clientOnHost = clientOnHost;
+    this.via = Objects.requireNonNull(via, "via");
+  }
+
+  private static String viaOf(CommandRunner client) {
+    return "host".equals(client.description()) ? ThroughputResult.DIRECT : "exec in " + client.description();
   }
 
   /**
@@ -51,14 +64,38 @@ public final class ThroughputPath {
     return new ThroughputPath(name, serverRunner, serverAddress, clientRunner, OptionalInt.empty());
   }
 
+  /**
+   * Client on the test JVM's host, server in a pod on {@code podIp}: the one kind of path a backend may send
+   * through a client pod instead ({@link #throughClient}) when the JVM cannot reach pod IPs.
+   */
+  public static ThroughputPath hostToPod(String name, CommandRunner serverRunner, String podIp) {
+    return new ThroughputPath(name, serverRunner, podIp, new HostCommandRunner(), OptionalInt.empty(), true,
+        ThroughputResult.DIRECT);
+  }
+
   /** The same endpoints, clamped to {@code mss} unless the options say otherwise. */
   public ThroughputPath withDefaultMss(int mss) {
-    return new ThroughputPath(name, serverRunner, serverAddress, clientRunner, OptionalInt.of(mss));
+    return new ThroughputPath(name, serverRunner, serverAddress, clientRunner, OptionalInt.of(mss), clientOnHost, via);
   }
 
   /** The same endpoints under another name. */
   public ThroughputPath renamed(String newName) {
-    return new ThroughputPath(newName, serverRunner, serverAddress, clientRunner, defaultMss);
+    return new ThroughputPath(newName, serverRunner, serverAddress, clientRunner, defaultMss, clientOnHost, via);
+  }
+
+  /** Whether the client runs on the test JVM's host and the server in a pod (see {@link #hostToPod}). */
+  public boolean clientOnHostToPod() {
+    return clientOnHost;
+  }
+
+  /** The same path with its client run by {@code client} instead, results saying {@code via}. */
+  public ThroughputPath throughClient(CommandRunner client, String via) {
+    return new ThroughputPath(name, serverRunner, serverAddress, client, defaultMss, false, via);
+  }
+
+  /** Where the client runs, as results name it (see {@link ThroughputResult#via}). */
+  public String via() {
+    return via;
   }
 
   public String name() {
@@ -93,7 +130,7 @@ public final class ThroughputPath {
 
   public ThroughputResult measure(ThroughputOptions options) {
     ThroughputOptions effective = effectiveOptions(options);
-    return new Iperf3(serverRunner, clientRunner).measure(serverAddress, effective, label(options));
+    return new Iperf3(serverRunner, clientRunner).measure(serverAddress, effective, label(options)).withVia(via);
   }
 
   /** One measurement per call: the receiver's bits/s of a fresh run, described by this path's label. */

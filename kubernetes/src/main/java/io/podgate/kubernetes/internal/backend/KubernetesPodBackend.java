@@ -13,6 +13,7 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.host.PodgateLabels;
+import io.podgate.internal.measure.api.ClientPods;
 import io.podgate.internal.measure.churn.PodApiChurn;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodTimings;
@@ -33,7 +34,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * from a registry with {@code podgate.registry.<host>.*} credentials, that registry's {@link PullSecrets pull secret}. A pod spec is translated
  * by {@link PodTranslator} (anything without a Pod equivalent is refused before anything is created); the
  * wait is {@link KubeReadiness}; {@code @HostPort} is a port-forward on the declared host IP. It offers
- * {@link PodApiChurn} ({@link PodChurnEngine}): {@code measure.churn()} churns pods through the API.
+ * {@link PodApiChurn} ({@link PodChurnEngine}): {@code measure.churn()} churns pods through the API; and
+ * {@link ClientPods} ({@link MeasureClientPods}): measurements the JVM cannot make run from a hostNetwork pod.
  */
 public final class KubernetesPodBackend implements PodBackend {
   /** {@code true} lets container mounts become hostPath volumes on a cluster podgate did not start. */
@@ -256,6 +258,9 @@ public final class KubernetesPodBackend implements PodBackend {
 
   @Override
   public <T> Optional<T> capability(Class<T> type) {
+    if (type == ClientPods.class) {
+      return Optional.of(type.cast(new MeasureClientPods(this)));
+    }
     if (type == PodApiChurn.class) {
       return Optional.of(type.cast(new PodChurnEngine(client, namespace, images, ownerLabels(), runtimeCheck,
           ACTIVE_DEADLINE_SECONDS)));

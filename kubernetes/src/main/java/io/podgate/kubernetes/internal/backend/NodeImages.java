@@ -20,7 +20,7 @@ import java.util.Optional;
 final class NodeImages implements ImageSource {
   private static final Map<String, String> BUILT_IN = Map.of("podgate:pause", StandardImages.PAUSE_REFERENCE,
       "podgate:busybox", StandardImages.BUSYBOX_REFERENCE, "podgate:nginx", StandardImages.NGINX_REFERENCE,
-      "podgate:debug", StandardImages.DEBUG_REFERENCE);
+      "podgate:debug", StandardImages.DEBUG_REFERENCE, "podgate:client", StandardImages.CLIENT_REFERENCE);
 
   private final KubernetesClient client;
 
