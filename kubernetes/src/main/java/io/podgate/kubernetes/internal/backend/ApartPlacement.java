@@ -60,7 +60,7 @@ final class ApartPlacement {
     if (group == null) {
       return "";
     }
-    return ". It is declared apart = \"" + group + "\": it needs a node without another pod of that group (required"
+    return "; the pod is declared apart = \"" + group + "\": it needs a node without another pod of that group (required"
         + " pod anti-affinity on " + TOPOLOGY_KEY + ", label " + PodgateLabels.APART + "=" + group + "), and the"
         + " scheduler found none (see its event). Give the group no more pods than the cluster has nodes"
         + " they may use, pin them with node = to distinct @PodgateNodes, or drop apart";
