@@ -77,11 +77,12 @@ public @interface PodSandbox {
    * parallel.
    *
    * <p>On the CRI backends ({@code embedded}, {@code cri}) there is no scheduler: pods without {@link #node()}
-   * share the one default runtime, so the pods of a group must be pinned to distinct {@link PodgateNodes} nodes
-   * with {@link #node()}. Before anything is created, a test class whose pods of one group (static and instance
-   * fields, and the parameters of one method) would share a node or the default runtime fails naming both
-   * fields; on a cluster, two pods of a group pinned to the same node fail the same way. Cannot be combined
-   * with {@link Scope#SUITE}.
+   * share the one default runtime, so at most one pod of a group may go without {@link #node()} and the others
+   * must be pinned to distinct {@link PodgateNodes} nodes. Before anything is created, a test class whose pods
+   * of one group (its fields, those of the classes it is nested in, and the parameters of one method) would
+   * share a node or the default runtime fails with a {@code PodgateException} naming both declarations; on a
+   * cluster, two pods of a group pinned to the same node fail the same way. Cannot be combined with
+   * {@link Scope#SUITE}.
    */
   String apart() default "";
 
