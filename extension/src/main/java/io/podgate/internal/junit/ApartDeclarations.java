@@ -82,8 +82,9 @@ final class ApartDeclarations {
       if (m.node().isEmpty()) {
         throw new PodSpecException(m.origin(), "apart = \"" + m.group() + "\" like " + other.origin()
             + ", but neither has node =, so both would run on the backend's one default runtime (no scheduler"
-            + " places them on the embedded and cri backends). Pin each to a distinct node with node = \"...\" of"
-            + " @PodgateNodes, or run on a cluster (podgate.backend = local-cluster or kubernetes)");
+            + " places them on the embedded and cri backends). Pin them to distinct nodes of @PodgateNodes with"
+            + " node = \"...\" (one may stay on the default runtime), or run on a cluster (podgate.backend ="
+            + " local-cluster or kubernetes)");
       }
       throw new PodSpecException(m.origin(), "apart = \"" + m.group() + "\" like " + other.origin() + ", but both have"
           + " node = \"" + m.node() + "\"; pods kept apart need distinct nodes: pin one to another node, or drop apart");

@@ -37,6 +37,14 @@ class ApartDeclarationsTest {
     Pod plain;
   }
 
+  static class OneOnTheDefaultRuntime {
+    @PodSandbox(apart = "spread", node = "a4")
+    static Pod pinned;
+
+    @PodSandbox(apart = "spread")
+    Pod unpinned;
+  }
+
   static class SameNode {
     @PodSandbox(apart = "spread", node = "a4")
     static Pod first;
@@ -98,7 +106,12 @@ class ApartDeclarationsTest {
         .hasMessageContaining("@PodSandbox on field TwoUnpinned.second").hasMessageContaining("@PodSandbox on field TwoUnpinned.first")
         .hasMessageContaining("apart = \"spread\" like @PodSandbox on field TwoUnpinned.")
         .hasMessageContaining("neither has node =").hasMessageContaining("@PodgateNodes")
-        .hasMessageContaining("podgate.backend = local-cluster or kubernetes");
+        .hasMessageContaining("(podgate.backend = local-cluster or kubernetes)");
+  }
+
+  @Test
+  void withoutASchedulerOnePodOfAGroupMayStayOnTheDefaultRuntime() {
+    assertThatCode(() -> ApartDeclarations.check(OneOnTheDefaultRuntime.class, false)).doesNotThrowAnyException();
   }
 
   @Test

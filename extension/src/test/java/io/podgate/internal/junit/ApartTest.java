@@ -84,7 +84,8 @@ class ApartTest extends SessionTestBase {
     EngineExecutionResults results = Fixtures.run(SharedRuntime.class);
     assertThat(Fixtures.failures(results)).contains("@PodSandbox on field SharedRuntime.first",
         "@PodSandbox on field SharedRuntime.second", "apart = \"spread\"", "neither has node =",
-        "Pin each to a distinct node with node = \"...\" of @PodgateNodes", "podgate.backend = local-cluster or kubernetes");
+        "Pin them to distinct nodes of @PodgateNodes with node = \"...\" (one may stay on the default runtime)",
+        "podgate.backend = local-cluster or kubernetes");
     assertThat(SEEN).isEmpty();
     assertThat(NodesTest.reports(results)).as("no pod was created").noneMatch(r -> r.containsKey("podgate.pod"));
     Fixtures.assertNoPodsLeft(session());
