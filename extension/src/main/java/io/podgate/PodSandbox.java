@@ -65,6 +65,27 @@ public @interface PodSandbox {
    */
   String node() default "";
 
+  /**
+   * Keeps this pod on a different node from every other pod with the same value (a group name: a Kubernetes
+   * label value, at most 63 letters, digits, '-', '_', '.', starting and ending alphanumeric). Empty: no
+   * constraint. It is Kubernetes' required pod anti-affinity: the pods carry the label
+   * {@code io.podgate.apart=<group>}, and on the {@code kubernetes} and {@code local-cluster} backends each gets
+   * {@code podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution} with topology key
+   * {@code kubernetes.io/hostname} selecting that label, so the scheduler never puts two of them on one node; a pod
+   * it cannot place fails when its wait times out, quoting the scheduler's event. The group spans the session's
+   * pods that exist at the same time, whichever class declared them: use distinct names in classes that run in
+   * parallel.
+   *
+   * <p>On the CRI backends ({@code embedded}, {@code cri}) there is no scheduler: pods without {@link #node()}
+   * share the one default runtime, so at most one pod of a group may go without {@link #node()} and the others
+   * must be pinned to distinct {@link PodgateNodes} nodes. Before anything is created, a test class whose pods
+   * of one group (its fields, those of the classes it is nested in, and the parameters of one method) would
+   * share a node or the default runtime fails with a {@code PodgateException} naming both declarations; on a
+   * cluster, two pods of a group pinned to the same node fail the same way. Cannot be combined with
+   * {@link Scope#SUITE}.
+   */
+  String apart() default "";
+
   /** How long a pod lives. */
   enum Scope {
     /** Static field: one pod per test class. Instance field or parameter: one pod per test method. */

@@ -34,6 +34,12 @@ public interface PodBackend {
    */
   PodHandle create(PodPlan plan, Map<String, String> labels);
 
+  /**
+   * Whether a scheduler places pods created without a node, so pods declared {@code apart} may land on
+   * different nodes (a cluster); false when they all share one default runtime (CRI).
+   */
+  boolean schedulesPods();
+
   /** Starts the nodes of {@code spec}; closing the group removes them (and their pods). */
   NodeGroup startNodes(NodesSpec spec);
 

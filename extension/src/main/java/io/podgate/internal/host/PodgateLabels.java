@@ -13,6 +13,11 @@ public final class PodgateLabels {
   public static final String TEST_CLASS = "io.podgate.test-class";
   /** Label: the test method (and display name) that declared the pod (as a label value). */
   public static final String TEST = "io.podgate.test";
+  /**
+   * Label: the pod's {@code @PodSandbox(apart = ...)} group; on a cluster, pods with the same value get required
+   * pod anti-affinity on {@code kubernetes.io/hostname} selecting this label.
+   */
+  public static final String APART = "io.podgate.apart";
   /** Annotation: the metadata uid a crictl-style JSON config gave, kept because CRI assigns its own. */
   public static final String CONFIG_UID = "io.podgate.config-uid";
 

@@ -10,6 +10,7 @@ import io.podgate.PodIp;
 import io.podgate.PodSandbox;
 import io.podgate.PortMapping;
 import io.podgate.Wait;
+import io.podgate.internal.host.PodgateLabels;
 import io.podgate.internal.pod.ConfigRef;
 import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.PodSpec;
@@ -107,8 +108,17 @@ final class Declarations {
     for (PortMapping p : a.ports()) {
       ports.add(new PodSpec.PortSpec(p.containerPort(), p.hostPort(), p.hostIp(), PodSpec.Protocol.valueOf(p.protocol().name())));
     }
+    Map<String, String> labels = SpecValidator.pairs(origin, "labels", a.labels());
+    if (labels.containsKey(PodgateLabels.APART)) {
+      throw new PodSpecException(origin, "labels: " + PodgateLabels.APART + " is podgate's; set apart = \""
+          + labels.get(PodgateLabels.APART) + "\" instead");
+    }
+    String group = ApartDeclarations.group(origin, a);
+    if (!group.isEmpty()) {
+      labels.put(PodgateLabels.APART, group);
+    }
     return new PodSpec(origin, a.name(), key, a.namespace(),
-        SpecValidator.pairs(origin, "labels", a.labels()), SpecValidator.pairs(origin, "annotations", a.annotations()),
+        labels, SpecValidator.pairs(origin, "annotations", a.annotations()),
         a.hostname(), a.logDirectory(), List.of(a.dnsServers()), List.of(a.dnsSearches()), List.of(a.dnsOptions()),
         ports, config(a.config(), loader), containers, a.shareProcessNamespace());
   }

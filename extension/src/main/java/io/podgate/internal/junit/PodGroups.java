@@ -67,7 +67,7 @@ final class PodGroups {
     }
     PodScope scope = PodStores.scope(ctx);
     Map<PodDecl, PodHandle> out = new LinkedHashMap<>();
-    for (Map.Entry<PodDecl, PodPlan> e : plans.entrySet()) {
+    for (Map.Entry<PodDecl, PodPlan> e : pinnedApartFirst(plans)) {
       PodDecl d = e.getKey();
       PodPlan plan = e.getValue();
       PodHandle pod;
@@ -91,6 +91,19 @@ final class PodGroups {
       }
       out.put(d, pod);
     }
+    return out;
+  }
+
+  /**
+   * Creation order: pods kept apart that are pinned to a node come first, so a scheduler places the group's
+   * unpinned pods around them (an unpinned pod made first might take a node a pinned one needs).
+   */
+  private static List<Map.Entry<PodDecl, PodPlan>> pinnedApartFirst(Map<PodDecl, PodPlan> plans) {
+    List<Map.Entry<PodDecl, PodPlan>> out = new ArrayList<>(plans.entrySet());
+    out.sort(java.util.Comparator.comparing(e -> {
+      PodSandbox ps = e.getKey().element().getAnnotation(PodSandbox.class);
+      return ps == null || ps.apart().isEmpty() || ps.node().isEmpty();
+    }));
     return out;
   }
 

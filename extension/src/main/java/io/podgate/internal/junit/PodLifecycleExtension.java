@@ -58,6 +58,7 @@ public final class PodLifecycleExtension implements BeforeAllCallback, BeforeEac
     Class<?> type = ctx.getRequiredTestClass();
     NodeDeclarations.checkNodeNames(type);
     PodBackend backend = PodStores.backend(ctx);
+    ApartDeclarations.check(type, backend.schedulesPods());
     backend.notices().forEach(notice -> ctx.publishReportEntry("podgate.notice", notice));
     if (type.isAnnotationPresent(PodgateNodes.class)) {
       NodeGroup nodes = backend.startNodes(NodeDeclarations.spec(type));

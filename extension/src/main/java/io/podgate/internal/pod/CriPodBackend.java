@@ -101,6 +101,12 @@ public final class CriPodBackend implements PodBackend {
     return provisioner.provision(prepared);
   }
 
+  /** No scheduler: a pod without a node runs on the session's one runtime. */
+  @Override
+  public boolean schedulesPods() {
+    return false;
+  }
+
   @Override
   public NodeGroup startNodes(NodesSpec spec) {
     return TopologyNodes.start(spec, session);

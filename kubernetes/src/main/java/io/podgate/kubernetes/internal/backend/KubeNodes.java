@@ -17,7 +17,8 @@ import java.util.function.UnaryOperator;
 /**
  * {@code @PodgateNodes} on a cluster: each declared name stands for a cluster node, named by
  * {@code podgate.kubernetes.node.<name>} or else picked among the Ready, schedulable, untainted nodes
- * (each node once). Pods pinned to a name get the node's {@code nodeName}. Nothing is created or removed:
+ * (each node once). Pods pinned to a name get the node's {@code nodeName} (pods of an {@code apart} group: node
+ * affinity, see {@link ApartPlacement}). Nothing is created or removed:
  * the nodes are the cluster's.
  */
 final class KubeNodes implements NodeGroup {

@@ -56,7 +56,7 @@ final class KubeReadiness {
     if (!scheduled(last)) {
       throw new PodgateException(plan.origin() + ": pod '" + plan.name() + "' (" + ns + "/" + object + ") was not scheduled"
           + " within " + longest.toSeconds() + " s (waitFor.timeoutSeconds): " + condition(last, "PodScheduled")
-          + events(client, ns, object));
+          + events(client, ns, object) + ApartPlacement.hint(last));
     }
     for (int i = 0; i < plan.containers().size(); i++) {
       KubePlan.ContainerPlan c = plan.containers().get(i);

@@ -165,7 +165,7 @@ public final class KubernetesPodBackend implements PodBackend {
         .endMetadata();
     Pod pod = b.build();
     if (node != null) {
-      pod.getSpec().setNodeName(node);
+      ApartPlacement.pin(pod, node);
     }
     if (!secrets.isEmpty()) {
       pod.getSpec().setImagePullSecrets(secrets);
@@ -244,6 +244,12 @@ public final class KubernetesPodBackend implements PodBackend {
         (byte) ThreadLocalRandom.current().nextInt(), (byte) ThreadLocalRandom.current().nextInt()});
     String head = declared.length() > 240 ? declared.substring(0, 240) : declared;
     return head.replaceAll("[.-]+$", "") + suffix;
+  }
+
+  /** The cluster's scheduler places unpinned pods, honouring {@code apart} (required pod anti-affinity). */
+  @Override
+  public boolean schedulesPods() {
+    return true;
   }
 
   @Override

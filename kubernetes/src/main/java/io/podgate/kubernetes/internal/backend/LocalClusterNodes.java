@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * go with them), then the topology.
  */
 final class LocalClusterNodes implements NodeGroup {
-  /** Only pods pinned by nodeName (which skips the scheduler) run on these nodes. */
+  /** Only pods pinned to these nodes run there (by nodeName, or, for an apart group, node affinity with a toleration). */
   static final String TAINT = "podgate.io/pinned-only=true:NoSchedule";
   /** How pods on these nodes are reached from the test JVM (and so how measurements run). */
   static final String PATH = "pod-ip";

@@ -122,6 +122,10 @@ final class PodTranslator {
         .withHostPID(ns.getPid() == NamespaceMode.NODE ? Boolean.TRUE : null)
         .withHostNetwork(ns.getNetwork() == NamespaceMode.NODE ? Boolean.TRUE : null)
         .withHostIPC(ns.getIpc() == NamespaceMode.NODE ? Boolean.TRUE : null);
+    String group = ApartPlacement.group(labels);
+    if (group != null) {
+      podSpec.withAffinity(ApartPlacement.antiAffinity(group));
+    }
     String hostname = sandbox.getHostname().isEmpty() && K8sNames.isDnsLabel(name) ? name : sandbox.getHostname();
     if (!hostname.isEmpty()) {
       podSpec.withHostname(hostname.toLowerCase(java.util.Locale.ROOT));
