@@ -17,7 +17,7 @@ final class CriLatencySection {
     run.log.block("Pod lifecycle timings: " + r.table()
         + (r.hasSameRunPeer() ? "" : "(no same-run peer: this runtime's log cannot be read, so these figures have"
         + " no target)\n"));
-    run.recorder.criLatency(SeedBenchmark.TEST_ID, "CRI per-operation latency", r.samples());
+    run.testReport().criLatency("CRI per-operation latency", r.samples());
     for (CriLatencyBenchmark.OperationFigures o : r.operations()) {
       if (o.hasSameRunPeer()) {
         run.target(SeedBenchmark.criSameRunTarget(o.operation()), SeedRun.round2(o.sameRunRatio()), 1.0,

@@ -437,9 +437,9 @@ public final class UserWaitBenchmark {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     if (tool.equals(PODGATE)) {
-      cmd.add("-D" + io.podgate.internal.pod.PodgateSession.BRIDGE_PROPERTY + "=" + s.bridge());
-      cmd.add("-D" + io.podgate.internal.pod.PodgateSession.SUBNET_PROPERTY + "=" + s.subnet());
-      cmd.add("-D" + io.podgate.internal.pod.PodgateSession.WORKDIR_PROPERTY + "=" + podgateWork);
+      cmd.add("-D" + BenchDaemon.BRIDGE_PROPERTY + "=" + s.bridge());
+      cmd.add("-D" + BenchDaemon.SUBNET_PROPERTY + "=" + s.subnet());
+      cmd.add("-D" + BenchDaemon.WORKDIR_PROPERTY + "=" + podgateWork);
       if (s.reuse() != null) {
         cmd.add("-D" + REUSE_PROPERTY + "=" + s.reuse());
       }
