@@ -171,7 +171,7 @@ public final class SeedBenchmark {
     boolean quick = settings.mode().equals("quick");
     UserWaitBenchmark.Settings s = new UserWaitBenchmark.Settings(quick ? 1 : 5, !quick,
         w.repoRoot().resolve("bench/wait/podgate"), null, settings.bridge(), settings.subnet(), work, w.reuse(),
-        w.mavenRepo(), UserWaitBenchmark.projectVersion(w.repoRoot().resolve("pom.xml")),
+        w.mavenRepo(), WaitChildren.projectVersion(w.repoRoot().resolve("pom.xml")),
         settings.reportDir().resolve("wait-logs"));
     UserWaitBenchmark.Outcome o = UserWaitBenchmark.run(s, log::line);
     report.entry(UserWaitBenchmark.TEST_ID, "Time a user waits", o.entry());
