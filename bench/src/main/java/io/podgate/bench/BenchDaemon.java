@@ -2,6 +2,7 @@ package io.podgate.bench;
 
 import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.PodgateException;
+import io.podgate.internal.containerd.ContainerdAccess;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
@@ -130,8 +131,8 @@ final class BenchDaemon implements AutoCloseable {
   }
 
   /** containerd's own API on the same socket (this daemon is containerd: embedded, or the socket given). */
-  io.podgate.internal.containerd.ContainerdAccess containerd() {
-    return new io.podgate.internal.containerd.ContainerdAccess(cri.channel(), cri.endpoint());
+  ContainerdAccess containerd() {
+    return new ContainerdAccess(cri.channel(), cri.endpoint());
   }
 
   Path socket() {

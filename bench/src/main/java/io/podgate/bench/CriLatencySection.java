@@ -12,8 +12,8 @@ final class CriLatencySection {
     run.log.line(reps + " pods, each through all seven CRI calls, after one unrecorded warm-up pod");
     Optional<java.nio.file.Path> containerdLog = run.daemon.containerdLog();
     CriLatencyBenchmark.Result r = containerdLog.isPresent()
-        ? new CriLatencyBenchmark().run(run.cri(), reps, containerdLog.get(), run.daemon.socket())
-        : new CriLatencyBenchmark().run(run.cri(), reps);
+        ? new CriLatencyBenchmark().run(run.daemon.cri(), reps, containerdLog.get(), run.daemon.socket())
+        : new CriLatencyBenchmark().run(run.daemon.cri(), reps);
     run.log.block("Pod lifecycle timings: " + r.table()
         + (r.hasSameRunPeer() ? "" : "(no same-run peer: this runtime's log cannot be read, so these figures have"
         + " no target)\n"));

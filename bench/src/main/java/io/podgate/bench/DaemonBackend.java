@@ -6,6 +6,7 @@ import io.podgate.internal.backend.NodesSpec;
 import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
+import io.podgate.internal.containerd.ContainerdAccess;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.pod.CriAccess;
 import io.podgate.internal.pod.HostPorts;
@@ -87,7 +88,7 @@ final class DaemonBackend implements PodBackend, AutoCloseable {
     if (type == CriAccess.class) {
       return Optional.of(type.cast(new CriAccess(daemon.cri(), daemon.describe())));
     }
-    if (type == io.podgate.internal.containerd.ContainerdAccess.class) {
+    if (type == ContainerdAccess.class) {
       return Optional.of(type.cast(daemon.containerd())); // the bench's daemon is containerd
     }
     return Optional.empty();

@@ -2,7 +2,6 @@ package io.podgate.bench;
 
 import io.podgate.Pod;
 import io.podgate.internal.backend.PodBackend;
-import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.measure.compare.MedianInterval;
 import io.podgate.measure.ComparisonResult;
 import io.podgate.measure.Gates;
@@ -46,10 +45,6 @@ final class SeedRun {
     this.daemon = daemon;
     this.backend = backend;
     this.podMade = podMade;
-  }
-
-  CriClient cri() {
-    return daemon.cri();
   }
 
   SeedBenchmark.Sizes sizes() {
