@@ -16,8 +16,9 @@ import java.util.UUID;
  * the seed's tables, then writes summary.json ({@code podgate.summary/v1}, with targets) and
  * index.html. A failing section is reported (its targets recorded without a value, verdict fail)
  * and the others still run. This class orders the sections ({@link CriLatencySection},
- * {@link ChurnSection}, {@link ThroughputSection}, {@link HttpSection}, {@link WrkSection}); the
- * daemon and its watchdog come from {@link BenchDaemon}.
+ * {@link ChurnSection}, {@link ThroughputSection}, {@link HttpSection}, {@link WrkSection}), run by
+ * {@link Sections} with what they share in a {@link SeedRun}; the daemon and its watchdog come from
+ * {@link BenchDaemon}, pods from it as a backend ({@link DaemonBackend}), the report files from {@link BenchReport}.
  */
 public final class SeedBenchmark {
   /** podgate's req/s must reach this share of wrk's against the same nginx. */
