@@ -21,7 +21,8 @@ import java.util.function.Consumer;
  */
 final class BenchPods implements AutoCloseable {
   static final String NAMESPACE = "podgate-bench";
-  static final String NGINX = StandardImages.NGINX_REFERENCE;
+  /** The nginx image as a test names it: each backend resolves and, when missing, imports it. */
+  static final String NGINX = "podgate:nginx";
   static final int NGINX_PORT = StandardImages.NGINX_PORT;
 
   private final PodBackend backend;
