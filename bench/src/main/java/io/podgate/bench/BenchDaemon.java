@@ -2,14 +2,17 @@ package io.podgate.bench;
 
 import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.PodgateException;
+import io.podgate.internal.containerd.ContainerdAccess;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.churn.ChurnEngine;
+import io.podgate.internal.measure.churn.LabelSweep;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.watchdog.Watchdog;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -24,8 +27,16 @@ import java.util.function.Consumer;
 final class BenchDaemon implements AutoCloseable {
   static final String BRIDGE_PROPERTY = "podgate.bridge";
   static final String SUBNET_PROPERTY = "podgate.subnet";
+  /** podgate's work directory (a test session's containerd, pods and logs live under it). */
+  static final String WORKDIR_PROPERTY = "podgate.workdir";
   static final String DEFAULT_BRIDGE = "podgate0";
   static final String DEFAULT_SUBNET = "10.88.0.0/16";
+
+  /** The standard images every seed run needs: pause, busybox, debug and nginx. */
+  static final List<String> SEED_IMAGES = List.of(StandardImages.PAUSE_REFERENCE, StandardImages.BUSYBOX_REFERENCE,
+      StandardImages.DEBUG_REFERENCE, StandardImages.NGINX_REFERENCE);
+  /** The image churn and its peers run (busybox). */
+  static final String BUSYBOX = StandardImages.BUSYBOX_REFERENCE;
 
   /**
    * @param socket an existing containerd's socket, or null to start an embedded one on {@code bridge}/{@code subnet}
@@ -104,9 +115,24 @@ final class BenchDaemon implements AutoCloseable {
     return cri;
   }
 
+  /** This daemon as a pod backend: pods labelled {@code labels}, their logs under {@code logs}; close it after use. */
+  DaemonBackend backend(Map<String, String> labels, Path logs) {
+    return new DaemonBackend(this, labels, logs);
+  }
+
+  /** Removes every pod (with its containers) labelled {@code key=value}; {@code owner} names them in messages. */
+  void removePods(String key, String value, String owner) {
+    LabelSweep.removeAll(cri, key, value, owner);
+  }
+
+  /** podgate's busybox image as an OCI archive (built from the host's binaries into the image cache if missing). */
+  static Path busyboxArchive() {
+    return new StandardImages(StandardImages.defaultCacheDir()).busybox().archive();
+  }
+
   /** containerd's own API on the same socket (this daemon is containerd: embedded, or the socket given). */
-  io.podgate.internal.containerd.ContainerdAccess containerd() {
-    return new io.podgate.internal.containerd.ContainerdAccess(cri.channel(), cri.endpoint());
+  ContainerdAccess containerd() {
+    return new ContainerdAccess(cri.channel(), cri.endpoint());
   }
 
   Path socket() {

@@ -1,16 +1,14 @@
 package io.podgate.bench;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.report.ReportTarget;
-import io.podgate.measure.MetricDirection;
+import io.podgate.internal.host.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.List;
-import java.util.Locale;
+import java.time.Instant;
 
-/** What the seed and cluster benchmarks share: their work directory and the targets table. */
+/** What the seed and cluster benchmarks share around their sections: the work directory and the closing report. */
 final class BenchRuns {
   private BenchRuns() {}
 
@@ -27,16 +25,23 @@ final class BenchRuns {
     }
   }
 
-  /** One line per target: name, value, target with its direction, unit, verdict. */
-  static String targetsTable(String title, List<ReportTarget> targets) {
-    StringBuilder t = new StringBuilder(title).append('\n');
-    t.append(String.format(Locale.ROOT, "%-48s %10s %10s  %-14s %s%n", "name", "value", "target", "unit", "verdict"));
-    for (ReportTarget x : targets) {
-      t.append(String.format(Locale.ROOT, "%-48s %10s %10s  %-14s %s%n", x.name(),
-          Double.isFinite(x.value()) ? String.format(Locale.ROOT, "%.2f", x.value()) : "-",
-          (x.direction() == MetricDirection.HIGHER_IS_BETTER ? ">= " : "<= ")
-              + String.format(Locale.ROOT, "%.2f", x.target()), x.unit(), x.verdict()));
+  /** Removes the run's work directory with everything in it. */
+  static void deleteWorkDir(Path dir) {
+    FileTrees.delete(dir);
+  }
+
+  /**
+   * Prints the targets table ({@code title}), writes the report with the targets filed under the run's test
+   * ({@code displayName}), and says where the report is and which sections failed.
+   */
+  static BenchReport.Written finish(BenchProgress log, Sections sections, BenchReport report, String title,
+      String displayName, Path reportDir, String runId, Instant started) {
+    log.block(report.targetsTable(title));
+    BenchReport.Written w = report.write(displayName, reportDir, runId, started);
+    log.line("HTML report: " + w.index());
+    if (!sections.failed().isEmpty()) {
+      log.line("failed sections: " + sections.failed());
     }
-    return t.toString();
+    return w;
   }
 }

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podgate.measure.ChurnOptions;
 import io.podgate.measure.ChurnResult;
-import io.podgate.internal.image.StandardImages;
-import io.podgate.internal.measure.churn.ChurnEngine;
-import io.podgate.internal.measure.churn.ContainerdChurnEngine;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +29,8 @@ public final class ChurnBenchmark {
    * {@link #STRESS_LIKE_COMMAND}; "sleep" gives {@link ChurnOptions#DEFAULT_COMMAND} (a long-running container
    * stopped by TERM). Each round runs the chosen paths, then containerd-stress (when given and runnable; else
    * {@code ctr run --rm} when ctr exists), one after the other on the same daemon; even rounds run them in
-   * reverse order (peer first). Without --socket starts an EmbeddedContainerd on -Dpodgate.bridge / -Dpodgate.subnet. Prints
+   * reverse order (peer first). Churn runs through {@code measure.churn()} on the daemon. Without --socket starts an
+   * embedded containerd on -Dpodgate.bridge / -Dpodgate.subnet. Prints
    * progress, each run's summary, the ratios to the peer per round, and the JSON of the first run.
    */
   public static void main(String[] args) {
@@ -57,14 +55,16 @@ public final class ChurnBenchmark {
     PrintStream out = System.out;
     ChurnResult r = null;
     List<String> roundLines = new java.util.ArrayList<>();
-    try (BenchDaemon d = BenchDaemon.open(socket == null ? null : Path.of(socket), "bench-churn")) {
+    try (BenchDaemon d = BenchDaemon.open(socket == null ? null : Path.of(socket), "bench-churn");
+        DaemonBackend backend = d.backend(java.util.Map.of(), Path.of(System.getProperty("java.io.tmpdir")));
+        BenchMeasure measure = new BenchMeasure(BenchReport.scratch(), out::println, backend)) {
       out.println("churn benchmark against " + d.describe() + " " + Arrays.toString(args));
       Path stress = stressArg == null ? null : Path.of(stressArg);
       String stressMissing = stress == null ? "no --containerd-stress given" : ContainerdStressPeer.unavailable(stress);
       if (stressMissing != null) {
         out.println("containerd-stress peer not run: " + stressMissing);
       }
-      java.nio.file.Path work = java.nio.file.Files.createDirectories(Path.of(System.getProperty("podgate.workdir",
+      java.nio.file.Path work = java.nio.file.Files.createDirectories(Path.of(System.getProperty(BenchDaemon.WORKDIR_PROPERTY,
           System.getProperty("java.io.tmpdir") + "/podgate-bench")));
       boolean ctr = java.nio.file.Files.isExecutable(CliClientOverhead.CTR);
       String peerName = stressMissing == null ? "containerd-stress" : ctr ? "ctr run --rm" : null;
@@ -74,10 +74,8 @@ public final class ChurnBenchmark {
         List<Runnable> steps = new java.util.ArrayList<>();
         for (ChurnOptions.Path path : paths) {
           steps.add(() -> {
-            ChurnOptions options = ChurnOptions.builder().path(path).workers(workers).duration(Duration.ofSeconds(seconds))
-                .mode(mode).command(command).progress(out::println).build();
-            ChurnResult one = path == ChurnOptions.Path.CONTAINERD
-                ? new ContainerdChurnEngine(d.containerd()).run(options) : new ChurnEngine(d.cri()).run(options);
+            ChurnResult one = measure.measure().churn().path(path).workers(workers).seconds(seconds).mode(mode)
+                .command(command.toArray(String[]::new)).run();
             out.println(one.summary());
             byPath.put(path, one);
           });
@@ -85,12 +83,12 @@ public final class ChurnBenchmark {
         if (peerName != null) {
           steps.add(() -> {
             if (stressMissing == null) {
-              ContainerdStressPeer.Result peer = ContainerdStressPeer.run(stress, d.socket(),
-                  new StandardImages(StandardImages.defaultCacheDir()).busybox(), workers, Duration.ofSeconds(seconds), work);
+              ContainerdStressPeer.Result peer = ContainerdStressPeer.run(stress, d.socket(), BenchDaemon.busyboxArchive(),
+                  workers, Duration.ofSeconds(seconds), work);
               out.println("same-run peer: " + peer.summary());
               peerRate[0] = peer.containersPerSecond();
             } else {
-              CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), StandardImages.BUSYBOX_REFERENCE, workers,
+              CtrRunChurn.Result peer = CtrRunChurn.run(d.socket(), BenchDaemon.BUSYBOX, workers,
                   Duration.ofSeconds(seconds));
               out.println("same-run peer: " + peer.summary());
               peerRate[0] = peer.containersPerSecond();

@@ -1,10 +1,8 @@
 package io.podgate.bench;
 
-import io.podgate.internal.image.StandardImages;
-import io.podgate.internal.measure.churn.ChurnEngine;
-import io.podgate.internal.measure.churn.ContainerdChurnEngine;
 import io.podgate.measure.ChurnOptions;
 import io.podgate.measure.ChurnResult;
+import io.podgate.measure.Measure;
 import io.podgate.measure.MetricDirection;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +17,8 @@ import java.util.Optional;
 /**
  * Section 2: churn with 2 (and 10) workers against containerd-stress with as many workers on the same daemon
  * in this run (else {@code ctr run --rm}), through both paths: CRI (a kubelet's calls, more work per cycle than
- * the peer: informative) and CONTAINERD (containerd-stress's own cycle: like for like). Targets are the ratios podgate / peer, at least 1.
+ * the peer: informative) and CONTAINERD (containerd-stress's own cycle: like for like), both through
+ * {@link Measure#churn} on the run's daemon. Targets are the ratios podgate / peer, at least 1.
  */
 final class ChurnSection {
   private ChurnSection() {}
@@ -32,11 +31,17 @@ final class ChurnSection {
   }
 
   static void run(SeedRun run) {
+    try (BenchMeasure measure = run.measure(run.testReport())) {
+      run(run, measure.measure());
+    }
+  }
+
+  private static void run(SeedRun run, Measure measure) {
     List<ChurnResult> results = new ArrayList<>();
-    ChurnResult two = churnRun(run, 2, run.sizes().churnSeconds());
+    ChurnResult two = churnRun(run, measure, 2, run.sizes().churnSeconds());
     results.add(two);
     try {
-      results.add(containerdPathRun(run, 2, run.sizes().churnSeconds()));
+      results.add(containerdPathRun(run, measure, 2, run.sizes().churnSeconds()));
     } catch (RuntimeException e) {
       run.partFailed("2. Churn rate, containerd path", "churn through containerd's API", e);
     }
@@ -47,12 +52,12 @@ final class ChurnSection {
     }
     if (run.sizes().churn10Seconds() > 0) {
       try {
-        results.add(churnRun(run, 10, run.sizes().churn10Seconds()));
+        results.add(churnRun(run, measure, 10, run.sizes().churn10Seconds()));
       } catch (RuntimeException e) {
         run.partFailed("2. Churn rate, 10 workers", "churn with 10 workers", e);
       }
       try {
-        results.add(containerdPathRun(run, 10, run.sizes().churn10Seconds()));
+        results.add(containerdPathRun(run, measure, 10, run.sizes().churn10Seconds()));
       } catch (RuntimeException e) {
         run.partFailed("2. Churn rate, containerd path, 10 workers", "churn through containerd's API, 10 workers", e);
       }
@@ -72,8 +77,6 @@ final class ChurnSection {
           p == null ? "-" : String.format(Locale.ROOT, "%.2f", p.containersPerSecond()),
           p == null ? "-" : String.format(Locale.ROOT, "%.2f", ratio),
           p == null ? "no peer ran" : ratio >= 1.0 ? "PASS" : "FAIL"));
-      run.recorder.churn(SeedBenchmark.TEST_ID, "churn, " + (r.path() == ChurnOptions.Path.CRI ? "" : "containerd path, ")
-          + r.workers() + " workers", r);
       if (p != null) {
         boolean cri = r.path() == ChurnOptions.Path.CRI;
         String target = r.workers() == 10
@@ -102,8 +105,8 @@ final class ChurnSection {
     try {
       if (stressMissing == null) {
         run.log.line(String.format(Locale.ROOT, "same-run peer: containerd-stress -c %d -d %ds", workers, seconds));
-        ContainerdStressPeer.Result r = ContainerdStressPeer.run(stress, socket,
-            new StandardImages(StandardImages.defaultCacheDir()).busybox(), workers, duration, run.settings.workDir());
+        ContainerdStressPeer.Result r = ContainerdStressPeer.run(stress, socket, BenchDaemon.busyboxArchive(), workers,
+            duration, run.settings.workDir());
         run.log.line("   " + r.summary());
         return Optional.of(new ChurnPeer("containerd-stress -c " + workers, workers, r.seconds(), r.containers(),
             r.failures(), List.of()));
@@ -114,7 +117,7 @@ final class ChurnSection {
         return Optional.empty();
       }
       run.log.line(String.format(Locale.ROOT, "same-run peer: ctr run --rm, %d workers for %d s", workers, seconds));
-      CtrRunChurn.Result r = CtrRunChurn.run(socket, StandardImages.BUSYBOX_REFERENCE, workers, duration);
+      CtrRunChurn.Result r = CtrRunChurn.run(socket, BenchDaemon.BUSYBOX, workers, duration);
       run.log.line("   " + r.summary());
       return Optional.of(new ChurnPeer("ctr run --rm /bin/true", workers, r.elapsed().toMillis() / 1000.0,
           r.containers(), r.failures(), r.failureMessages()));
@@ -124,25 +127,22 @@ final class ChurnSection {
     }
   }
 
-  /** Churn through containerd's own API (containerd-stress's cycle), the like-for-like figure for the peer. */
-  private static ChurnResult containerdPathRun(SeedRun run, int workers, int seconds) {
+  /**
+   * Churn through containerd's own API (containerd-stress's cycle), the like-for-like figure for the peer; recorded
+   * in the report as "churn, containerd path, N workers".
+   */
+  private static ChurnResult containerdPathRun(SeedRun run, Measure measure, int workers, int seconds) {
     run.log.line(String.format(Locale.ROOT, "churn through containerd's API: %d workers for %d s", workers, seconds));
-    return new ContainerdChurnEngine(run.daemon.containerd()).run(ChurnOptions.builder()
-        .path(ChurnOptions.Path.CONTAINERD)
-        .workers(workers)
-        .duration(Duration.ofSeconds(seconds))
-        .command(ChurnBenchmark.STRESS_LIKE_COMMAND)
-        .progress(line -> run.log.line("   " + line))
-        .build());
+    return measure.churn().path(ChurnOptions.Path.CONTAINERD).workers(workers).seconds(seconds)
+        .command(ChurnBenchmark.STRESS_LIKE_COMMAND.toArray(String[]::new))
+        .label("churn, containerd path, " + workers + " workers").run();
   }
 
-  private static ChurnResult churnRun(SeedRun run, int workers, int seconds) {
+  /** Churn through CRI, recorded in the report as "churn, N workers". */
+  private static ChurnResult churnRun(SeedRun run, Measure measure, int workers, int seconds) {
     run.log.line(String.format(Locale.ROOT, "churn: %d workers for %d s", workers, seconds));
-    return new ChurnEngine(run.cri()).run(ChurnOptions.builder()
-        .workers(workers)
-        .duration(Duration.ofSeconds(seconds))
-        .command(ChurnBenchmark.STRESS_LIKE_COMMAND)
-        .progress(line -> run.log.line("   " + line))
-        .build());
+    return measure.churn().path(ChurnOptions.Path.CRI).workers(workers).seconds(seconds)
+        .command(ChurnBenchmark.STRESS_LIKE_COMMAND.toArray(String[]::new))
+        .label("churn, " + workers + " workers").run();
   }
 }

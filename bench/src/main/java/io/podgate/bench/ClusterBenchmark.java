@@ -1,29 +1,12 @@
 package io.podgate.bench;
 
-import io.podgate.PodgateException;
 import io.podgate.internal.backend.BackendLease;
 import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodBackends;
-import io.podgate.internal.backend.PodHandle;
-import io.podgate.internal.image.StandardImages;
-import io.podgate.internal.measure.api.MeasureInternals;
-import io.podgate.internal.measure.http.HostNginx;
-import io.podgate.internal.pod.ConfigRef;
-import io.podgate.internal.pod.ContainerSpec;
-import io.podgate.internal.pod.PodSpec;
-import io.podgate.internal.report.ReportEntries;
-import io.podgate.internal.report.ReportEntry;
-import io.podgate.internal.report.ReportRecorder;
-import io.podgate.internal.report.ReportTarget;
-import io.podgate.internal.report.ReportWriter;
-import io.podgate.internal.runtime.RuntimeReuse;
 import io.podgate.measure.ChurnResult;
 import io.podgate.measure.Measure;
-import io.podgate.measure.MetricDirection;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -59,15 +42,14 @@ public final class ClusterBenchmark {
 
   private final Settings settings;
   private final BenchProgress log;
-  private final ReportRecorder recorder = new ReportRecorder();
-  private final List<ReportTarget> targets = new ArrayList<>();
-  private final List<String> failed = new ArrayList<>();
+  private final BenchReport report = new BenchReport(TEST_ID);
+  private final Sections sections;
   private final String runId = "seed-" + UUID.randomUUID().toString().substring(0, 8);
-  private int sections;
 
   private ClusterBenchmark(Settings settings, BenchProgress log) {
     this.settings = settings;
     this.log = log;
+    this.sections = new Sections(log);
   }
 
   /** Runs every section on a new local cluster and writes the report; section failures are in the outcome. */
@@ -79,38 +61,23 @@ public final class ClusterBenchmark {
 
   private SeedBenchmark.Outcome runAll() {
     Instant started = Instant.now();
-    Path work = createWorkDir();
+    Path work = BenchRuns.createWorkDir(settings.workDir(), "cluster-");
     log.line(String.format(Locale.ROOT, "podgate seed benchmark on %s (%s) run %s, work dir %s", BACKEND,
         settings.mode(), runId, work));
     Map<String, String> saved = setProperties(work);
     try {
       onCluster(work);
     } catch (RuntimeException e) {
-      failed.add("setup");
-      log.line("!! the benchmark could not run on " + BACKEND + ": " + e.getMessage());
-      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-        log.line("   caused by: " + c);
-      }
+      sections.setupFailed("!! the benchmark could not run on " + BACKEND + ": " + e.getMessage(), e);
     } finally {
       log.endStep();
       restoreProperties(saved);
-      io.podgate.internal.host.FileTrees.delete(work);
+      BenchRuns.deleteWorkDir(work);
     }
-    for (ReportTarget t : requiredTargets()) {
-      if (targets.stream().noneMatch(x -> x.name().equals(t.name()))) {
-        targets.add(t);
-      }
-    }
-    printTargets();
-    recorder.forTest(TEST_ID, "SeedBenchmark on " + BACKEND + " (" + settings.mode() + ")");
-    targets.forEach(t -> recorder.target(TEST_ID, t));
-    ReportWriter.Written w = new ReportWriter(settings.reportDir(), runId, started, Clock.systemUTC()).write(recorder);
-    log.line("HTML report: " + w.index().toAbsolutePath());
-    if (!failed.isEmpty()) {
-      log.line("failed sections: " + failed);
-    }
-    return new SeedBenchmark.Outcome(w.summary().toAbsolutePath(), w.index().toAbsolutePath(), List.copyOf(failed),
-        Math.max(sections, 1));
+    SeedBenchmark.requireWrkTargets(report);
+    BenchReport.Written w = BenchRuns.finish(log, sections, report, "Targets (ratios to same-run peers)",
+        "SeedBenchmark on " + BACKEND + " (" + settings.mode() + ")", settings.reportDir(), runId, started);
+    return new SeedBenchmark.Outcome(w.summary(), w.index(), sections.failed(), Math.max(sections.count(), 1));
   }
 
   /** The backend, bridge, subnet, node address and work directory the session reads; runtime reuse off. */
@@ -119,11 +86,11 @@ public final class ClusterBenchmark {
     want.put(PodBackends.PROPERTY, BACKEND);
     want.put(BenchDaemon.BRIDGE_PROPERTY, settings.bridge());
     want.put(BenchDaemon.SUBNET_PROPERTY, settings.subnet());
-    if (System.getProperty("podgate.workdir") == null) {
-      want.put("podgate.workdir", settings.workDir().toString()); // short: containerd's socket paths live under it
+    if (System.getProperty(BenchDaemon.WORKDIR_PROPERTY) == null) {
+      want.put(BenchDaemon.WORKDIR_PROPERTY, settings.workDir().toString()); // short: containerd's socket paths live under it
     }
     // the bench leaves the host as it found it: no containerd kept for a next run
-    want.put(RuntimeReuse.PROPERTY, "false");
+    want.put(UserWaitBenchmark.REUSE_PROPERTY, "false");
     if (settings.nodeIp() != null) {
       want.put("podgate.localCluster.nodeIp", settings.nodeIp());
     }
@@ -153,39 +120,15 @@ public final class ClusterBenchmark {
       log.line("path: " + PATH + " (this JVM on the host reaches each pod's IP on the node's pod bridge directly)");
       log.endStep();
       SeedRun run = new SeedRun(new SeedBenchmark.Settings(settings.mode(), settings.sizes(), null, settings.bridge(),
-          settings.subnet(), settings.workDir(), settings.reportDir()), log, recorder, targets, failed, runId, work,
-          null);
+          settings.subnet(), settings.workDir(), settings.reportDir()), log, report, sections, runId, work, null,
+          backend, p -> log.line(String.format(Locale.ROOT, "pod %s (%s) on %s, %s", p.name(), p.ip(), BACKEND, PATH)));
       log.line(SKIPPED_CRI_LATENCY);
-      section("2. Churn rate, pods through the API", () -> churn(run, backend));
-      section("3. Throughput, iperf3", () -> {
-        try (PodHandle a = pod(backend, "iperf-a", "podgate:debug", ContainerSpec.WaitSpec.running());
-            PodHandle b = pod(backend, "iperf-b", "podgate:debug", ContainerSpec.WaitSpec.running())) {
-          ThroughputSection.run(run, a, b, " (" + PATH + ")");
-        }
-      });
-      section("4/5. nginx on the host and in a pod", () -> {
-        try (HostNginx host = HostNginx.start(work.resolve("nginx"));
-            PodHandle web = pod(backend, "web", "podgate:nginx", new ContainerSpec.WaitSpec(StandardImages.NGINX_PORT,
-                "", 0, 200, "", List.of(), Duration.ofSeconds(60)))) {
-          WebServers.awaitListening(web.ip(), StandardImages.NGINX_PORT, Duration.ofSeconds(30));
-          WebTargets targets = new WebTargets() {
-            @Override
-            public String hostUrl() {
-              return host.url("/");
-            }
-
-            @Override
-            public String podUrl() {
-              return "http://" + web.ip() + ":" + StandardImages.NGINX_PORT + "/";
-            }
-
-            @Override
-            public String podPath() {
-              return " (" + PATH + ")";
-            }
-          };
-          section("4. HTTP baseline vs pod", () -> HttpSection.run(run, targets));
-          section("5. podgate vs wrk", () -> WrkSection.run(run, targets));
+      sections.run("2. Churn rate, pods through the API", () -> churn(run));
+      sections.run("3. Throughput, iperf3", () -> ThroughputSection.run(run, " (" + PATH + ")"));
+      sections.run("4/5. nginx on the host and in a pod", () -> {
+        try (WebServers web = WebServers.start(run, true, " (" + PATH + ")")) {
+          sections.run("4. HTTP baseline vs pod", () -> HttpSection.run(run, web));
+          sections.run("5. podgate vs wrk", () -> WrkSection.run(run, web));
         }
       });
       log.step("stopping the local cluster");
@@ -193,25 +136,13 @@ public final class ClusterBenchmark {
     log.line("local cluster stopped: its pods, kubelet, control plane and containerd are gone");
   }
 
-  /** A one-container pod {@code name} of {@code image} made by the backend, labelled with the run. */
-  private PodHandle pod(PodBackend backend, String name, String image, ContainerSpec.WaitSpec wait) {
-    ContainerSpec c = new ContainerSpec("bench container " + name, name, name, image, List.of(), List.of(), Map.of(),
-        "", List.of(), false, 0, ConfigRef.NONE, wait);
-    PodSpec spec = new PodSpec("bench pod " + name, name, name, BenchPod.NAMESPACE, Map.of(), Map.of(), "", "",
-        List.of(), List.of(), List.of(), List.of(), ConfigRef.NONE, List.of(c));
-    PodHandle p = backend.create(backend.plan(spec), Map.of(SeedBenchmark.LABEL, runId));
-    log.line(String.format(Locale.ROOT, "pod %s (%s) on %s, %s", p.name(), p.ip(), BACKEND, PATH));
-    return p;
-  }
-
   /** Pod churn through the API with 2 (and 10) workers, with kube-burner's pod-latency quantiles. */
-  private void churn(SeedRun run, PodBackend backend) {
+  private void churn(SeedRun run) {
     log.line(SKIPPED_CRI_CHURN);
     List<ChurnResult> results = new ArrayList<>();
     // the runs are recorded below, with their quantiles in the headline; Measure's own record goes to a scratch report
-    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(new ReportRecorder().forTest("scratch", null),
-        line -> log.line("   " + line), backend)) {
-      Measure measure = MeasureInternals.access().measure(env);
+    try (BenchMeasure bench = run.measure(BenchReport.scratch())) {
+      Measure measure = bench.measure();
       results.add(measure.churn().workers(2).seconds(run.sizes().churnSeconds()).run());
       if (run.sizes().churn10Seconds() > 0) {
         try {
@@ -221,16 +152,13 @@ public final class ClusterBenchmark {
         }
       }
     }
-    results.forEach(r -> recorder.record(TEST_ID, churnEntry(r)));
+    results.forEach(r -> report.churn("pod churn through the API, " + r.workers() + " workers", r,
+        Map.of("podLatencyMs", podLatencyMs(r))));
     log.block(churnTable(results));
   }
 
-  /**
-   * The churn entry of {@code r} with kube-burner's quantiles also in its headline ({@code podLatencyMs}: condition
-   * to {@code p50}, {@code p95}, {@code p99}, {@code max}), so summary.json carries them as informative figures.
-   */
-  static ReportEntry churnEntry(ChurnResult r) {
-    ReportEntry e = ReportEntries.churn("pod churn through the API, " + r.workers() + " workers", r, Instant.now());
+  /** kube-burner's quantiles of {@code r}: condition to {@code p50}, {@code p95}, {@code p99}, {@code max}, in ms. */
+  static Map<String, Object> podLatencyMs(ChurnResult r) {
     Map<String, Object> quantiles = new LinkedHashMap<>();
     for (ChurnResult.PodLatency l : r.podLatencies().values()) {
       Map<String, Object> q = new LinkedHashMap<>();
@@ -240,9 +168,7 @@ public final class ClusterBenchmark {
       q.put("max", l.maxMillis());
       quantiles.put(l.condition(), q);
     }
-    Map<String, Object> headline = new LinkedHashMap<>(e.headline());
-    headline.put("podLatencyMs", quantiles);
-    return new ReportEntry(e.kind(), e.label(), e.timestamp(), headline, e.figures(), e.series());
+    return quantiles;
   }
 
   /** The churn table (one row per run) and the pod-latency quantiles per condition, in ms. */
@@ -268,44 +194,6 @@ public final class ClusterBenchmark {
       }
     }
     return t.toString();
-  }
-
-  private List<ReportTarget> requiredTargets() {
-    return List.of(
-        new ReportTarget(SeedBenchmark.TARGET_WRK_RATIO, Double.NaN, SeedBenchmark.WRK_RATIO_TARGET, SeedBenchmark.RATIO,
-            MetricDirection.HIGHER_IS_BETTER),
-        new ReportTarget(SeedBenchmark.TARGET_WRK_P50, Double.NaN, SeedBenchmark.LATENCY_AGREEMENT_PERCENT,
-            "% difference", MetricDirection.LOWER_IS_BETTER),
-        new ReportTarget(SeedBenchmark.TARGET_WRK_P99, Double.NaN, SeedBenchmark.LATENCY_AGREEMENT_PERCENT,
-            "% difference", MetricDirection.LOWER_IS_BETTER));
-  }
-
-  private interface Body {
-    void run() throws Exception;
-  }
-
-  private void section(String name, Body body) {
-    sections++;
-    log.step(name);
-    try {
-      body.run();
-    } catch (Exception | AssertionError e) {
-      failed.add(name);
-      log.line("!! " + name + " FAILED: " + e.getMessage());
-      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-        log.line("   caused by: " + c);
-      }
-    } finally {
-      log.endStep();
-    }
-  }
-
-  private void printTargets() {
-    log.block(BenchRuns.targetsTable("Targets (ratios to same-run peers)", targets));
-  }
-
-  private Path createWorkDir() {
-    return BenchRuns.createWorkDir(settings.workDir(), "cluster-");
   }
 
   /**

@@ -2,8 +2,6 @@ package io.podgate.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.podgate.internal.image.BuiltImage;
-import io.podgate.internal.measure.http.HostNginx;
 import io.podgate.internal.host.FileTrees;
 import io.podgate.internal.host.HostCommand;
 import io.podgate.internal.host.RuncLeftovers;
@@ -54,7 +52,8 @@ final class ContainerdStressPeer {
     return null;
   }
 
-  static Result run(Path binary, Path socket, BuiltImage busybox, int workers, Duration duration, Path workDir) {
+  /** @param busybox podgate's busybox image as an OCI archive, served to containerd-stress */
+  static Result run(Path binary, Path socket, Path busybox, int workers, Duration duration, Path workDir) {
     Path dir;
     try {
       dir = Files.createTempDirectory(workDir, "stress-registry-");
@@ -64,7 +63,7 @@ final class ContainerdStressPeer {
     Process registry = null;
     Set<Path> namespaceDirsBefore = RuncLeftovers.namespaceDirectories(NAMESPACE);
     try {
-      int port = HostNginx.freePort();
+      int port = freePort();
       Path config = Files.writeString(dir.resolve("config.yml"), String.join("\n", "version: 0.1", "log:",
           "  level: error", "storage:", "  filesystem:", "    rootdirectory: " + dir.resolve("data"), "http:",
           "  addr: 127.0.0.1:" + port, ""));
@@ -73,7 +72,7 @@ final class ContainerdStressPeer {
       CrossNodeBenchmark.awaitHttp("http://127.0.0.1:" + port + "/v2/", "docker-registry (log " + dir.resolve("registry.log")
           + ")");
       String image = "127.0.0.1:" + port + "/podgate/busybox:1";
-      HostCommand.run(List.of(SKOPEO.toString(), "copy", "-q", "--dest-tls-verify=false", "oci-archive:" + busybox.archive(),
+      HostCommand.run(List.of(SKOPEO.toString(), "copy", "-q", "--dest-tls-verify=false", "oci-archive:" + busybox,
           "docker://" + image), null, Duration.ofMinutes(2)).orThrow("pushing busybox to the loopback registry");
       List<String> command = List.of(binary.toString(), "--address", socket.toString(), "--image", image, "--json",
           "-c", Integer.toString(workers), "-d", duration.toSeconds() + "s");
@@ -94,6 +93,12 @@ final class ContainerdStressPeer {
       }
       FileTrees.delete(dir);
       RuncLeftovers.removeNamespaceDirectoriesMadeSince(namespaceDirsBefore, NAMESPACE);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
     }
   }
 

@@ -2,15 +2,14 @@ package io.podgate.bench;
 
 import io.podgate.measure.ComparisonResult;
 import io.podgate.measure.Gates;
-import io.podgate.measure.HttpLoadOptions;
 import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.Measure;
 import io.podgate.measure.Measurement;
 import io.podgate.PodgateException;
 import io.podgate.measure.ThroughputOptions;
 import io.podgate.internal.image.BuiltImage;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.http.HostNginx;
-import io.podgate.internal.measure.http.HttpLoadGenerator;
 import io.podgate.internal.measure.iperf.ThroughputPath;
 import io.podgate.internal.topology.Node;
 import io.podgate.internal.topology.NodePod;
@@ -139,9 +138,12 @@ public final class CrossNodeBenchmark {
         String nodeUrl = nodeNginx.url("/");
         String podUrl = "http://" + web.ip() + ":" + StandardImages.NGINX_PORT + "/";
         awaitHttp(podUrl, "nginx in the pod");
-        ComparisonResult http = Gates.overhead(http("node a5 nginx", nodeUrl, s.httpSeconds()),
-                http("pod on a5 nginx", podUrl, s.httpSeconds()))
-            .rounds(s.rounds(), s.rounds()).evaluate();
+        ComparisonResult http;
+        try (BenchMeasure load = new BenchMeasure(BenchReport.scratch(), System.out::println)) {
+          http = Gates.overhead(http(load.measure(), "node a5 nginx", nodeUrl, s.httpSeconds()),
+                  http(load.measure(), "pod on a5 nginx", podUrl, s.httpSeconds()))
+              .rounds(s.rounds(), s.rounds()).evaluate();
+        }
         out.println(http.summary());
         out.printf(Locale.ROOT, "HTTP on a5 (from the host, %d connections, %d s): node nginx %.0f req/s,"
                 + " pod nginx %.0f req/s, overhead %.1f %% (paired median, CI [%.1f %%, %.1f %%])%n",
@@ -154,10 +156,9 @@ public final class CrossNodeBenchmark {
     }
   }
 
-  private static Measurement http(String label, String url, int seconds) {
+  private static Measurement http(Measure measure, String label, String url, int seconds) {
     return Measurement.named(label + " req/s (" + url + ")", () -> {
-      HttpLoadResult r = new HttpLoadGenerator(HttpLoadOptions.builder(url).connections(HTTP_CONNECTIONS)
-          .duration(Duration.ofSeconds(seconds)).build()).run();
+      HttpLoadResult r = measure.http(url).connections(HTTP_CONNECTIONS).seconds(seconds).run();
       if (r.errors() > 0) {
         throw new PodgateException(label + ": " + r.errors() + " errors in the HTTP load run against " + url);
       }

@@ -1,9 +1,15 @@
 package io.podgate.bench;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Docker's own times for the containers of a Testcontainers run, from
@@ -60,5 +66,38 @@ final class DockerEvents {
       }
     }
     return out;
+  }
+
+  /** Docker's own times for the run's containers (docker events between its spawn and exit); said and skipped if unreadable. */
+  static void addSpans(WaitStats stats, Path logDir, WaitChildren.Child c, int round, String suffix,
+      Consumer<String> log) {
+    String docker = Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
+    Path out = logDir.resolve(c.log().getFileName().toString().replace(".log", ".docker-events"));
+    try {
+      Process p = new ProcessBuilder(docker, "events", "--since", seconds(c.spawnMicros()), "--until",
+          seconds(c.exitMicros() + 1_000_000), "--filter", "type=container", "--format",
+          "{{.TimeNano}} {{.Action}} {{.Actor.ID}}").redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        log.accept("docker events took over 30 s; Docker's own times left out for " + c.log());
+        return;
+      }
+      DockerEvents events = DockerEvents.parse(Files.readAllLines(out));
+      for (Map.Entry<String, String[]> span : DockerEvents.SPANS.entrySet()) {
+        List<Double> v = events.span(span.getValue()[0], span.getValue()[1]);
+        if (!v.isEmpty()) {
+          stats.add(UserWaitBenchmark.TESTCONTAINERS, span.getKey() + suffix, round, WaitStats.median(v));
+        }
+      }
+    } catch (IOException e) {
+      log.accept("cannot read docker events (" + e.getMessage() + "); Docker's own times left out for " + c.log());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted reading docker events", e);
+    }
+  }
+
+  private static String seconds(long micros) {
+    return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
   }
 }

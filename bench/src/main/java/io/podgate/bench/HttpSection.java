@@ -1,37 +1,43 @@
 package io.podgate.bench;
 
-import io.podgate.internal.measure.http.HttpLoadGenerator;
-import io.podgate.internal.measure.http.LoadReportFormat;
 import io.podgate.measure.ComparisonResult;
-import io.podgate.measure.HttpLoadOptions;
 import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.Measure;
 import io.podgate.measure.Measurement;
 import io.podgate.measure.MetricDirection;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 
-/** Section 4: podgate's HTTP load generator against nginx on the host and nginx in a pod, alternating rounds. */
+/**
+ * Section 4: podgate's HTTP load generator ({@link Measure#http}) against nginx on the host and nginx in a pod,
+ * alternating rounds. The section records the median runs and the comparison itself.
+ */
 final class HttpSection {
   private HttpSection() {}
 
   static void run(SeedRun run, WebTargets web) {
+    try (BenchMeasure quiet = new BenchMeasure(BenchReport.scratch(), line -> { });
+        BenchMeasure measured = run.measure(BenchReport.scratch())) {
+      run(run, web, quiet.measure(), measured.measure());
+    }
+  }
+
+  private static void run(SeedRun run, WebTargets web, Measure quiet, Measure measured) {
     String podLabel = "pod nginx" + web.podPath();
     int seconds = run.sizes().httpSeconds();
     int connections = SeedBenchmark.HTTP_CONNECTIONS;
     run.log.line(String.format(Locale.ROOT, "HTTP: %d alternating rounds host %s / pod %s, %d connections, %d s per run",
         run.sizes().httpRounds(), web.hostUrl(), web.podUrl(), connections, seconds));
     for (String url : List.of(web.hostUrl(), web.podUrl())) {
-      load(url, Math.min(2, seconds), line -> {}); // JIT and connection warm-up, not recorded
+      load(quiet, url, Math.min(2, seconds)); // JIT and connection warm-up, not recorded
     }
     List<HttpLoadResult> hostRuns = new ArrayList<>();
     List<HttpLoadResult> podRuns = new ArrayList<>();
-    Measurement base = measurement(run, hostRuns, "host nginx", web.hostUrl(), seconds);
-    Measurement pod = measurement(run, podRuns, podLabel, web.podUrl(), seconds);
+    Measurement base = measurement(run, measured, hostRuns, "host nginx", web.hostUrl(), seconds);
+    Measurement pod = measurement(run, measured, podRuns, podLabel, web.podUrl(), seconds);
     ComparisonResult c = SeedRun.compare(base, pod, run.sizes().httpRounds(), MetricDirection.HIGHER_IS_BETTER);
     HttpLoadResult hostShown = SeedRun.medianRun(hostRuns, HttpLoadResult::averageRequestsPerSecond);
     HttpLoadResult podShown = SeedRun.medianRun(podRuns, HttpLoadResult::averageRequestsPerSecond);
@@ -39,9 +45,9 @@ final class HttpSection {
         "HTTP, podgate load generator, %d connections, %d s per run, %d alternating rounds%n",
         connections, seconds, c.rounds()));
     t.append("Baseline: nginx on the host, ").append(web.hostUrl()).append(" (median run)\n")
-        .append(LoadReportFormat.consoleTable(hostShown));
+        .append(hostShown.toConsoleTable());
     t.append("Subject: nginx in the pod").append(web.podPath()).append(", ").append(web.podUrl()).append(" (median run)\n")
-        .append(LoadReportFormat.consoleTable(podShown));
+        .append(podShown.toConsoleTable());
     t.append(String.format(Locale.ROOT, "%-12s %12s %12s %10s%n", "median", "host", "pod", "pod vs host"));
     t.append(row("req/s", hostRuns, podRuns, HttpLoadResult::averageRequestsPerSecond, "%12.0f"));
     t.append(row("p50 ms", hostRuns, podRuns, r -> r.latency().p50(), "%12.3f"));
@@ -51,14 +57,15 @@ final class HttpSection {
     t.append(String.format(Locale.ROOT, "errors + non-2xx over all runs: %d%n", errors));
     t.append(SeedRun.overheadLine(podLabel + " req/s", c));
     run.log.block(t.toString());
-    run.recorder.http(SeedBenchmark.TEST_ID, "host nginx " + web.hostUrl(), hostShown);
-    run.recorder.http(SeedBenchmark.TEST_ID, podLabel + " " + web.podUrl(), podShown);
-    run.recorder.comparison(SeedBenchmark.TEST_ID, podLabel + " vs host nginx, req/s", c);
+    run.testReport().http("host nginx " + web.hostUrl(), hostShown);
+    run.testReport().http(podLabel + " " + web.podUrl(), podShown);
+    run.testReport().comparison(podLabel + " vs host nginx, req/s", c);
   }
 
-  private static Measurement measurement(SeedRun run, List<HttpLoadResult> runs, String label, String url, int seconds) {
+  private static Measurement measurement(SeedRun run, Measure measure, List<HttpLoadResult> runs, String label,
+      String url, int seconds) {
     return Measurement.named(label + " req/s (" + url + ")", () -> {
-      HttpLoadResult r = load(url, seconds, line -> run.log.line("   " + line));
+      HttpLoadResult r = load(measure, url, seconds);
       runs.add(r);
       run.log.line(String.format(Locale.ROOT, "   %-10s %8.0f req/s, p50 %.3f ms, p99 %.3f ms, errors %d", label,
           r.averageRequestsPerSecond(), r.latency().p50(), r.latency().p99(), r.errors()));
@@ -66,12 +73,8 @@ final class HttpSection {
     });
   }
 
-  private static HttpLoadResult load(String url, int seconds, Consumer<String> progress) {
-    return new HttpLoadGenerator(HttpLoadOptions.builder(url)
-        .connections(SeedBenchmark.HTTP_CONNECTIONS)
-        .duration(Duration.ofSeconds(seconds))
-        .progress(progress)
-        .build()).run();
+  private static HttpLoadResult load(Measure measure, String url, int seconds) {
+    return measure.http(url).connections(SeedBenchmark.HTTP_CONNECTIONS).seconds(seconds).run();
   }
 
   private static String row(String name, List<HttpLoadResult> host, List<HttpLoadResult> pod,

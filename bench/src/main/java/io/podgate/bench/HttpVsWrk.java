@@ -1,9 +1,8 @@
 package io.podgate.bench;
 
-import io.podgate.internal.measure.http.HttpLoadGenerator;
 import io.podgate.internal.measure.http.LoadReportFormat;
-import io.podgate.measure.HttpLoadOptions;
 import io.podgate.measure.HttpLoadResult;
+import io.podgate.measure.Measure;
 import io.podgate.bench.WrkRunner.WrkResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -117,43 +116,39 @@ public final class HttpVsWrk {
     List<HttpLoadResult> podgateRuns = new ArrayList<>();
     List<WrkResult> wrkRuns = new ArrayList<>();
     Duration timeout = Duration.ofSeconds(10);
-    // JIT warm-up, not recorded
-    new HttpLoadGenerator(
-        HttpLoadOptions.builder(url)
-            .connections(connections)
-            .duration(Duration.ofSeconds(2))
-            .timeout(timeout)
-            .progress(line -> {})
-            .build()).run();
-    for (int round = 1; round <= rounds; round++) {
-      boolean wrkFirst = round % 2 == 0;
-      WrkResult w = wrkFirst ? runWrk(wrk, url, connections, seconds, timeout) : null;
-      HttpLoadResult p =
-          new HttpLoadGenerator(
-              HttpLoadOptions.builder(url)
-                  .connections(connections)
-                  .duration(Duration.ofSeconds(seconds))
-                  .timeout(timeout)
-                  .progress(log)
-                  .build()).run();
-      podgateRuns.add(p);
-      podgateRps.add(p.averageRequestsPerSecond());
-      if (!wrkFirst) {
-        w = runWrk(wrk, url, connections, seconds, timeout);
+    try (BenchMeasure quiet = new BenchMeasure(BenchReport.scratch(), line -> { });
+        BenchMeasure measured = new BenchMeasure(BenchReport.scratch(), log)) {
+      // JIT warm-up, not recorded
+      quiet.measure().http(url).connections(connections).seconds(2).timeout(timeout).run();
+      Measure measure = measured.measure();
+      for (int round = 1; round <= rounds; round++) {
+        boolean wrkFirst = round % 2 == 0;
+        WrkResult w = wrkFirst ? runWrk(wrk, url, connections, seconds, timeout) : null;
+        HttpLoadResult p = measure.http(url).connections(connections).seconds(seconds).timeout(timeout).run();
+        podgateRuns.add(p);
+        podgateRps.add(p.averageRequestsPerSecond());
+        if (!wrkFirst) {
+          w = runWrk(wrk, url, connections, seconds, timeout);
+        }
+        wrkRuns.add(w);
+        wrkRps.add(w.requestsPerSecond());
+        log.accept(
+            String.format(
+                Locale.ROOT,
+                "round %d/%d: podgate %.0f req/s (p50 %.3f ms), wrk %.0f req/s (p50 %.3f ms)",
+                round,
+                rounds,
+                p.averageRequestsPerSecond(),
+                p.latency().p50(),
+                w.requestsPerSecond(),
+                w.latencyP50()));
       }
-      wrkRuns.add(w);
-      wrkRps.add(w.requestsPerSecond());
-      log.accept(
-          String.format(
-              Locale.ROOT,
-              "round %d/%d: podgate %.0f req/s (p50 %.3f ms), wrk %.0f req/s (p50 %.3f ms)",
-              round,
-              rounds,
-              p.averageRequestsPerSecond(),
-              p.latency().p50(),
-              w.requestsPerSecond(),
-              w.latencyP50()));
     }
+    return comparison(url, connections, seconds, rounds, podgateRps, wrkRps, podgateRuns, wrkRuns);
+  }
+
+  private static Comparison comparison(String url, int connections, int seconds, int rounds, List<Double> podgateRps,
+      List<Double> wrkRps, List<HttpLoadResult> podgateRuns, List<WrkResult> wrkRuns) {
     Map<String, double[]> latency = new LinkedHashMap<>();
     Map<String, Double> diff = new LinkedHashMap<>();
     addLatency(latency, diff, "p50",

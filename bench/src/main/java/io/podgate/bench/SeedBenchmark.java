@@ -1,19 +1,12 @@
 package io.podgate.bench;
 
-import io.podgate.PodgateException;
-import io.podgate.internal.image.StandardImages;
-import io.podgate.internal.measure.churn.LabelSweep;
-import io.podgate.internal.report.ReportRecorder;
-import io.podgate.internal.report.ReportTarget;
-import io.podgate.internal.report.ReportWriter;
 import io.podgate.measure.MetricDirection;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -23,8 +16,9 @@ import java.util.UUID;
  * the seed's tables, then writes summary.json ({@code podgate.summary/v1}, with targets) and
  * index.html. A failing section is reported (its targets recorded without a value, verdict fail)
  * and the others still run. This class orders the sections ({@link CriLatencySection},
- * {@link ChurnSection}, {@link ThroughputSection}, {@link HttpSection}, {@link WrkSection}); the
- * daemon and its watchdog come from {@link BenchDaemon}.
+ * {@link ChurnSection}, {@link ThroughputSection}, {@link HttpSection}, {@link WrkSection}), run by
+ * {@link Sections} with what they share in a {@link SeedRun}; the daemon and its watchdog come from
+ * {@link BenchDaemon}, pods from it as a backend ({@link DaemonBackend}), the report files from {@link BenchReport}.
  */
 public final class SeedBenchmark {
   /** podgate's req/s must reach this share of wrk's against the same nginx. */
@@ -111,15 +105,14 @@ public final class SeedBenchmark {
 
   private final Settings settings;
   private final BenchProgress log;
-  private final ReportRecorder recorder = new ReportRecorder();
-  private final List<ReportTarget> targets = new ArrayList<>();
-  private final List<String> failed = new ArrayList<>();
+  private final BenchReport report = new BenchReport(TEST_ID);
+  private final Sections sections;
   private final String runId = "seed-" + UUID.randomUUID().toString().substring(0, 8);
-  private int sections;
 
   private SeedBenchmark(Settings settings, BenchProgress log) {
     this.settings = settings;
     this.log = log;
+    this.sections = new Sections(log);
   }
 
   /**
@@ -134,50 +127,39 @@ public final class SeedBenchmark {
 
   private Outcome runAll() {
     Instant started = Instant.now();
-    Path work = createWorkDir();
+    Path work = BenchRuns.createWorkDir(settings.workDir(), "seed-");
     log.line(String.format(Locale.ROOT, "podgate seed benchmark (%s) run %s, work dir %s", settings.mode(), runId,
         work));
     try {
       runOnContainerd(work);
       if (settings.userWait() != null) {
-        section("6. Time a user waits", () -> userWait(work));
+        sections.run("6. Time a user waits", () -> userWait(work));
       }
     } catch (RuntimeException e) {
-      failed.add("setup");
-      log.line("!! the benchmark could not run: " + e.getMessage());
-      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-        log.line("   caused by: " + c);
-      }
+      sections.setupFailed("!! the benchmark could not run: " + e.getMessage(), e);
     } finally {
       log.endStep();
-      deleteTree(work);
+      BenchRuns.deleteWorkDir(work);
     }
-    addMissingTargets();
-    printTargets();
-    recorder.forTest(TEST_ID, "SeedBenchmark (" + settings.mode() + ")");
-    targets.forEach(t -> recorder.target(TEST_ID, t));
-    ReportWriter.Written w = new ReportWriter(settings.reportDir(), runId, started, Clock.systemUTC()).write(recorder);
-    log.line("HTML report: " + w.index().toAbsolutePath());
-    if (!failed.isEmpty()) {
-      log.line("failed sections: " + failed);
-    }
-    return new Outcome(w.summary().toAbsolutePath(), w.index().toAbsolutePath(), List.copyOf(failed), sections);
+    requireTargets();
+    BenchReport.Written w = BenchRuns.finish(log, sections, report, "Targets",
+        "SeedBenchmark (" + settings.mode() + ")", settings.reportDir(), runId, started);
+    return new Outcome(w.summary(), w.index(), sections.failed(), sections.count());
   }
 
   private void runOnContainerd(Path work) {
     log.step("starting containerd and importing images");
     BenchDaemon.Spec spec = new BenchDaemon.Spec(settings.socket(), "bench-seed", settings.bridge(), settings.subnet(),
-        work.resolve("containerd"), List.of(StandardImages.PAUSE_REFERENCE, StandardImages.BUSYBOX_REFERENCE,
-            StandardImages.DEBUG_REFERENCE, StandardImages.NGINX_REFERENCE), runId, work);
+        work.resolve("containerd"), BenchDaemon.SEED_IMAGES, runId, work);
     try (BenchDaemon daemon = BenchDaemon.start(spec, log::line)) {
-      try {
+      try (DaemonBackend backend = daemon.backend(Map.of(LABEL, runId), work.resolve("pods"))) {
         log.line("containerd: " + daemon.embedded().map(Object::toString)
             .orElse("existing at " + daemon.cri().endpoint()));
         log.endStep();
-        measureAll(new SeedRun(settings, log, recorder, targets, failed, runId, work, daemon));
+        measureAll(new SeedRun(settings, log, report, sections, runId, work, daemon, backend, pod -> { }));
       } finally {
         try {
-          LabelSweep.removeAll(daemon.cri(), LABEL, runId, "seed benchmark " + runId);
+          daemon.removePods(LABEL, runId, "seed benchmark " + runId);
         } catch (RuntimeException e) {
           log.line("!! could not remove every pod of run " + runId + ": " + e.getMessage());
         }
@@ -190,104 +172,50 @@ public final class SeedBenchmark {
     boolean quick = settings.mode().equals("quick");
     UserWaitBenchmark.Settings s = new UserWaitBenchmark.Settings(quick ? 1 : 5, !quick,
         w.repoRoot().resolve("bench/wait/podgate"), null, settings.bridge(), settings.subnet(), work, w.reuse(),
-        w.mavenRepo(), UserWaitBenchmark.projectVersion(w.repoRoot().resolve("pom.xml")),
+        w.mavenRepo(), WaitChildren.projectVersion(w.repoRoot().resolve("pom.xml")),
         settings.reportDir().resolve("wait-logs"));
     UserWaitBenchmark.Outcome o = UserWaitBenchmark.run(s, log::line);
-    recorder.forTest(UserWaitBenchmark.TEST_ID, "Time a user waits");
-    recorder.record(UserWaitBenchmark.TEST_ID, o.entry());
-    targets.addAll(o.targets());
+    report.entry(UserWaitBenchmark.TEST_ID, "Time a user waits", o.entry());
+    report.targets(o.targets());
     log.block(o.table());
   }
 
   /** The targets every summary carries; one whose section failed or never ran gets no value (verdict fail). */
-  private List<ReportTarget> requiredTargets() {
-    List<ReportTarget> r = new ArrayList<>();
+  private void requireTargets() {
     // Only figures measured in this run are targets; a target whose peer could not run has no value (fail).
     CriLatencyBenchmark.OPERATIONS.forEach(op ->
-        r.add(new ReportTarget(criSameRunTarget(op), Double.NaN, 1.0, RATIO, MetricDirection.LOWER_IS_BETTER)));
-    r.add(new ReportTarget(TARGET_CHURN_2, Double.NaN, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER));
-    r.add(new ReportTarget(TARGET_CHURN_2_CONTAINERD_PATH, Double.NaN, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER));
+        report.require(criSameRunTarget(op), 1.0, RATIO, MetricDirection.LOWER_IS_BETTER));
+    report.require(TARGET_CHURN_2, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER);
+    report.require(TARGET_CHURN_2_CONTAINERD_PATH, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER);
     if (settings.sizes().churn10Seconds() > 0) {
-      r.add(new ReportTarget(TARGET_CHURN_10, Double.NaN, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER));
-      r.add(new ReportTarget(TARGET_CHURN_10_CONTAINERD_PATH, Double.NaN, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER));
+      report.require(TARGET_CHURN_10, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER);
+      report.require(TARGET_CHURN_10_CONTAINERD_PATH, 1.0, RATIO, MetricDirection.HIGHER_IS_BETTER);
     }
-    r.add(new ReportTarget(TARGET_WRK_RATIO, Double.NaN, WRK_RATIO_TARGET, "ratio", MetricDirection.HIGHER_IS_BETTER));
-    r.add(new ReportTarget(TARGET_WRK_P50, Double.NaN, LATENCY_AGREEMENT_PERCENT, "% difference",
-        MetricDirection.LOWER_IS_BETTER));
-    r.add(new ReportTarget(TARGET_WRK_P99, Double.NaN, LATENCY_AGREEMENT_PERCENT, "% difference",
-        MetricDirection.LOWER_IS_BETTER));
+    requireWrkTargets(report);
     if (settings.userWait() != null) {
-      r.add(new ReportTarget(UserWaitBenchmark.TARGET_PER_METHOD_MS, Double.NaN, UserWaitBenchmark.PER_METHOD_MS_TARGET,
-          "ms", MetricDirection.LOWER_IS_BETTER));
+      report.require(UserWaitBenchmark.TARGET_PER_METHOD_MS, UserWaitBenchmark.PER_METHOD_MS_TARGET, "ms",
+          MetricDirection.LOWER_IS_BETTER);
     }
-    return r;
   }
 
-  private void addMissingTargets() {
-    for (ReportTarget t : requiredTargets()) {
-      if (targets.stream().noneMatch(x -> x.name().equals(t.name()))) {
-        targets.add(t);
-      }
-    }
+  /** Section 5's targets, on the embedded runtime and on a cluster. */
+  static void requireWrkTargets(BenchReport report) {
+    report.require(TARGET_WRK_RATIO, WRK_RATIO_TARGET, RATIO, MetricDirection.HIGHER_IS_BETTER);
+    report.require(TARGET_WRK_P50, LATENCY_AGREEMENT_PERCENT, "% difference", MetricDirection.LOWER_IS_BETTER);
+    report.require(TARGET_WRK_P99, LATENCY_AGREEMENT_PERCENT, "% difference", MetricDirection.LOWER_IS_BETTER);
   }
 
   private void measureAll(SeedRun run) {
-    section("1. Pod lifecycle timings", () -> CriLatencySection.run(run));
-    section("2. Churn rate", () -> ChurnSection.run(run));
-    section("3. Throughput, iperf3", () -> ThroughputSection.run(run));
-    WebServers web = section("4/5. nginx on the host and in a pod", () -> WebServers.start(run.cri(), runId, run.work));
+    sections.run("1. Pod lifecycle timings", () -> CriLatencySection.run(run));
+    sections.run("2. Churn rate", () -> ChurnSection.run(run));
+    sections.run("3. Throughput, iperf3", () -> ThroughputSection.run(run, ""));
+    WebServers web = sections.run("4/5. nginx on the host and in a pod", () -> WebServers.start(run, false, ""));
     if (web != null) {
       try (web) {
-        section("4. HTTP baseline vs pod", () -> HttpSection.run(run, web));
-        section("5. podgate vs wrk", () -> WrkSection.run(run, web));
+        sections.run("4. HTTP baseline vs pod", () -> HttpSection.run(run, web));
+        sections.run("5. podgate vs wrk", () -> WrkSection.run(run, web));
       }
     }
-  }
-
-  private interface Body<T> {
-    T run() throws Exception;
-  }
-
-  private interface VoidBody {
-    void run() throws Exception;
-  }
-
-  private void section(String name, VoidBody body) {
-    section(name, () -> {
-      body.run();
-      return null;
-    });
-  }
-
-  /** Runs one section; on failure prints it and returns null (its targets are then added without a value). */
-  private <T> T section(String name, Body<T> body) {
-    sections++;
-    log.step(name);
-    try {
-      return body.run();
-    } catch (Exception | AssertionError e) {
-      failed.add(name);
-      log.line("!! " + name + " FAILED: " + e.getMessage());
-      for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
-        log.line("   caused by: " + c);
-      }
-      return null;
-    } finally {
-      log.endStep();
-    }
-  }
-
-  private void printTargets() {
-    log.block(BenchRuns.targetsTable("Targets", targets));
-  }
-
-  private Path createWorkDir() {
-    return BenchRuns.createWorkDir(settings.workDir(), "seed-");
-  }
-
-
-  private static void deleteTree(Path dir) {
-    io.podgate.internal.host.FileTrees.delete(dir);
   }
 
   /** System property, else environment variable, else the default. */

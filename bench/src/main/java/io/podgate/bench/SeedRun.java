@@ -1,63 +1,78 @@
 package io.podgate.bench;
 
-import io.podgate.internal.cri.CriClient;
+import io.podgate.Pod;
+import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.measure.compare.MedianInterval;
-import io.podgate.internal.report.ReportRecorder;
-import io.podgate.internal.report.ReportTarget;
 import io.podgate.measure.ComparisonResult;
 import io.podgate.measure.Gates;
 import io.podgate.measure.Measurement;
 import io.podgate.measure.MetricDirection;
+import io.podgate.measure.PodgateReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.ToDoubleFunction;
 
 /**
- * What every section of one seed benchmark run shares: its settings, the daemon, the printed log, the
- * report recorder, the targets and the sections that failed.
+ * What every section of one seed benchmark run shares: its settings, the printed log, the report and its
+ * targets, the section runner, and where pods come from (the run's backend: the bench's daemon, or a cluster).
  */
 final class SeedRun {
   final SeedBenchmark.Settings settings;
   final BenchProgress log;
-  final ReportRecorder recorder;
-  final List<ReportTarget> targets;
-  final List<String> failed;
+  final BenchReport report;
+  final Sections sections;
   final String runId;
   final Path work;
+  /** The embedded (or given) containerd; null on a cluster. */
   final BenchDaemon daemon;
+  private final PodBackend backend;
+  private final Consumer<Pod> podMade;
 
-  SeedRun(SeedBenchmark.Settings settings, BenchProgress log, ReportRecorder recorder, List<ReportTarget> targets,
-      List<String> failed, String runId, Path work, BenchDaemon daemon) {
+  SeedRun(SeedBenchmark.Settings settings, BenchProgress log, BenchReport report, Sections sections, String runId,
+      Path work, BenchDaemon daemon, PodBackend backend, Consumer<Pod> podMade) {
     this.settings = settings;
     this.log = log;
-    this.recorder = recorder;
-    this.targets = targets;
-    this.failed = failed;
+    this.report = report;
+    this.sections = sections;
     this.runId = runId;
     this.work = work;
     this.daemon = daemon;
-  }
-
-  CriClient cri() {
-    return daemon.cri();
+    this.backend = backend;
+    this.podMade = podMade;
   }
 
   SeedBenchmark.Sizes sizes() {
     return settings.sizes();
   }
 
+  /** The run's report (its one test), through the public interface. */
+  PodgateReport testReport() {
+    return report.report();
+  }
+
   void target(String name, double value, double target, String unit, MetricDirection direction) {
-    targets.add(new ReportTarget(name, value, target, unit, direction));
+    report.target(name, value, target, unit, direction);
   }
 
   /** A part of a section failed: said, recorded, and the section goes on. */
   void partFailed(String part, String what, RuntimeException e) {
-    failed.add(part);
-    log.line("!! " + what + " FAILED: " + e.getMessage());
+    sections.partFailed(part, what, e);
+  }
+
+  /** Pods of this run, made through its backend and labelled for its sweep; closing removes them. */
+  BenchPods pods() {
+    return new BenchPods(backend, Map.of(SeedBenchmark.LABEL, runId), podMade);
+  }
+
+  /** A {@code Measure} recording into {@code into}, progress to the log indented; churn runs on the run's backend. */
+  BenchMeasure measure(PodgateReport into) {
+    return new BenchMeasure(into, line -> log.line("   " + line), backend);
   }
 
   /** Paired alternating rounds, a fixed count, no threshold (the verdict is the targets' business). */

@@ -1,8 +1,6 @@
 package io.podgate.bench;
 
 import io.podgate.Pod;
-import io.podgate.internal.measure.api.MeasureInternals;
-import io.podgate.internal.pod.RunningPod;
 import io.podgate.measure.ComparisonResult;
 import io.podgate.measure.Measure;
 import io.podgate.measure.MetricDirection;
@@ -20,25 +18,24 @@ final class ThroughputSection {
 
   private ThroughputSection() {}
 
-  static void run(SeedRun run) {
-    try (BenchPods pods = new BenchPods(run.cri(), SeedBenchmark.LABEL, run.runId, run.work.resolve("pods"));
-        RunningPod a = pods.start("iperf-a", "podgate:debug");
-        RunningPod b = pods.start("iperf-b", "podgate:debug")) {
-      run(run, a, b, "");
+  /**
+   * Measures on two podgate:debug pods of the run's backend: {@code a} (server, container "iperf-a") and {@code b}
+   * (client, container "iperf-b"); {@code pathNote} (e.g. " (pod-ip)") is appended to the pod paths' names.
+   */
+  static void run(SeedRun run, String pathNote) {
+    try (BenchPods pods = run.pods()) {
+      Pod a = pods.start("iperf-a", "podgate:debug");
+      Pod b = pods.start("iperf-b", "podgate:debug");
+      run(run, a, b, pathNote);
     }
   }
 
-  /**
-   * Measures on pods {@code a} (server, container "iperf-a") and {@code b} (client, container "iperf-b"), made by
-   * any backend; {@code pathNote} (e.g. " (pod-ip)") is appended to the pod paths' names.
-   */
-  static void run(SeedRun run, Pod a, Pod b, String pathNote) {
+  private static void run(SeedRun run, Pod a, Pod b, String pathNote) {
     int seconds = run.sizes().iperfSeconds();
     String hostPod = "host->pod" + pathNote;
     String podPod = "pod->pod" + pathNote;
-    try (BenchMeasureEnvironment env = new BenchMeasureEnvironment(
-            run.recorder.forTest(SeedBenchmark.TEST_ID, null), line -> run.log.line("   " + line))) {
-      Measure measure = MeasureInternals.access().measure(env);
+    try (BenchMeasure bench = run.measure(run.testReport())) {
+      Measure measure = bench.measure();
       Throughput loopback = Throughput.loopback(); // clamped to -M 1448, the pod eth0's MSS
       Throughput hostToPod = Throughput.hostTo(a.container("iperf-a")).named(hostPod);
       Throughput podToPod = Throughput.between(b.container("iperf-b"), a.container("iperf-a")).named(podPod);

@@ -1,34 +1,19 @@
 package io.podgate.bench;
 
-import io.podgate.internal.host.FileTrees;
-import io.podgate.internal.runtime.SharedContainerd;
 import io.podgate.internal.report.ReportEntry;
-import io.podgate.internal.report.ReportKind;
-import io.podgate.internal.report.ReportRecorder;
+import io.podgate.internal.runtime.SharedContainerd;
 import io.podgate.internal.report.ReportTarget;
-import io.podgate.internal.report.ReportWriter;
-import io.podgate.measure.MetricDirection;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import javax.xml.parsers.DocumentBuilderFactory;
-import org.w3c.dom.Element;
-import org.w3c.dom.Node;
 
 /**
  * The time a user waits: the same nginx test classes run as a user runs them, podgate's (and, when
@@ -44,6 +29,8 @@ import org.w3c.dom.Node;
  *   <li>{@code mvn -o test -Dtest=OneNginx} of the class's project from a cold JVM: whole command.</li>
  * </ol>
  *
+ * This class holds the section's settings, names and targets and runs the rounds; {@link WaitScenarios} runs
+ * each scenario, {@link WaitChildren} the child processes, {@link WaitReport} makes the table and the entry.
  * The test classes are ordinary tests in small projects under {@code bench/wait/} ({@code podgate},
  * {@code testcontainers}), compiled beforehand with their class path in {@code target/wait.classpath}.
  * podgate's runtime reuse switch {@value #REUSE_PROPERTY} is passed through when given, and the run
@@ -127,11 +114,6 @@ public final class UserWaitBenchmark {
       MVN_WALL, 0.9);
   static final double PER_METHOD_MS_TARGET = 150;
 
-  private static final String ONE = "OneNginx";
-  private static final List<String> SUITE = List.of("OneNginx", "OneNginxInSuite1", "OneNginxInSuite2",
-      "OneNginxInSuite3", "TenMethods");
-  private static final Duration RUN_TIMEOUT = Duration.ofMinutes(5);
-
   /**
    * @param rounds measured rounds (round 0, the warm-up, comes on top when {@code warmup})
    * @param podgateProject {@code bench/wait/podgate}, compiled
@@ -167,9 +149,6 @@ public final class UserWaitBenchmark {
   private final Consumer<String> log;
   private final WaitStats stats = new WaitStats();
   private final Path podgateWork;
-  private boolean runtimeOutlived;
-  /** containerd processes seen among the runs' descendants. */
-  private final java.util.Set<ProcessHandle> runtimes = new java.util.LinkedHashSet<>();
 
   private UserWaitBenchmark(Settings s, Consumer<String> log) {
     this.s = s;
@@ -204,525 +183,34 @@ public final class UserWaitBenchmark {
     }
     log.accept("podgate runtime reuse (" + REUSE_PROPERTY + "): " + reuseMode());
     int first = s.warmup() ? 0 : 1;
+    WaitScenarios scenarios = new WaitScenarios(s, log, stats, podgateWork, new WaitChildren(s, podgateWork, log));
     try {
       for (int r = first; r <= s.rounds(); r++) {
         for (String tool : WaitStats.order(r, s.tools())) {
-          ownRun(tool, r);
+          scenarios.ownRun(tool, r);
         }
       }
       for (int r = first; r <= s.rounds(); r++) {
         for (String tool : WaitStats.order(r, s.tools())) {
-          suite(tool, r);
+          scenarios.suite(tool, r);
         }
       }
       for (int r = first; r <= s.rounds(); r++) {
         for (String tool : WaitStats.order(r, s.tools())) {
-          mvnTest(tool, r);
+          scenarios.mvnTest(tool, r);
         }
       }
     } finally {
       stopReusedRuntime();
     }
-    List<ReportTarget> targets = targets();
-    String table = table(targets);
-    return new Outcome(stats, entry(), targets, table);
+    WaitReport report = new WaitReport(s, stats, reuseMode(), scenarios.runtimeOutlived());
+    List<ReportTarget> targets = report.targets();
+    String table = report.table(targets);
+    return new Outcome(stats, report.entry(), targets, table);
   }
 
   String reuseMode() {
     return s.reuse() == null ? "not set (podgate's default)" : s.reuse();
-  }
-
-  // ---- scenarios ----
-
-  private void ownRun(String tool, int round) {
-    String cls = className(tool, ONE);
-    String name = tool + "-own-run-r" + round;
-    Path containerdLog = s.logDir().resolve(name + ".containerd.log");
-    Child c = driver(tool, name, List.of(cls), containerdLog);
-    WaitTimeline t = c.timeline;
-    long plan = t.planStart();
-    add(tool, OWN_READY, round, t.ready(cls) - plan);
-    add(tool, OWN_TORN_DOWN, round, t.classEnd(cls) - plan);
-    add(tool, OWN_RETURNED, round, t.launcherReturned() - plan);
-    add(tool, OWN_END, round, c.exitMicros - plan);
-    add(tool, OWN_PROCESS, round, c.exitMicros - c.spawnMicros);
-    if (tool.equals(TESTCONTAINERS)) {
-      dockerTimes(c, round, "");
-    }
-    if (tool.equals(PODGATE)) {
-      podgatePhases(t, cls, c, containerdLog, round);
-      if (outlivingRuntime()) {
-        runtimeOutlived = true;
-      }
-    }
-    log.accept(String.format(Locale.ROOT, "round %d %s, own run: ready %.0f ms, torn down %.0f, run ended %.0f",
-        round, tool, ms(t.ready(cls) - plan), ms(t.classEnd(cls) - plan), ms(c.exitMicros - plan)));
-  }
-
-  private void podgatePhases(WaitTimeline t, String cls, Child c, Path containerdLog, int round) {
-    List<WaitTimeline.Entry> entries = t.entries(cls);
-    if (entries.isEmpty()) {
-      throw new IllegalStateException("podgate published no pod report entry for " + cls + " (see " + c.log + ")");
-    }
-    WaitTimeline.Entry e = entries.get(0);
-    long images = need(e, "podgate.pod.imagesMs");
-    long create = need(e, "podgate.pod.createMs");
-    long start = need(e, "podgate.pod.startMs");
-    long ready = need(e, "podgate.pod.readyMs");
-    long provisionStart = e.micros() - (images + create + start + ready) * 1000;
-    List<WaitTimeline.Test> tests = t.tests(cls);
-    long lastTestEnd = tests.get(tests.size() - 1).endMicros();
-    // podgate starts its runtime when JUnit first asks whether the class may run: before the class starts
-    add(PODGATE, "phaseRuntimeStart", round, provisionStart - t.planStart());
-    stats.add(PODGATE, "phaseImageImport", round, images);
-    stats.add(PODGATE, "phaseSandboxAndCreate", round, create);
-    stats.add(PODGATE, "phaseStartContainer", round, start);
-    stats.add(PODGATE, "phaseReady", round, ready);
-    add(PODGATE, "phasePodTeardown", round, t.classEnd(cls) - lastTestEnd);
-    add(PODGATE, "phaseRuntimeStop", round, t.engineEnd() - t.classEnd(cls));
-    add(PODGATE, "phaseJvmExit", round, c.exitMicros - t.launcherReturned());
-    RuntimeSideTimes side = Files.isRegularFile(containerdLog) ? RuntimeSideTimes.read(containerdLog)
-        : RuntimeSideTimes.parse(List.of());
-    String podId = e.values().getOrDefault("podgate.pod.id", "");
-    side.boot().ifPresent(d -> stats.add(PODGATE, "containerdBoot", round, d.toNanos() / 1e6));
-    side.firstLine().ifPresent(at -> add(PODGATE, "runtimeStartBeforeExec", round, micros(at) - t.planStart()));
-    side.booted().ifPresent(at -> add(PODGATE, "runtimeStartAfterBoot", round, provisionStart - micros(at)));
-    side.of(new RuntimeSideTimes.Call("RunPodSandbox", "")).ifPresent(d ->
-        stats.add(PODGATE, "phaseRunPodSandbox", round, d.toNanos() / 1e6));
-    side.of(new RuntimeSideTimes.Call("CreateContainer", podId)).ifPresent(d ->
-        stats.add(PODGATE, "phaseCreateContainer", round, d.toNanos() / 1e6));
-    side.of(new RuntimeSideTimes.Call("StopPodSandbox", podId)).ifPresent(d ->
-        stats.add(PODGATE, "containerdStopPodSandbox", round, d.toNanos() / 1e6));
-    side.of(new RuntimeSideTimes.Call("RemovePodSandbox", podId)).ifPresent(d ->
-        stats.add(PODGATE, "containerdRemovePodSandbox", round, d.toNanos() / 1e6));
-  }
-
-  private void suite(String tool, int round) {
-    List<String> classes = SUITE.stream().map(n -> className(tool, n)).toList();
-    String name = tool + "-suite-r" + round;
-    Child c = driver(tool, name, classes, null);
-    WaitTimeline t = c.timeline;
-    List<Double> ready = new ArrayList<>();
-    List<Double> tornDown = new ArrayList<>();
-    List<Double> sandbox = new ArrayList<>();
-    List<Double> start = new ArrayList<>();
-    List<Double> readyWait = new ArrayList<>();
-    List<Double> teardown = new ArrayList<>();
-    for (String cls : classes.subList(1, 4)) {
-      ready.add(ms(t.ready(cls) - t.classStart(cls)));
-      tornDown.add(ms(t.classEnd(cls) - t.classStart(cls)));
-      List<WaitTimeline.Test> tests = t.tests(cls);
-      teardown.add(ms(t.classEnd(cls) - tests.get(tests.size() - 1).endMicros()));
-      for (WaitTimeline.Entry e : t.entries(cls)) {
-        e.millis("podgate.pod.createMs").ifPresent(v -> sandbox.add(v.doubleValue()));
-        e.millis("podgate.pod.startMs").ifPresent(v -> start.add(v.doubleValue()));
-        e.millis("podgate.pod.readyMs").ifPresent(v -> readyWait.add(v.doubleValue()));
-      }
-    }
-    stats.add(tool, SUITE_READY, round, WaitStats.median(ready));
-    stats.add(tool, SUITE_TORN_DOWN, round, WaitStats.median(tornDown));
-    String ten = classes.get(4);
-    List<Double> perMethod = t.tests(ten).stream().map(WaitTimeline.Test::millis).toList();
-    if (perMethod.size() != 10) {
-      throw new IllegalStateException(ten + " ran " + perMethod.size() + " methods, not 10 (see " + c.log + ")");
-    }
-    stats.add(tool, PER_METHOD, round, WaitStats.median(perMethod));
-    if (tool.equals(TESTCONTAINERS)) {
-      dockerTimes(c, round, "InSuite");
-    }
-    if (tool.equals(PODGATE)) {
-      stats.add(tool, "suitePhaseSandboxAndCreate", round, WaitStats.median(sandbox));
-      stats.add(tool, "suitePhaseStartContainer", round, WaitStats.median(start));
-      stats.add(tool, "suitePhaseReady", round, WaitStats.median(readyWait));
-      stats.add(tool, "suitePhasePodTeardown", round, WaitStats.median(teardown));
-      List<Double> mc = new ArrayList<>();
-      List<Double> ms = new ArrayList<>();
-      List<Double> mr = new ArrayList<>();
-      for (WaitTimeline.Entry e : t.entries(ten)) {
-        e.millis("podgate.pod.createMs").ifPresent(v -> mc.add(v.doubleValue()));
-        e.millis("podgate.pod.startMs").ifPresent(v -> ms.add(v.doubleValue()));
-        e.millis("podgate.pod.readyMs").ifPresent(v -> mr.add(v.doubleValue()));
-      }
-      if (mc.size() != 10) {
-        throw new IllegalStateException("podgate published " + mc.size() + " pod entries for " + ten
-            + ", not one per method (see " + c.log + ")");
-      }
-      stats.add(tool, "methodPhaseSandboxAndCreate", round, WaitStats.median(mc));
-      stats.add(tool, "methodPhaseStartContainer", round, WaitStats.median(ms));
-      stats.add(tool, "methodPhaseReady", round, WaitStats.median(mr));
-    }
-    log.accept(String.format(Locale.ROOT, "round %d %s, suite: ready %.0f ms, torn down %.0f; per method %.0f ms",
-        round, tool, WaitStats.median(ready), WaitStats.median(tornDown), WaitStats.median(perMethod)));
-  }
-
-  /** Docker's own times for the run's containers (docker events between its spawn and exit); said and skipped if unreadable. */
-  private void dockerTimes(Child c, int round, String suffix) {
-    String docker = Files.isExecutable(Path.of("/usr/bin/docker")) ? "/usr/bin/docker" : "docker";
-    Path out = s.logDir().resolve(c.log().getFileName().toString().replace(".log", ".docker-events"));
-    try {
-      Process p = new ProcessBuilder(docker, "events", "--since", seconds(c.spawnMicros()), "--until",
-          seconds(c.exitMicros() + 1_000_000), "--filter", "type=container", "--format",
-          "{{.TimeNano}} {{.Action}} {{.Actor.ID}}").redirectErrorStream(true).redirectOutput(out.toFile()).start();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        log.accept("docker events took over 30 s; Docker's own times left out for " + c.log());
-        return;
-      }
-      DockerEvents events = DockerEvents.parse(Files.readAllLines(out));
-      for (Map.Entry<String, String[]> span : DockerEvents.SPANS.entrySet()) {
-        List<Double> v = events.span(span.getValue()[0], span.getValue()[1]);
-        if (!v.isEmpty()) {
-          stats.add(TESTCONTAINERS, span.getKey() + suffix, round, WaitStats.median(v));
-        }
-      }
-    } catch (IOException e) {
-      log.accept("cannot read docker events (" + e.getMessage() + "); Docker's own times left out for " + c.log());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted reading docker events", e);
-    }
-  }
-
-  private static String seconds(long micros) {
-    return String.format(Locale.ROOT, "%d.%06d", micros / 1_000_000, micros % 1_000_000);
-  }
-
-  private void mvnTest(String tool, int round) {
-    Path project = project(tool);
-    List<String> cmd = new ArrayList<>(List.of("mvn", "-o", "-B", "test", "-Dtest=" + ONE,
-        "-Dsurefire.failIfNoSpecifiedTests=false"));
-    if (s.mavenRepo() != null) {
-      cmd.add("-Dmaven.repo.local=" + s.mavenRepo());
-    }
-    if (tool.equals(PODGATE)) {
-      cmd.add("-Dpodgate.version=" + s.podgateVersion());
-      cmd.add("-Dpodgate.test.bridge=" + s.bridge());
-      cmd.add("-Dpodgate.test.subnet=" + s.subnet());
-      cmd.add("-Dpodgate.test.workdir=" + podgateWork);
-      if (s.reuse() != null) {
-        cmd.add("-D" + REUSE_PROPERTY + "=" + s.reuse()); // surefire hands user properties to the test JVM
-      }
-    }
-    String name = tool + "-mvn-test-r" + round;
-    Path out = s.logDir().resolve(name + ".log");
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
-        .redirectOutput(out.toFile());
-    environment(tool, pb);
-    long spawn = WaitDriver.micros();
-    int rc = await(start(pb, name), name, out);
-    long exit = WaitDriver.micros();
-    String text = read(out);
-    if (rc != 0) {
-      throw new IllegalStateException(name + ": `" + String.join(" ", cmd) + "` in " + project + " exited " + rc
-          + "; see " + out + tail(text));
-    }
-    add(tool, MVN_WALL, round, exit - spawn);
-    OptionalDouble surefire = WaitStats.surefireElapsedMillis(text);
-    if (surefire.isEmpty()) {
-      throw new IllegalStateException(name + ": no surefire 'Time elapsed' in " + out + " (did the class run?)");
-    }
-    stats.add(tool, MVN_CLASS, round, surefire.getAsDouble());
-    log.accept(String.format(Locale.ROOT, "round %d %s, mvn -o test: %.0f ms (surefire's class time %.0f ms)", round,
-        tool, ms(exit - spawn), surefire.getAsDouble()));
-  }
-
-  // ---- child processes ----
-
-  private record Child(WaitTimeline timeline, long spawnMicros, long exitMicros, Path log) {}
-
-  private Child driver(String tool, String name, List<String> classes, Path containerdLog) {
-    Path project = project(tool);
-    Path timelineFile = s.logDir().resolve(name + ".timeline");
-    Path out = s.logDir().resolve(name + ".log");
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    if (tool.equals(PODGATE)) {
-      cmd.add("-D" + io.podgate.internal.pod.PodgateSession.BRIDGE_PROPERTY + "=" + s.bridge());
-      cmd.add("-D" + io.podgate.internal.pod.PodgateSession.SUBNET_PROPERTY + "=" + s.subnet());
-      cmd.add("-D" + io.podgate.internal.pod.PodgateSession.WORKDIR_PROPERTY + "=" + podgateWork);
-      if (s.reuse() != null) {
-        cmd.add("-D" + REUSE_PROPERTY + "=" + s.reuse());
-      }
-    }
-    cmd.add("-cp");
-    cmd.add(classpath(project));
-    cmd.add(WaitDriver.class.getName());
-    cmd.add("--out");
-    cmd.add(timelineFile.toString());
-    if (containerdLog != null) {
-      cmd.add("--containerd-logs-under");
-      cmd.add(podgateWork.toString());
-      cmd.add("--containerd-log-copy");
-      cmd.add(containerdLog.toString());
-    }
-    cmd.addAll(classes);
-    ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)
-        .redirectOutput(out.toFile());
-    environment(tool, pb);
-    long spawn = WaitDriver.micros();
-    int rc = await(start(pb, name), name, out);
-    long exit = WaitDriver.micros();
-    WaitTimeline t;
-    try {
-      t = WaitTimeline.parse(Files.readAllLines(timelineFile));
-    } catch (IOException e) {
-      throw new IllegalStateException(name + ": the driver wrote no timeline (exit " + rc + "); see " + out
-          + tail(read(out)), e);
-    }
-    if (rc != 0 || !t.failures().isEmpty()) {
-      throw new IllegalStateException(name + ": tests failed (exit " + rc + "): " + t.failures() + "; see " + out
-          + tail(read(out)));
-    }
-    return new Child(t, spawn, exit, out);
-  }
-
-  private static void environment(String tool, ProcessBuilder pb) {
-    if (tool.equals(TESTCONTAINERS)) {
-      pb.environment().put("TESTCONTAINERS_RYUK_DISABLED", "true");
-      // this VM has /.dockerenv: without it Testcontainers thinks it runs in a container and pulls an image
-      pb.environment().put("TESTCONTAINERS_HOST_OVERRIDE", "localhost");
-    }
-  }
-
-  private Process start(ProcessBuilder pb, String name) {
-    try {
-      return pb.start();
-    } catch (IOException e) {
-      throw new IllegalStateException(name + ": cannot start " + pb.command().get(0) + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
-   * Waits for the process, noting every containerd among its descendants while it runs; after the
-   * timeout it and its descendants are killed (by PID) and this throws.
-   */
-  private int await(Process p, String name, Path out) {
-    long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
-    try {
-      while (!p.waitFor(100, TimeUnit.MILLISECONDS)) {
-        p.descendants().filter(d -> d.info().command().map(c -> c.endsWith("/containerd")).orElse(false))
-            .forEach(runtimes::add);
-        if (System.nanoTime() - deadline > 0) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly();
-          p.waitFor(10, TimeUnit.SECONDS);
-          throw new IllegalStateException(name + " took longer than " + RUN_TIMEOUT + " and was killed; see " + out);
-        }
-      }
-      return p.exitValue();
-    } catch (InterruptedException e) {
-      p.descendants().forEach(ProcessHandle::destroyForcibly);
-      p.destroyForcibly();
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(name + " interrupted", e);
-    }
-  }
-
-  /**
-   * Whether a containerd of these runs still runs now that their JVM is gone: one seen among a run's
-   * descendants, or one whose command line names the work directory podgate was given.
-   */
-  private boolean outlivingRuntime() {
-    String dir = podgateWork.toString();
-    List<ProcessHandle> alive = new ArrayList<>(runtimes.stream().filter(ProcessHandle::isAlive).toList());
-    ProcessHandle.allProcesses().filter(p -> p.info().commandLine()
-        .map(cl -> cl.contains(dir) && cl.contains("containerd")).orElse(false)).forEach(alive::add);
-    if (!alive.isEmpty()) {
-      log.accept("podgate's runtime outlived the test JVM: containerd PID(s) "
-          + alive.stream().map(h -> Long.toString(h.pid())).distinct().toList());
-    }
-    return !alive.isEmpty();
-  }
-
-  private Path project(String tool) {
-    return tool.equals(PODGATE) ? s.podgateProject() : s.testcontainersProject();
-  }
-
-  private static String className(String tool, String simple) {
-    return "io.podgate.bench.wait." + tool + "." + simple;
-  }
-
-  /** The driver's classes (this module's), the project's compiled tests and its test class path. */
-  static String classpath(Path project) {
-    Path cpFile = project.resolve("target/wait.classpath");
-    Path classes = project.resolve("target/test-classes");
-    if (!Files.isRegularFile(cpFile) || !Files.isDirectory(classes)) {
-      throw new IllegalStateException("the wait classes of " + project + " are not built: run `mvn -o -q -f "
-          + project.resolve("pom.xml") + " test-compile dependency:build-classpath -Dmdep.outputFile=target/wait.classpath`"
-          + " (ci/bench does)");
-    }
-    String driver;
-    try {
-      driver = Path.of(WaitDriver.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
-    } catch (java.net.URISyntaxException e) {
-      throw new IllegalStateException("cannot locate the wait driver's classes: " + e.getMessage(), e);
-    }
-    return driver + java.io.File.pathSeparator + classes.toAbsolutePath() + java.io.File.pathSeparator
-        + read(cpFile).trim();
-  }
-
-  // ---- figures ----
-
-  private void add(String tool, String metric, int round, long micros) {
-    stats.add(tool, metric, round, ms(micros));
-  }
-
-  private static long need(WaitTimeline.Entry e, String key) {
-    return e.millis(key).orElseThrow(() -> new IllegalStateException("podgate's pod entry has no " + key + ": "
-        + e.values()));
-  }
-
-  private List<ReportTarget> targets() {
-    List<ReportTarget> t = new ArrayList<>();
-    if (s.tools().contains(TESTCONTAINERS)) {
-      t.add(ratioTarget(TARGET_OWN_RUN, OWN_END));
-      t.add(ratioTarget(TARGET_SUITE, SUITE_TORN_DOWN));
-      t.add(ratioTarget(TARGET_PER_METHOD, PER_METHOD));
-      t.add(ratioTarget(TARGET_MVN, MVN_WALL));
-    }
-    t.add(new ReportTarget(TARGET_PER_METHOD_MS, stats.median(PODGATE, PER_METHOD).orElse(Double.NaN),
-        PER_METHOD_MS_TARGET, "ms", MetricDirection.LOWER_IS_BETTER));
-    return t;
-  }
-
-  private ReportTarget ratioTarget(String name, String metric) {
-    return new ReportTarget(name, stats.ratio(PODGATE, TESTCONTAINERS, metric).orElse(Double.NaN),
-        RATIO_TARGETS.get(metric), "ratio", MetricDirection.LOWER_IS_BETTER);
-  }
-
-  private ReportEntry entry() {
-    Map<String, Object> headline = new LinkedHashMap<>();
-    headline.put("podgateRuntimeReuse", reuseMode());
-    headline.put("podgateRuntimeOutlivedTestJvm", runtimeOutlived);
-    headline.put("rounds", s.rounds());
-    headline.put("peers", s.tools().contains(TESTCONTAINERS) ? TESTCONTAINERS : "none");
-    if (s.tools().contains(TESTCONTAINERS)) {
-      headline.put("testcontainersRyuk", "disabled: its image cannot be pulled here");
-      headline.put("testcontainersWait", "HTTP poll every 10 ms (FastHttpWait)");
-    }
-    Map<String, Object> figures = new LinkedHashMap<>();
-    for (String tool : s.tools()) {
-      Map<String, Object> medians = new LinkedHashMap<>();
-      Map<String, Object> rounds = new LinkedHashMap<>();
-      Map<String, Object> warm = new LinkedHashMap<>();
-      for (String m : stats.metrics(tool)) {
-        stats.median(tool, m).ifPresent(v -> medians.put(m, round1(v)));
-        rounds.put(m, stats.values(tool, m).stream().map(UserWaitBenchmark::round1).toList());
-        if (!stats.warmup(tool, m).isEmpty()) {
-          warm.put(m, round1(stats.warmup(tool, m).get(0)));
-        }
-      }
-      headline.put(tool + "MedianMs", medians);
-      figures.put(tool + "RoundsMs", rounds);
-      figures.put(tool + "WarmupMs", warm);
-    }
-    if (s.tools().contains(TESTCONTAINERS)) {
-      Map<String, Object> ratios = new LinkedHashMap<>();
-      for (String m : LABELS.keySet()) {
-        stats.ratio(PODGATE, TESTCONTAINERS, m).ifPresent(v -> ratios.put(m, Math.round(v * 100) / 100.0));
-      }
-      headline.put("ratioPodgateToTestcontainers", ratios);
-    }
-    figures.put("labels", LABELS);
-    return new ReportEntry(ReportKind.USER_WAIT, "time a user waits, podgate runtime reuse: " + reuseMode()
-        + (s.tools().contains(TESTCONTAINERS) ? ", against Testcontainers 2.0.5 (no Ryuk)" : ""), Instant.now(),
-        headline, figures, Map.of());
-  }
-
-  private String table(List<ReportTarget> targets) {
-    boolean peer = s.tools().contains(TESTCONTAINERS);
-    StringBuilder b = new StringBuilder(String.format(Locale.ROOT,
-        "Time a user waits: medians of %d round(s), ms; podgate runtime reuse: %s%s%n", s.rounds(), reuseMode(),
-        peer ? "; Testcontainers 2.0.5 on docker.io with a 10 ms HTTP wait, WITHOUT Ryuk (its image cannot be pulled here)"
-            : ""));
-    b.append(String.format(Locale.ROOT, "%-70s %9s %9s %7s %9s%n", "scenario", "podgate", peer ? "Testcont." : "",
-        peer ? "ratio" : "", "target"));
-    for (String m : List.of(OWN_READY, OWN_TORN_DOWN, OWN_RETURNED, OWN_END, OWN_PROCESS, SUITE_READY,
-        SUITE_TORN_DOWN, PER_METHOD, MVN_WALL, MVN_CLASS)) {
-      String target = "";
-      if (RATIO_TARGETS.containsKey(m)) {
-        target = peer ? "<= " + RATIO_TARGETS.get(m) : "";
-      }
-      if (m.equals(PER_METHOD)) {
-        target = (peer ? target + ", " : "") + "<" + (int) PER_METHOD_MS_TARGET + " ms";
-      }
-      b.append(String.format(Locale.ROOT, "%-70s %9s %9s %7s %9s%n", LABELS.get(m), fmt(stats.median(PODGATE, m)),
-          peer ? fmt(stats.median(TESTCONTAINERS, m)) : "",
-          peer ? stats.ratio(PODGATE, TESTCONTAINERS, m).stream().mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
-              .findFirst().orElse("-") : "", target));
-    }
-    b.append("podgate's phases, the class in its own run:\n");
-    for (String m : LABELS.keySet()) {
-      if (m.startsWith("phase") || m.startsWith("containerd") || m.startsWith("runtimeStart")
-          || m.startsWith("suitePhase") || m.startsWith("methodPhase")) {
-        b.append(String.format(Locale.ROOT, "  %-84s %7s%n", LABELS.get(m), fmt(stats.median(PODGATE, m))));
-      }
-    }
-    if (peer) {
-      b.append("Docker's own times for Testcontainers' containers (docker events):\n");
-      for (String m : LABELS.keySet()) {
-        if (m.startsWith("docker")) {
-          b.append(String.format(Locale.ROOT, "  %-84s %7s%n", LABELS.get(m), fmt(stats.median(TESTCONTAINERS, m))));
-        }
-      }
-    }
-    b.append("Targets\n");
-    for (ReportTarget t : targets) {
-      b.append(String.format(Locale.ROOT, "  %-84s %7s %s %-5s %s%n", t.name(),
-          Double.isFinite(t.value()) ? String.format(Locale.ROOT, "%.2f", t.value()) : "-",
-          "<= " + t.target(), t.unit(), t.verdict()));
-    }
-    b.append("podgate's runtime outlived the test JVM: ").append(runtimeOutlived ? "yes" : "no").append('\n');
-    return b.toString();
-  }
-
-  private static String fmt(OptionalDouble v) {
-    return v.isPresent() ? String.format(Locale.ROOT, "%.0f", v.getAsDouble()) : "-";
-  }
-
-  private static long micros(Instant at) {
-    return at.getEpochSecond() * 1_000_000L + at.getNano() / 1000;
-  }
-
-  private static double ms(long micros) {
-    return micros / 1000.0;
-  }
-
-  private static double round1(double v) {
-    return Math.round(v * 10) / 10.0;
-  }
-
-  private static String read(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      return "";
-    }
-  }
-
-  private static String tail(String text) {
-    String[] lines = text.split("\n");
-    StringBuilder b = new StringBuilder("\n--- last lines ---\n");
-    for (int i = Math.max(0, lines.length - 40); i < lines.length; i++) {
-      b.append(lines[i]).append('\n');
-    }
-    return b.toString();
-  }
-
-  /** The version in the root pom ({@code <project><version>}), which the wait project must depend on. */
-  static String projectVersion(Path rootPom) {
-    try {
-      Element project = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(rootPom.toFile())
-          .getDocumentElement();
-      for (Node n = project.getFirstChild(); n != null; n = n.getNextSibling()) {
-        if (n instanceof Element e && e.getTagName().equals("version")) {
-          return e.getTextContent().trim();
-        }
-      }
-      throw new IllegalStateException(rootPom + " has no <project><version>");
-    } catch (Exception e) {
-      throw new IllegalStateException("cannot read podgate's version from " + rootPom + ": " + e.getMessage(), e);
-    }
   }
 
   /**
@@ -754,22 +242,21 @@ public final class UserWaitBenchmark {
           SeedBenchmark.setting(BenchDaemon.SUBNET_PROPERTY, "PODGATE_SUBNET", BenchDaemon.DEFAULT_SUBNET),
           runWork, reuseSetting(), Optional.ofNullable(BenchDaemon.arg(args, "--maven-repo", null))
               .filter(a -> !a.isBlank()).map(Path::of).orElse(null),
-          projectVersion(root.resolve("pom.xml")), reportDir.resolve("wait-logs"));
+          WaitChildren.projectVersion(root.resolve("pom.xml")), reportDir.resolve("wait-logs"));
       Instant started = Instant.now();
       Outcome o = run(settings, out::println);
       out.print(o.table());
-      ReportRecorder recorder = new ReportRecorder();
-      recorder.forTest(TEST_ID, "Time a user waits");
-      recorder.record(TEST_ID, o.entry());
-      o.targets().forEach(t -> recorder.target(TEST_ID, t));
-      ReportWriter.Written w = new ReportWriter(reportDir, runId, started, Clock.systemUTC()).write(recorder);
-      out.println(w.summary().toAbsolutePath());
+      BenchReport report = new BenchReport(TEST_ID);
+      report.entry(TEST_ID, "Time a user waits", o.entry());
+      report.targets(o.targets());
+      BenchReport.Written w = report.write("Time a user waits", reportDir, runId, started);
+      out.println(w.summary());
     } catch (RuntimeException e) {
       out.println("the wait benchmark could not run: " + e.getMessage());
       e.printStackTrace(out);
       status = 1;
     } finally {
-      FileTrees.delete(runWork);
+      BenchRuns.deleteWorkDir(runWork);
     }
     out.flush();
     System.exit(status);

@@ -1,29 +1,35 @@
 package io.podgate.bench;
 
+import io.podgate.Pod;
 import io.podgate.PodgateException;
-import io.podgate.internal.cri.CriClient;
-import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.measure.http.HostNginx;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 
-/** nginx on the host and nginx in a pod, serving the same body with the same config (sections 4 and 5). */
-record WebServers(HostNginx host, BenchPod pod) implements WebTargets, AutoCloseable {
-  static WebServers start(CriClient cri, String runId, Path work) {
-    HostNginx host = HostNginx.start(work.resolve("nginx"));
+/**
+ * nginx on the host and nginx in a pod of the run's backend, serving the same body with the same config
+ * (sections 4 and 5); closing removes the pod, then stops the host nginx.
+ */
+record WebServers(HostNginx host, BenchPods pods, Pod pod, String podPath) implements WebTargets, AutoCloseable {
+  /**
+   * Starts both; the pod is ready once running ({@code waitForPort}: once port 80 accepts connections), then
+   * awaited to listen. {@code podPath} says how the bench reaches the pod, e.g. " (pod-ip)"; empty on the bench's daemon.
+   */
+  static WebServers start(SeedRun run, boolean waitForPort, String podPath) {
+    HostNginx host = HostNginx.start(run.work.resolve("nginx"));
     try {
-      BenchPod pod = BenchPod.start(cri, SeedBenchmark.LABEL, runId, "web", StandardImages.NGINX_REFERENCE, List.of());
+      BenchPods pods = run.pods();
       try {
-        awaitListening(pod.ip(), StandardImages.NGINX_PORT, Duration.ofSeconds(30));
+        Pod pod = waitForPort ? pods.startListening("web", BenchPods.NGINX, BenchPods.NGINX_PORT)
+            : pods.start("web", BenchPods.NGINX);
+        awaitListening(pod.ip(), BenchPods.NGINX_PORT, Duration.ofSeconds(30));
+        return new WebServers(host, pods, pod, podPath);
       } catch (RuntimeException e) {
-        pod.close();
+        pods.close();
         throw e;
       }
-      return new WebServers(host, pod);
     } catch (RuntimeException e) {
       host.close();
       throw e;
@@ -37,13 +43,13 @@ record WebServers(HostNginx host, BenchPod pod) implements WebTargets, AutoClose
 
   @Override
   public String podUrl() {
-    return "http://" + pod.ip() + ":" + StandardImages.NGINX_PORT + "/";
+    return "http://" + pod.ip() + ":" + BenchPods.NGINX_PORT + "/";
   }
 
   @Override
   public void close() {
     try {
-      pod.close();
+      pods.close();
     } finally {
       host.close();
     }

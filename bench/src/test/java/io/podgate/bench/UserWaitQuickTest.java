@@ -31,7 +31,7 @@ class UserWaitQuickTest {
   @BeforeAll
   static void buildTheWaitProject() throws Exception {
     List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-q", "-o", "-f", PROJECT.resolve("pom.xml").toString(),
-        "-Dpodgate.version=" + UserWaitBenchmark.projectVersion(REPO_ROOT.resolve("pom.xml")), "test-compile",
+        "-Dpodgate.version=" + WaitChildren.projectVersion(REPO_ROOT.resolve("pom.xml")), "test-compile",
         "dependency:build-classpath", "-Dmdep.outputFile=target/wait.classpath"));
     mavenRepo().ifPresent(r -> cmd.add("-Dmaven.repo.local=" + r));
     Path log = Files.createTempFile("wait-project-build", ".log");
@@ -49,7 +49,7 @@ class UserWaitQuickTest {
     String bridge = System.getProperty("podgate.bridge", "pgtest0");
     UserWaitBenchmark.Settings settings = new UserWaitBenchmark.Settings(1, false, PROJECT, null, bridge,
         System.getProperty("podgate.subnet", "10.87.0.0/24"), work, UserWaitBenchmark.reuseSetting(),
-        mavenRepo().map(Path::of).orElse(null), UserWaitBenchmark.projectVersion(REPO_ROOT.resolve("pom.xml")), logs);
+        mavenRepo().map(Path::of).orElse(null), WaitChildren.projectVersion(REPO_ROOT.resolve("pom.xml")), logs);
     List<String> said = new ArrayList<>();
 
     UserWaitBenchmark.Outcome o = UserWaitBenchmark.run(settings, line -> {
