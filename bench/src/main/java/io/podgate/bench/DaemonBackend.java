@@ -60,6 +60,11 @@ final class DaemonBackend implements PodBackend, AutoCloseable {
   }
 
   @Override
+  public boolean schedulesPods() {
+    return false; // one daemon: every pod runs on it
+  }
+
+  @Override
   public Map<String, String> ownerLabels() {
     return labels;
   }
