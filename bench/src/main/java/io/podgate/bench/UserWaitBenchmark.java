@@ -67,6 +67,8 @@ public final class UserWaitBenchmark {
   public static final String PER_METHOD = "perMethod";
   public static final String MVN_WALL = "mvnTestWall";
   public static final String MVN_CLASS = "mvnTestSurefireClass";
+  /** Rounds whose containerd was already up when the run started (reuse): no runtime start to measure. */
+  public static final String RUNTIME_REUSED = "runtimeReused";
 
   /** podgate's phases of the class in its own run, in the order a user waits for them. */
   public static final List<String> PHASES = List.of("phaseRuntimeStart", "phaseImageImport", "phaseRunPodSandbox",
@@ -87,6 +89,7 @@ public final class UserWaitBenchmark {
     LABELS.put(MVN_CLASS, "mvn -o test: surefire's time for the class (podgate's runtime starts before it)");
     LABELS.put("phaseRuntimeStart", "runtime start (run start to first pod asked: containerd, pause image, watchdog)");
     LABELS.put("runtimeStartBeforeExec", "  of which: run start to containerd's first log line");
+    LABELS.put(RUNTIME_REUSED, "  of which: runtime reused (containerd started before the run), rounds");
     LABELS.put("containerdBoot", "  of which: containerd boot (its first log line to booted)");
     LABELS.put("runtimeStartAfterBoot", "  of which: containerd booted to first pod asked (CRI ready, pause image, watchdog)");
     LABELS.put("phaseImageImport", "image import into the runtime");
@@ -104,9 +107,11 @@ public final class UserWaitBenchmark {
     LABELS.put("suitePhaseStartContainer", "in suite: StartContainer");
     LABELS.put("suitePhaseReady", "in suite: ready (HTTP wait)");
     LABELS.put("suitePhasePodTeardown", "in suite: pod teardown (test end to class end)");
-    LABELS.put("methodPhaseSandboxAndCreate", "per method: RunPodSandbox + CreateContainer (podgate)");
+    LABELS.put("methodPhaseSandboxAndCreate", "per method: RunPodSandbox + CreateContainer (CreateContainer alone if ahead)");
     LABELS.put("methodPhaseStartContainer", "per method: StartContainer");
     LABELS.put("methodPhaseReady", "per method: ready (HTTP wait)");
+    LABELS.put("methodPhaseAhead", "per method: sandbox started ahead, in the background (RunPodSandbox, IP)");
+    LABELS.put("methodsAhead", "per method: methods whose sandbox was started ahead, of 10");
     for (String suffix : List.of("", "InSuite")) {
       String where = suffix.isEmpty() ? "own run" : "suite run";
       LABELS.put("dockerCreateToStart" + suffix, "Docker, " + where + ": container created to started");
@@ -284,9 +289,16 @@ public final class UserWaitBenchmark {
     RuntimeSideTimes side = Files.isRegularFile(containerdLog) ? RuntimeSideTimes.read(containerdLog)
         : RuntimeSideTimes.parse(List.of());
     String podId = e.values().getOrDefault("podgate.pod.id", "");
-    side.boot().ifPresent(d -> stats.add(PODGATE, "containerdBoot", round, d.toNanos() / 1e6));
-    side.firstLine().ifPresent(at -> add(PODGATE, "runtimeStartBeforeExec", round, micros(at) - t.planStart()));
-    side.booted().ifPresent(at -> add(PODGATE, "runtimeStartAfterBoot", round, provisionStart - micros(at)));
+    boolean reused = side.firstLine().map(at -> micros(at) < t.planStart()).orElse(false);
+    if (reused) {
+      // a reused runtime's log starts in an earlier run: there is no start of its own to split up
+      stats.add(PODGATE, RUNTIME_REUSED, round, 1);
+      side = side.since(Instant.ofEpochSecond(t.planStart() / 1_000_000, (t.planStart() % 1_000_000) * 1000));
+    } else {
+      side.boot().ifPresent(d -> stats.add(PODGATE, "containerdBoot", round, d.toNanos() / 1e6));
+      side.firstLine().ifPresent(at -> add(PODGATE, "runtimeStartBeforeExec", round, micros(at) - t.planStart()));
+      side.booted().ifPresent(at -> add(PODGATE, "runtimeStartAfterBoot", round, provisionStart - micros(at)));
+    }
     side.of(new RuntimeSideTimes.Call("RunPodSandbox", "")).ifPresent(d ->
         stats.add(PODGATE, "phaseRunPodSandbox", round, d.toNanos() / 1e6));
     side.of(new RuntimeSideTimes.Call("CreateContainer", podId)).ifPresent(d ->
@@ -338,10 +350,16 @@ public final class UserWaitBenchmark {
       List<Double> mc = new ArrayList<>();
       List<Double> ms = new ArrayList<>();
       List<Double> mr = new ArrayList<>();
+      List<Double> ma = new ArrayList<>();
       for (WaitTimeline.Entry e : t.entries(ten)) {
         e.millis("podgate.pod.createMs").ifPresent(v -> mc.add(v.doubleValue()));
         e.millis("podgate.pod.startMs").ifPresent(v -> ms.add(v.doubleValue()));
         e.millis("podgate.pod.readyMs").ifPresent(v -> mr.add(v.doubleValue()));
+        e.millis("podgate.pod.aheadMs").ifPresent(v -> ma.add(v.doubleValue()));
+      }
+      stats.add(tool, "methodsAhead", round, ma.size());
+      if (!ma.isEmpty()) {
+        stats.add(tool, "methodPhaseAhead", round, WaitStats.median(ma));
       }
       if (mc.size() != 10) {
         throw new IllegalStateException("podgate published " + mc.size() + " pod entries for " + ten
@@ -653,9 +671,13 @@ public final class UserWaitBenchmark {
     }
     b.append("podgate's phases, the class in its own run:\n");
     for (String m : LABELS.keySet()) {
-      if (m.startsWith("phase") || m.startsWith("containerd") || m.startsWith("runtimeStart")
-          || m.startsWith("suitePhase") || m.startsWith("methodPhase")) {
-        b.append(String.format(Locale.ROOT, "  %-84s %7s%n", LABELS.get(m), fmt(stats.median(PODGATE, m))));
+      if (m.startsWith("phase") || m.startsWith("containerd") || m.startsWith("runtimeStart") || m.equals(RUNTIME_REUSED)
+          || m.startsWith("suitePhase") || m.startsWith("methodPhase") || m.equals("methodsAhead")) {
+        String v = m.equals(RUNTIME_REUSED) ? stats.values(PODGATE, m).size() + " of " + s.rounds()
+            : fmt(stats.median(PODGATE, m));
+        if (!m.equals(RUNTIME_REUSED) || !stats.values(PODGATE, m).isEmpty()) {
+          b.append(String.format(Locale.ROOT, "  %-84s %7s%n", LABELS.get(m), v));
+        }
       }
     }
     if (peer) {
