@@ -107,7 +107,7 @@ public final class UserWaitBenchmark {
     LABELS.put("suitePhaseStartContainer", "in suite: StartContainer");
     LABELS.put("suitePhaseReady", "in suite: ready (HTTP wait)");
     LABELS.put("suitePhasePodTeardown", "in suite: pod teardown (test end to class end)");
-    LABELS.put("methodPhaseSandboxAndCreate", "per method: RunPodSandbox + CreateContainer (CreateContainer alone if ahead)");
+    LABELS.put("methodPhaseSandboxAndCreate", "per method: RunPodSandbox + CreateContainer (if ahead: its wait + CreateContainer)");
     LABELS.put("methodPhaseStartContainer", "per method: StartContainer");
     LABELS.put("methodPhaseReady", "per method: ready (HTTP wait)");
     LABELS.put("methodPhaseAhead", "per method: sandbox started ahead, in the background (RunPodSandbox, IP)");

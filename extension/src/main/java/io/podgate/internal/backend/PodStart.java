@@ -12,11 +12,15 @@ public interface PodStart extends AutoCloseable {
   /** The sandbox's id in the runtime. */
   String id();
 
+  /** Whether the sandbox still runs, i.e. nothing stopped or removed it since it was started. */
+  boolean usable();
+
   /**
    * Creates and starts the pod's containers, labelled with {@code labels} (the test that uses the pod),
-   * and waits until they are ready. A failure removes the pod and throws a PodgateException naming the step.
+   * and waits until they are ready. {@code waitedNanos}: how long the test had waited for the sandbox
+   * (counted in its create time). A failure removes the pod and throws a PodgateException naming the step.
    */
-  PodHandle finish(Map<String, String> labels);
+  PodHandle finish(Map<String, String> labels, long waitedNanos);
 
   /** Removes the unused sandbox; throws a PodgateException naming it if that fails. */
   @Override

@@ -6,6 +6,7 @@ import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.backend.PodStart;
 import io.podgate.internal.pod.PodSpec;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -24,13 +25,17 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Pod sandboxes started ahead. When a test gets the pod of a non-static {@code @PodSandbox} field, the
  * sandbox for the next test of the same class context, field and spec is started in the background
  * (RunPodSandbox, its address, images), so that test only creates, starts and waits for its containers.
- * A prepared sandbox is taken out of here by exactly one test; one its class does not use (its last
- * test's) is removed in the background when the class ends, and the run waits for that at its end.
+ * When a test finds its sandbox still starting (tests come faster than a sandbox is made), two are kept
+ * ahead for that field from then on.
+ * A prepared sandbox is taken out of here by exactly one test; those its class does not use (after its
+ * last test) are removed in the background when the class ends, and the run waits for that at its end.
  * {@code podgate.prepare=off} turns this off.
  */
 @SuppressWarnings("deprecation")
 final class PreparedPods implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   static final String PROPERTY = "podgate.prepare";
+  /** Sandboxes kept ahead at most per key: the ones after a class's last test are made for nothing. */
+  static final int MAX_DEPTH = 2;
 
   /** The pod a field declares for the tests of one class context (a nested class or template has its own). */
   record Key(String classContext, Class<?> declaring, String field) {}
@@ -38,7 +43,10 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
   private record Ahead(PodSpec spec, PodBackend backend, CompletableFuture<Optional<PodStart>> start) {}
 
   private final ExecutorService pool;
-  private final Map<Key, Ahead> ahead = new HashMap<>();
+  /** Sandboxes started ahead per key, the oldest first; at most {@link #MAX_DEPTH}. */
+  private final Map<Key, ArrayDeque<Ahead>> ahead = new HashMap<>();
+  /** How many to keep ahead per key: 1, raised when a test had to wait for its sandbox. */
+  private final Map<Key, Integer> depth = new HashMap<>();
   private final Set<Key> notPreparable = new HashSet<>();
   private final List<CompletableFuture<Void>> removals = new ArrayList<>();
   private boolean closed;
@@ -70,7 +78,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
   PodHandle create(ExtensionContext ctx, Key key, PodSpec spec, PodPlan plan, PodBackend backend,
       Map<String, String> testLabels, Map<String, String> classLabels) {
     Ahead mine = take(key);
-    startAhead(key, spec, backend, classLabels);
+    topUp(key, spec, backend, classLabels);
     RuntimeException aheadFailure = null;
     if (mine != null && (!mine.spec().equals(spec) || mine.backend() != backend)) {
       discard(mine); // another spec, or a backend replaced since (its runtime died): never used
@@ -78,6 +86,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
     }
     if (mine != null) {
       Optional<PodStart> start = Optional.empty();
+      long t0 = System.nanoTime();
       try {
         start = mine.start().join();
       } catch (CompletionException e) {
@@ -85,8 +94,15 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
         ctx.publishReportEntry("podgate.notice", "starting the sandbox of " + plan.origin()
             + " ahead failed, so it is made now: " + aheadFailure.getMessage());
       }
+      if (start.isPresent() && !start.get().usable()) {
+        aheadFailure = new PodgateException("the sandbox " + start.get().id() + " started ahead for " + plan.origin()
+            + " no longer runs (stopped or removed by something else)");
+        ctx.publishReportEntry("podgate.notice", aheadFailure.getMessage() + "; the pod is made now");
+        removeQuietly(start.get());
+        start = Optional.empty();
+      }
       if (start.isPresent()) {
-        return start.get().finish(testLabels);
+        return start.get().finish(testLabels, System.nanoTime() - t0);
       }
     }
     try {
@@ -100,14 +116,35 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
     }
   }
 
-  private synchronized Ahead take(Key key) {
-    return ahead.remove(key);
+  /** Frees what is left of a sandbox that died under us (its host ports), in the background; its fate is already reported. */
+  private synchronized void removeQuietly(PodStart start) {
+    removals.add(CompletableFuture.runAsync(() -> {
+      try {
+        start.close();
+      } catch (RuntimeException e) {
+        // it is gone or going: the session's end removes any remains
+      }
+    }, pool));
   }
 
-  private synchronized void startAhead(Key key, PodSpec spec, PodBackend backend, Map<String, String> labels) {
-    if (closed || ahead.containsKey(key) || notPreparable.contains(key)) {
-      return;
+  /** The oldest sandbox started for {@code key}; one still starting means tests come faster than one ahead: keep two. */
+  private synchronized Ahead take(Key key) {
+    ArrayDeque<Ahead> queue = ahead.get(key);
+    Ahead first = queue == null ? null : queue.poll();
+    if (first != null && !first.start().isDone()) {
+      depth.put(key, Math.min(MAX_DEPTH, depth.getOrDefault(key, 1) + 1));
     }
+    return first;
+  }
+
+  private synchronized void topUp(Key key, PodSpec spec, PodBackend backend, Map<String, String> labels) {
+    ArrayDeque<Ahead> queue = ahead.computeIfAbsent(key, k -> new ArrayDeque<>());
+    while (!closed && !notPreparable.contains(key) && queue.size() < depth.getOrDefault(key, 1)) {
+      queue.add(startAhead(key, spec, backend, labels));
+    }
+  }
+
+  private Ahead startAhead(Key key, PodSpec spec, PodBackend backend, Map<String, String> labels) {
     CompletableFuture<Optional<PodStart>> start = CompletableFuture.supplyAsync(() -> {
       Optional<PodStart> s = backend.startAhead(backend.plan(spec), labels);
       if (s.isEmpty()) {
@@ -117,7 +154,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
       }
       return s;
     }, pool);
-    ahead.put(key, new Ahead(spec, backend, start));
+    return new Ahead(spec, backend, start);
   }
 
   /** Removes, in the background, the sandboxes prepared for tests of {@code classCtx} that did not come. */
@@ -125,12 +162,13 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
     String id = classCtx.getUniqueId();
     ahead.entrySet().removeIf(e -> {
       if (e.getKey().classContext().equals(id)) {
-        discard(e.getValue());
+        e.getValue().forEach(this::discard);
         return true;
       }
       return false;
     });
     notPreparable.removeIf(k -> k.classContext().equals(id));
+    depth.keySet().removeIf(k -> k.classContext().equals(id));
   }
 
   /** Removal failures count only while the backend is healthy: a dead runtime's leftovers are its session's to clean. */
@@ -156,7 +194,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
     List<CompletableFuture<Void>> all;
     synchronized (this) {
       closed = true;
-      ahead.values().forEach(this::discard);
+      ahead.values().forEach(q -> q.forEach(this::discard));
       ahead.clear();
       all = new ArrayList<>(removals);
       removals.clear();

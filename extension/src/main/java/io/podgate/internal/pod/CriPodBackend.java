@@ -99,7 +99,7 @@ public final class CriPodBackend implements PodBackend {
           + plan.getClass().getName() + "); plan and create it with the same backend");
     }
     labels.forEach((k, v) -> prepared.sandbox().putLabels(k, v));
-    return provisioner.finish(provisioner.startSandbox(prepared), labels, false); // the containers carry them too
+    return provisioner.finish(provisioner.startSandbox(prepared), labels, -1); // the containers carry them too
   }
 
   /** Not for a fixed host port: the pod of the test before may hold it until its background removal ends. */
@@ -121,8 +121,18 @@ public final class CriPodBackend implements PodBackend {
       }
 
       @Override
-      public PodHandle finish(Map<String, String> testLabels) {
-        return provisioner.finish(sandbox, testLabels, true);
+      public boolean usable() {
+        try {
+          return session.cri().podSandboxStatus(id()).getStatus().getState()
+              == io.podgate.internal.cri.v1.PodSandboxState.SANDBOX_READY;
+        } catch (RuntimeException e) {
+          return false; // gone (NotFound) or the runtime does not answer: made anew, which says why if it fails
+        }
+      }
+
+      @Override
+      public PodHandle finish(Map<String, String> testLabels, long waitedNanos) {
+        return provisioner.finish(sandbox, testLabels, waitedNanos);
       }
 
       @Override

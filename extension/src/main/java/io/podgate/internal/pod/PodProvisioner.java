@@ -105,7 +105,7 @@ public final class PodProvisioner {
 
   public RunningPod provision(Prepared prepared) {
     Sandbox sandbox = startSandbox(prepared);
-    return finish(sandbox, Map.of(), false);
+    return finish(sandbox, Map.of(), -1);
   }
 
   /**
@@ -222,10 +222,12 @@ public final class PodProvisioner {
 
   /**
    * Creates and starts the containers of {@code started} in parallel and waits until they are ready.
-   * {@code labels} go on each container besides the session's (the test it belongs to). {@code ahead}:
-   * the sandbox was started ahead of this call, so its time counts apart. A failure removes the pod.
+   * {@code labels} go on each container besides the session's (the test it belongs to). {@code waitedNanos}
+   * >= 0: the sandbox was started ahead of the test, which waited that long for it (counted in its create
+   * time, the sandbox's own time apart); -1: it was started just now, as part of this pod. A failure
+   * removes the pod.
    */
-  public RunningPod finish(Sandbox started, Map<String, String> labels, boolean ahead) {
+  public RunningPod finish(Sandbox started, Map<String, String> labels, long waitedNanos) {
     Prepared prepared = started.prepared();
     RunningPod pod = started.pod();
     String name = pod.name();
@@ -271,8 +273,8 @@ public final class PodProvisioner {
         return null;
       });
       long t4 = System.nanoTime();
-      pod.timings(ahead
-          ? new PodTimings(0, ms(t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(started.nanos()))
+      pod.timings(waitedNanos >= 0
+          ? new PodTimings(0, ms(waitedNanos + t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(started.nanos()))
           : new PodTimings(ms(started.imagesNanos()), ms(started.nanos() - started.imagesNanos() + t2 - t1),
               ms(t3 - t2), ms(t4 - t3)));
       return pod;

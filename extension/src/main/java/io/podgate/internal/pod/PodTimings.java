@@ -2,7 +2,8 @@ package io.podgate.internal.pod;
 
 /**
  * Milliseconds spent on each provisioning phase of a pod, as the test waited for them. For a pod whose
- * sandbox was started ahead (while an earlier test ran), {@code createMs} is CreateContainer alone and
+ * sandbox was started ahead (while an earlier test ran), {@code createMs} is the test's wait for that
+ * sandbox (if it was not ready yet) plus CreateContainer, and
  * {@code aheadMs} is what the sandbox took in the background (RunPodSandbox, its status, images);
  * {@code aheadMs} is -1 for a pod made at once.
  */

@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
@@ -41,7 +40,7 @@ import org.junit.platform.testkit.engine.EngineTestKit;
 @RequiresContainerd
 class PreparedPodsTest extends SessionTestBase {
   /** What a test saw: its pod, the sandbox started ahead for the next test of its class (or ""), its labels. */
-  record Use(String cls, String test, String podId, boolean markerFound, String nextId, int unlabelled,
+  record Use(String cls, String test, String podId, boolean markerFound, List<String> aheadIds, int unlabelled,
       Map<String, String> sandboxLabels, Map<String, String> containerLabels) {}
 
   static final List<Use> USES = new CopyOnWriteArrayList<>();
@@ -51,27 +50,27 @@ class PreparedPodsTest extends SessionTestBase {
   static void use(Class<?> cls, String test, Pod pod) {
     boolean marker = pod.container("c").exec("test", "-e", "/tmp/marker").exitCode() == 0;
     assertThat(pod.container("c").exec("touch", "/tmp/marker").exitCode()).isZero();
-    String next = "";
+    List<String> ahead = List.of();
     if (expectAhead) {
-      next = await("the sandbox started ahead for the test after " + test).atMost(Duration.ofSeconds(60))
-          .pollInterval(Duration.ofMillis(50)).until(() -> startedAhead(cls, pod.id(), true), Optional::isPresent).get();
+      ahead = await("the sandbox started ahead for the test after " + test).atMost(Duration.ofSeconds(60))
+          .pollInterval(Duration.ofMillis(50)).until(() -> startedAhead(cls, pod.id(), true), l -> !l.isEmpty());
     }
     var cri = session().cri();
     Map<String, String> containerLabels = cri.listContainers(ContainerFilter.newBuilder().setPodSandboxId(pod.id()).build())
         .get(0).getLabelsMap();
-    USES.add(new Use(cls.getSimpleName(), test, pod.id(), marker, next,
-        expectAhead ? 0 : (int) startedAhead(cls, pod.id(), false).stream().count(),
+    USES.add(new Use(cls.getSimpleName(), test, pod.id(), marker, ahead,
+        expectAhead ? 0 : startedAhead(cls, pod.id(), false).size(),
         cri.podSandboxStatus(pod.id()).getStatus().getLabelsMap(), containerLabels));
   }
 
-  /** A sandbox of this session and class, not {@code own}, that no test is named on (so not made in a test). */
-  static Optional<String> startedAhead(Class<?> cls, String own, boolean readyOnly) {
+  /** Sandboxes of this session and class, not {@code own}, that no test is named on (so not made in a test). */
+  static List<String> startedAhead(Class<?> cls, String own, boolean readyOnly) {
     return session().cri().listPodSandbox(PodSandboxFilter.newBuilder()
             .putLabelSelector(PodgateLabels.SESSION, session().id())
             .putLabelSelector(PodgateLabels.TEST_CLASS, K8sNames.labelValue(cls.getSimpleName())).build()).stream()
         .filter(p -> !p.getId().equals(own) && !p.getLabelsMap().containsKey(PodgateLabels.TEST))
         .filter(p -> !readyOnly || p.getState() == PodSandboxState.SANDBOX_READY)
-        .map(p -> p.getId()).findFirst();
+        .map(p -> p.getId()).toList();
   }
 
   @Podgate
@@ -120,6 +119,54 @@ class PreparedPodsTest extends SessionTestBase {
     void m3() {
       use(OtherThreeMethods.class, "m3", pod);
     }
+  }
+
+  /** m1 removes the sandbox started ahead for m2 behind podgate's back; m2 must still get a working pod. */
+  @Podgate
+  @ExtendWith(FixtureOnly.class)
+  @TestMethodOrder(MethodOrderer.MethodName.class)
+  static class AheadRemovedBehindOurBack {
+    static volatile String removed = "";
+
+    @PodSandbox(name = "fresh")
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sleep", "3600"})
+    Pod pod;
+
+    @Test
+    void m1() {
+      List<String> ahead = await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+          .until(() -> startedAhead(AheadRemovedBehindOurBack.class, pod.id(), true), l -> !l.isEmpty());
+      for (String id : ahead) {
+        session().cri().stopPodSandbox(id);
+        session().cri().removePodSandbox(id);
+      }
+      removed = String.join(",", ahead);
+    }
+
+    @Test
+    void m2() {
+      assertThat(removed).doesNotContain(pod.id());
+      assertThat(pod.container("c").exec("test", "-e", "/tmp/marker").exitCode()).isNotZero();
+      USES.add(new Use("AheadRemovedBehindOurBack", "m2", pod.id(), false, List.of(), 0,
+          session().cri().podSandboxStatus(pod.id()).getStatus().getLabelsMap(), Map.of()));
+    }
+  }
+
+  @Test
+  void aSandboxStartedAheadThatDiedIsNotUsedTheTestGetsOneMadeAtOnce() {
+    EngineExecutionResults r = Fixtures.run(AheadRemovedBehindOurBack.class);
+    assertThat(Fixtures.failures(r)).isEmpty();
+    assertThat(r.testEvents().succeeded().count()).isEqualTo(2);
+    assertThat(USES).singleElement().satisfies(u -> assertThat(u.sandboxLabels()).as("made in its test")
+        .containsEntry(PodgateLabels.TEST, "m2"));
+    List<String> notices = r.allEvents().reportingEntryPublished().stream()
+        .map(e -> e.getRequiredPayload(ReportEntry.class).getKeyValuePairs().get("podgate.notice"))
+        .filter(n -> n != null && n.contains("started ahead")).toList();
+    assertThat(notices).singleElement().asString().contains("no longer runs").contains("made now")
+        .satisfies(n -> assertThat(AheadRemovedBehindOurBack.removed).contains(n.split(" ")[2]));
+    assertThat(podEntries(r)).hasSize(2).allSatisfy(e -> assertThat(e).doesNotContainKey("podgate.pod.aheadMs"));
+    Fixtures.assertNoPodsLeft(session());
+    assertThat(HostState.podLeftovers()).as("host state of pods").isEmpty();
   }
 
   @BeforeEach
@@ -182,7 +229,7 @@ class PreparedPodsTest extends SessionTestBase {
 
   /**
    * The uses of one class, in test order: each pod fresh, its sandbox labelled with the class (and with
-   * the test only when made in it), its container with the test; each later test got the sandbox the
+   * the test only when made in it), its container with the test; each later test got a sandbox the
    * test before it saw started ahead.
    */
   private static void assertFreshAndHandedOn(List<Use> uses, String cls) {
@@ -197,8 +244,8 @@ class PreparedPodsTest extends SessionTestBase {
           .containsEntry(PodgateLabels.TEST_CLASS, cls);
     });
     assertThat(byTest.get("m1").sandboxLabels()).containsEntry(PodgateLabels.TEST, "m1");
-    assertThat(byTest.get("m2").podId()).isEqualTo(byTest.get("m1").nextId());
-    assertThat(byTest.get("m3").podId()).isEqualTo(byTest.get("m2").nextId());
+    assertThat(byTest.get("m1").aheadIds()).contains(byTest.get("m2").podId());
+    assertThat(byTest.get("m2").aheadIds()).contains(byTest.get("m3").podId());
     assertThat(byTest.get("m2").sandboxLabels()).doesNotContainKey(PodgateLabels.TEST);
     assertThat(byTest.get("m3").sandboxLabels()).doesNotContainKey(PodgateLabels.TEST);
   }
