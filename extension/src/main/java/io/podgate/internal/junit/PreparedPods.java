@@ -73,12 +73,18 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
   /**
    * The pod for the test of {@code ctx}: the sandbox prepared for it finished with {@code testLabels} on
    * its containers, or, when there is none or starting it failed, made at once from {@code plan} (a
-   * failure then carries the earlier one suppressed). Starts the sandbox of the next test first.
+   * failure then carries the earlier one suppressed). Then starts the sandbox of the next test.
    */
   PodHandle create(ExtensionContext ctx, Key key, PodSpec spec, PodPlan plan, PodBackend backend,
       Map<String, String> testLabels, Map<String, String> classLabels) {
     Ahead mine = take(key);
-    topUp(key, spec, backend, classLabels);
+    PodHandle pod = made(ctx, mine, spec, plan, backend, testLabels);
+    topUp(key, spec, backend, classLabels); // after a pod that works: a test that fails leaves nothing behind
+    return pod;
+  }
+
+  private PodHandle made(ExtensionContext ctx, Ahead mine, PodSpec spec, PodPlan plan, PodBackend backend,
+      Map<String, String> testLabels) {
     RuntimeException aheadFailure = null;
     if (mine != null && (!mine.spec().equals(spec) || mine.backend() != backend)) {
       discard(mine); // another spec, or a backend replaced since (its runtime died): never used
