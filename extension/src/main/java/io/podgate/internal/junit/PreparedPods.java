@@ -37,7 +37,10 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
   /** Sandboxes kept ahead at most per key: the ones after a class's last test are made for nothing. */
   static final int MAX_DEPTH = 2;
 
-  /** The pod a field declares for the tests of one class context (a nested class or template has its own). */
+  /**
+   * The pod a field declares for the tests of one class context: a nested class has its own; the
+   * invocations of a repeated or parameterized test are tests of their class.
+   */
   record Key(String classContext, Class<?> declaring, String field) {}
 
   private record Ahead(PodSpec spec, PodBackend backend, CompletableFuture<Optional<PodStart>> start) {}
@@ -179,6 +182,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
 
   /** Removal failures count only while the backend is healthy: a dead runtime's leftovers are its session's to clean. */
   private synchronized void discard(Ahead a) {
+    removals.removeIf(r -> r.isDone() && !r.isCompletedExceptionally()); // a long run keeps only what may fail
     removals.add(a.start().handleAsync((start, failed) -> {
       if (start != null && start.isPresent()) {
         try {

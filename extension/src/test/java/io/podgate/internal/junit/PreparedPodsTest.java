@@ -207,6 +207,15 @@ class PreparedPodsTest extends SessionTestBase {
   }
 
   @Test
+  void aValueOtherThanOnOrOffFailsTheTestsNamingTheProperty() {
+    EngineExecutionResults r = Fixtures.run(ThreeMethods.class, Map.of(PreparedPods.PROPERTY, "sometimes"));
+    assertThat(r.testEvents().failed().count()).isEqualTo(3);
+    assertThat(Fixtures.failures(r)).contains("podgate.prepare = \"sometimes\" must be on or off");
+    assertThat(USES).isEmpty();
+    Fixtures.assertNoPodsLeft(session());
+  }
+
+  @Test
   void twoClassesInParallelNeverShareAPod() {
     expectAhead = true;
     EngineExecutionResults r = EngineTestKit.engine("junit-jupiter")
