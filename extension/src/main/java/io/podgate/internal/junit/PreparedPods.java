@@ -6,6 +6,7 @@ import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.backend.PodStart;
 import io.podgate.internal.pod.PodSpec;
+import java.lang.reflect.Method;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -19,7 +20,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.annotation.Testable;
+import org.junit.platform.commons.support.AnnotationSupport;
+import org.junit.platform.commons.support.HierarchyTraversalMode;
+import org.junit.platform.commons.support.ReflectionSupport;
 
 /**
  * Pod sandboxes started ahead. When a test gets the pod of a non-static {@code @PodSandbox} field, the
@@ -29,7 +35,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * ahead for that field from then on.
  * A prepared sandbox is taken out of here by exactly one test; those its class does not use (after its
  * last test) are removed in the background when the class ends, and the run waits for that at its end.
- * {@code podgate.prepare=off} turns this off.
+ * A class whose only test is one plain test method gets none. {@code podgate.prepare=off} turns this off.
  */
 @SuppressWarnings("deprecation")
 final class PreparedPods implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -82,8 +88,17 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
       Map<String, String> testLabels, Map<String, String> classLabels) {
     Ahead mine = take(key);
     PodHandle pod = made(ctx, mine, spec, plan, backend, testLabels);
-    topUp(key, spec, backend, classLabels); // after a pod that works: a test that fails leaves nothing behind
+    if (moreTestsMayCome(Teardowns.classOf(ctx).getRequiredTestClass())) {
+      topUp(key, spec, backend, classLabels); // after a pod that works: a test that fails leaves nothing behind
+    }
     return pod;
+  }
+
+  /** False for a class whose one test is a plain test method: a sandbox ahead of it would be made for nothing. */
+  static boolean moreTestsMayCome(Class<?> testClass) {
+    List<Method> tests = ReflectionSupport.findMethods(testClass,
+        m -> AnnotationSupport.isAnnotated(m, Testable.class), HierarchyTraversalMode.TOP_DOWN);
+    return tests.size() != 1 || !AnnotationSupport.isAnnotated(tests.get(0), Test.class);
   }
 
   private PodHandle made(ExtensionContext ctx, Ahead mine, PodSpec spec, PodPlan plan, PodBackend backend,
