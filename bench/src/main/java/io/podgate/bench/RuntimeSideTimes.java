@@ -55,6 +55,11 @@ final class RuntimeSideTimes {
     return new RuntimeSideTimes(entries);
   }
 
+  /** Only the lines written at or after {@code from} (a reused runtime's log holds earlier runs' lines too). */
+  RuntimeSideTimes since(Instant from) {
+    return new RuntimeSideTimes(entries.stream().filter(e -> !e.time().isBefore(from)).toList());
+  }
+
   /** When containerd wrote its first line (it logs "starting containerd" first); empty for an empty log. */
   Optional<Instant> firstLine() {
     return entries.isEmpty() ? Optional.empty() : Optional.of(entries.get(0).time());

@@ -54,6 +54,8 @@ public final class UserWaitBenchmark {
   public static final String PER_METHOD = "perMethod";
   public static final String MVN_WALL = "mvnTestWall";
   public static final String MVN_CLASS = "mvnTestSurefireClass";
+  /** Rounds whose containerd was already up when the run started (reuse): no runtime start to measure. */
+  public static final String RUNTIME_REUSED = "runtimeReused";
 
   /** podgate's phases of the class in its own run, in the order a user waits for them. */
   public static final List<String> PHASES = List.of("phaseRuntimeStart", "phaseImageImport", "phaseRunPodSandbox",
@@ -74,6 +76,7 @@ public final class UserWaitBenchmark {
     LABELS.put(MVN_CLASS, "mvn -o test: surefire's time for the class (podgate's runtime starts before it)");
     LABELS.put("phaseRuntimeStart", "runtime start (run start to first pod asked: containerd, pause image, watchdog)");
     LABELS.put("runtimeStartBeforeExec", "  of which: run start to containerd's first log line");
+    LABELS.put(RUNTIME_REUSED, "  of which: runtime reused (containerd started before the run), rounds");
     LABELS.put("containerdBoot", "  of which: containerd boot (its first log line to booted)");
     LABELS.put("runtimeStartAfterBoot", "  of which: containerd booted to first pod asked (CRI ready, pause image, watchdog)");
     LABELS.put("phaseImageImport", "image import into the runtime");
@@ -91,9 +94,11 @@ public final class UserWaitBenchmark {
     LABELS.put("suitePhaseStartContainer", "in suite: StartContainer");
     LABELS.put("suitePhaseReady", "in suite: ready (HTTP wait)");
     LABELS.put("suitePhasePodTeardown", "in suite: pod teardown (test end to class end)");
-    LABELS.put("methodPhaseSandboxAndCreate", "per method: RunPodSandbox + CreateContainer (podgate)");
+    LABELS.put("methodPhaseSandboxAndCreate", "per method: RunPodSandbox + CreateContainer (if ahead: its wait + CreateContainer)");
     LABELS.put("methodPhaseStartContainer", "per method: StartContainer");
     LABELS.put("methodPhaseReady", "per method: ready (HTTP wait)");
+    LABELS.put("methodPhaseAhead", "per method: sandbox started ahead, in the background (RunPodSandbox, IP)");
+    LABELS.put("methodsAhead", "per method: methods whose sandbox was started ahead, of 10");
     for (String suffix : List.of("", "InSuite")) {
       String where = suffix.isEmpty() ? "own run" : "suite run";
       LABELS.put("dockerCreateToStart" + suffix, "Docker, " + where + ": container created to started");

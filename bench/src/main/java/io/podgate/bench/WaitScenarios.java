@@ -19,6 +19,7 @@ import static io.podgate.bench.UserWaitBenchmark.OWN_TORN_DOWN;
 import static io.podgate.bench.UserWaitBenchmark.PER_METHOD;
 import static io.podgate.bench.UserWaitBenchmark.PODGATE;
 import static io.podgate.bench.UserWaitBenchmark.REUSE_PROPERTY;
+import static io.podgate.bench.UserWaitBenchmark.RUNTIME_REUSED;
 import static io.podgate.bench.UserWaitBenchmark.SUITE_READY;
 import static io.podgate.bench.UserWaitBenchmark.SUITE_TORN_DOWN;
 import static io.podgate.bench.UserWaitBenchmark.TESTCONTAINERS;
@@ -104,9 +105,16 @@ final class WaitScenarios {
     RuntimeSideTimes side = Files.isRegularFile(containerdLog) ? RuntimeSideTimes.read(containerdLog)
         : RuntimeSideTimes.parse(List.of());
     String podId = e.values().getOrDefault("podgate.pod.id", "");
-    side.boot().ifPresent(d -> stats.add(PODGATE, "containerdBoot", round, d.toNanos() / 1e6));
-    side.firstLine().ifPresent(at -> add(PODGATE, "runtimeStartBeforeExec", round, micros(at) - t.planStart()));
-    side.booted().ifPresent(at -> add(PODGATE, "runtimeStartAfterBoot", round, provisionStart - micros(at)));
+    boolean reused = side.firstLine().map(at -> micros(at) < t.planStart()).orElse(false);
+    if (reused) {
+      // a reused runtime's log starts in an earlier run: there is no start of its own to split up
+      stats.add(PODGATE, RUNTIME_REUSED, round, 1);
+      side = side.since(Instant.ofEpochSecond(t.planStart() / 1_000_000, (t.planStart() % 1_000_000) * 1000));
+    } else {
+      side.boot().ifPresent(d -> stats.add(PODGATE, "containerdBoot", round, d.toNanos() / 1e6));
+      side.firstLine().ifPresent(at -> add(PODGATE, "runtimeStartBeforeExec", round, micros(at) - t.planStart()));
+      side.booted().ifPresent(at -> add(PODGATE, "runtimeStartAfterBoot", round, provisionStart - micros(at)));
+    }
     side.of(new RuntimeSideTimes.Call("RunPodSandbox", "")).ifPresent(d ->
         stats.add(PODGATE, "phaseRunPodSandbox", round, d.toNanos() / 1e6));
     side.of(new RuntimeSideTimes.Call("CreateContainer", podId)).ifPresent(d ->
@@ -158,10 +166,16 @@ final class WaitScenarios {
       List<Double> mc = new ArrayList<>();
       List<Double> ms = new ArrayList<>();
       List<Double> mr = new ArrayList<>();
+      List<Double> ma = new ArrayList<>();
       for (WaitTimeline.Entry e : t.entries(ten)) {
         e.millis("podgate.pod.createMs").ifPresent(v -> mc.add(v.doubleValue()));
         e.millis("podgate.pod.startMs").ifPresent(v -> ms.add(v.doubleValue()));
         e.millis("podgate.pod.readyMs").ifPresent(v -> mr.add(v.doubleValue()));
+        e.millis("podgate.pod.aheadMs").ifPresent(v -> ma.add(v.doubleValue()));
+      }
+      stats.add(tool, "methodsAhead", round, ma.size());
+      if (!ma.isEmpty()) {
+        stats.add(tool, "methodPhaseAhead", round, WaitStats.median(ma));
       }
       if (mc.size() != 10) {
         throw new IllegalStateException("podgate published " + mc.size() + " pod entries for " + ten

@@ -63,4 +63,14 @@ class RuntimeSideTimesTest {
     assertThat(RuntimeSideTimes.parse(LOG).boot()).as("a log without the boot line").isEmpty();
     assertThat(RuntimeSideTimes.parse(List.of()).firstLine()).isEmpty();
   }
+
+  @Test
+  void aReusedRuntimesLogIsReadFromTheRunsStartOnly() {
+    RuntimeSideTimes times = RuntimeSideTimes.parse(LOG);
+    java.time.Instant runStart = java.time.Instant.parse("2026-11-28T05:27:58.100000000Z");
+    RuntimeSideTimes since = times.since(runStart);
+    assertThat(since.firstLine()).contains(java.time.Instant.parse("2026-11-28T05:27:58.172523034Z"));
+    assertThat(since.of(new RuntimeSideTimes.Call("RunPodSandbox", ""))).as("its start came before the run").isEmpty();
+    assertThat(since.of(new RuntimeSideTimes.Call("CreateContainer", POD))).contains(Duration.ofNanos(9_843_715));
+  }
 }

@@ -18,14 +18,15 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * kill -9 of the test JVM while a pod is being provisioned, while a measurement runs (an iperf3
- * client on the host, its server in the pod) and while a pod is being torn down: within 30 s the
+ * client on the host, its server in the pod), while a pod is being torn down and while a sandbox started
+ * ahead of its test waits unused (no container in it yet): within 30 s the
  * watchdog has removed daemon, shims, pods, netns, bridge, rules, session directory and itself, and
  * no process the JVM started is alive.
  */
 @RequiresContainerd
 class JvmKilledTest {
   @ParameterizedTest
-  @ValueSource(strings = {"PROVISIONING", "MEASUREMENT", "TEARDOWN"})
+  @ValueSource(strings = {"PROVISIONING", "MEASUREMENT", "TEARDOWN", "PREPARED"})
   void killedJvmLeavesNothing(String moment) throws Exception {
     assertThat(PodgateSession.active()).as("a session of this JVM would hold the same bridge").isFalse();
     Map<String, String> session = new HashMap<>();

@@ -48,6 +48,12 @@ public final class KilledJvmFork {
         new Iperf3(new ContainerCommandRunner(session.cri(), pod.container("box").id(), "pod"), new HostCommandRunner())
             .measure(pod.ip(), ThroughputOptions.builder().durationSeconds(20).build(), "killed");
       }
+      case "PREPARED" -> {
+        // a test's pod, and the sandbox started ahead for the next test (as PreparedPods does), not yet used
+        session.provisioner().provision(spec);
+        session.provisioner().startSandbox(session.provisioner().prepare(spec));
+        moment();
+      }
       case "TEARDOWN" -> {
         RunningPod pod = session.provisioner().provision(spec);
         moment();

@@ -40,6 +40,16 @@ public interface PodBackend {
    */
   boolean schedulesPods();
 
+  /**
+   * Starts the planned pod's sandbox ahead of the test that will use it (while an earlier test runs);
+   * {@code labels} are added to the sandbox's own (the class, not yet the test). Empty when this backend,
+   * or this plan (e.g. a fixed host port an earlier pod may still hold), cannot be started ahead. A
+   * failure removes what was made and throws a PodgateException naming the step.
+   */
+  default Optional<PodStart> startAhead(PodPlan plan, Map<String, String> labels) {
+    return Optional.empty();
+  }
+
   /** Starts the nodes of {@code spec}; closing the group removes them (and their pods). */
   NodeGroup startNodes(NodesSpec spec);
 

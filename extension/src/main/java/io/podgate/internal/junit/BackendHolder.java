@@ -7,12 +7,13 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodBackends;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
-/** The run's hold on this JVM's pod backend, or why there is none, and its background pod removals; closed when the run ends. */
+/** The run's hold on this JVM's pod backend, or why there is none, its background pod removals and sandboxes started ahead; closed when the run ends. */
 @SuppressWarnings("deprecation")
 final class BackendHolder implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   private BackendLease lease;
   private final RuntimeException failure;
   private final Teardowns teardowns = new Teardowns();
+  private final PreparedPods prepared = new PreparedPods();
 
   private BackendHolder(BackendLease lease, RuntimeException failure) {
     this.lease = lease;
@@ -54,10 +55,19 @@ final class BackendHolder implements ExtensionContext.Store.CloseableResource, A
     return teardowns;
   }
 
+  /** Pod sandboxes started ahead of the tests that will use them; removed (if unused) before the lease goes. */
+  PreparedPods prepared() {
+    return prepared;
+  }
+
   @Override
   public void close() {
     try {
-      teardowns.close();
+      try {
+        teardowns.close();
+      } finally {
+        prepared.close();
+      }
     } finally {
       synchronized (this) {
         if (lease != null) {

@@ -12,6 +12,8 @@ import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.K8sNames;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodSpecException;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,10 +61,12 @@ final class PodGroups {
       nodeGroups.put(d, nodeGroupFor(ctx, d));
     }
     Map<PodDecl, PodPlan> plans = new LinkedHashMap<>();
+    Map<PodDecl, PodSpec> specs = new LinkedHashMap<>();
     for (PodDecl d : decls) {
       List<ContainerSpec> all = new ArrayList<>(d.spec().containers());
       all.addAll(extra.get(d));
       PodSpec spec = d.spec().withContainers(all);
+      specs.put(d, spec);
       plans.put(d, backend.plan(spec));
     }
     PodScope scope = PodStores.scope(ctx);
@@ -84,8 +88,15 @@ final class PodGroups {
         }
       } else {
         NodeGroup nodes = nodeGroups.get(d);
-        pod = nodes == null ? backend.create(plan, testLabels(ctx))
-            : nodes.create(d.element().getAnnotation(PodSandbox.class).node(), plan.origin(), plan, testLabels(ctx));
+        if (nodes != null) {
+          pod = nodes.create(d.element().getAnnotation(PodSandbox.class).node(), plan.origin(), plan, testLabels(ctx));
+        } else if (d.element() instanceof Field f && !Modifier.isStatic(f.getModifiers()) && PreparedPods.enabled(ctx)) {
+          ExtensionContext classCtx = Teardowns.classOf(ctx);
+          pod = PodStores.prepared(ctx).create(ctx, new PreparedPods.Key(classCtx.getUniqueId(), f.getDeclaringClass(),
+              f.getName()), specs.get(d), plan, backend, testLabels(ctx), testLabels(classCtx));
+        } else {
+          pod = backend.create(plan, testLabels(ctx));
+        }
         scope.own(pod, d.key());
         report(ctx, pod);
       }
@@ -153,6 +164,9 @@ final class PodGroups {
       entry.put("podgate.pod.createMs", Long.toString(pod.timings().createMs()));
       entry.put("podgate.pod.startMs", Long.toString(pod.timings().startMs()));
       entry.put("podgate.pod.readyMs", Long.toString(pod.timings().readyMs()));
+      if (pod.timings().ahead()) {
+        entry.put("podgate.pod.aheadMs", Long.toString(pod.timings().aheadMs())); // its sandbox was started ahead
+      }
     }
     if (pod.privileged()) {
       entry.put("podgate.pod.privileged", "true"); // asked for by the test: shown so it is never silent

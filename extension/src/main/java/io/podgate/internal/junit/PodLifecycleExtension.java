@@ -99,11 +99,13 @@ public final class PodLifecycleExtension implements BeforeAllCallback, BeforeEac
   }
 
   /**
-   * Waits for the background removal of its tests' pods, then removes the class's pods. A teardown
+   * Hands the sandboxes started ahead for tests that did not come to the background removal (the run waits
+   * for it at its end), waits for the background removal of its tests' pods, then removes the class's pods. A teardown
    * failure fails the class here, naming the test or pod, instead of surfacing as JUnit's "Failed to close extension context". The nodes go when the class's store closes.
    */
   @Override
   public void afterAll(ExtensionContext ctx) {
+    PodStores.prepared(ctx).endClass(ctx); // sandboxes started for tests that did not come: removed in the background
     RuntimeException first = null;
     try {
       PodStores.teardowns(ctx).await(ctx);

@@ -37,6 +37,11 @@ final class PodStores {
     return holder(ctx).teardowns();
   }
 
+  /** The run's pod sandboxes started ahead of their tests. */
+  static PreparedPods prepared(ExtensionContext ctx) {
+    return holder(ctx).prepared();
+  }
+
   /**
    * Takes the scope of the test {@code ctx} out of the store and removes its pods in the background
    * (see {@link Teardowns}), or now with {@code podgate.teardown=inline}.

@@ -8,6 +8,7 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodBackendProvider;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
+import io.podgate.internal.backend.PodStart;
 import io.podgate.internal.containerd.ContainerdAccess;
 import java.util.List;
 import java.util.Map;
@@ -91,14 +92,54 @@ public final class CriPodBackend implements PodBackend {
     return provision(session.provisioner(), plan, labels);
   }
 
-  /** Adds {@code labels} to a plan this backend made and creates the pod through {@code provisioner}. */
+  /** Adds {@code labels} to a plan this backend made (sandbox and containers) and creates the pod through {@code provisioner}. */
   static RunningPod provision(PodProvisioner provisioner, PodPlan plan, Map<String, String> labels) {
     if (!(plan instanceof PodProvisioner.Prepared prepared)) {
       throw new PodgateException(plan.origin() + ": this pod was planned by another backend ("
           + plan.getClass().getName() + "); plan and create it with the same backend");
     }
     labels.forEach((k, v) -> prepared.sandbox().putLabels(k, v));
-    return provisioner.provision(prepared);
+    return provisioner.finish(provisioner.startSandbox(prepared), labels, -1); // the containers carry them too
+  }
+
+  /** Not for a fixed host port: the pod of the test before may hold it until its background removal ends. */
+  @Override
+  public Optional<PodStart> startAhead(PodPlan plan, Map<String, String> labels) {
+    if (!(plan instanceof PodProvisioner.Prepared prepared)) {
+      return Optional.empty();
+    }
+    if (prepared.sandbox().getPortMappingsList().stream().anyMatch(m -> m.getHostPort() != 0)) {
+      return Optional.empty();
+    }
+    labels.forEach((k, v) -> prepared.sandbox().putLabels(k, v));
+    PodProvisioner provisioner = session.provisioner();
+    PodProvisioner.Sandbox sandbox = provisioner.startSandbox(prepared);
+    return Optional.of(new PodStart() {
+      @Override
+      public String id() {
+        return sandbox.pod().id();
+      }
+
+      @Override
+      public boolean usable() {
+        try {
+          return session.cri().podSandboxStatus(id()).getStatus().getState()
+              == io.podgate.internal.cri.v1.PodSandboxState.SANDBOX_READY;
+        } catch (RuntimeException e) {
+          return false; // gone (NotFound) or the runtime does not answer: made anew, which says why if it fails
+        }
+      }
+
+      @Override
+      public PodHandle finish(Map<String, String> testLabels, long waitedNanos) {
+        return provisioner.finish(sandbox, testLabels, waitedNanos);
+      }
+
+      @Override
+      public void close() {
+        sandbox.pod().close();
+      }
+    });
   }
 
   /** No scheduler: a pod without a node runs on the session's one runtime. */

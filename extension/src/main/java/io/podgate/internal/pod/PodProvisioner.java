@@ -104,6 +104,22 @@ public final class PodProvisioner {
   }
 
   public RunningPod provision(Prepared prepared) {
+    Sandbox sandbox = startSandbox(prepared);
+    return finish(sandbox, Map.of(), -1);
+  }
+
+  /**
+   * A pod whose sandbox runs (address, host ports and images settled) but has no container yet; see
+   * {@link #startSandbox} and {@link #finish}. {@code nanos} is what getting here took.
+   */
+  public record Sandbox(Prepared prepared, RunningPod pod, List<String> imageRefs, String logPrefix, long imagesNanos,
+      long nanos) {}
+
+  /**
+   * Settles host ports, makes the images available and runs the sandbox (RunPodSandbox and its IP).
+   * A failure removes what was made and throws a PodgateException naming the step.
+   */
+  public Sandbox startSandbox(Prepared prepared) {
     PodSpec spec = prepared.spec();
     PodSandboxConfig.Builder sandbox = prepared.sandbox();
     String name = sandbox.getMetadata().getName();
@@ -114,6 +130,7 @@ public final class PodProvisioner {
     RunningPod pod = null;
     boolean sandboxAsked = false;
     try {
+      long t0 = System.nanoTime();
       List<PortMapping> mappings = new ArrayList<>();
       for (int i = 0; i < sandbox.getPortMappingsCount(); i++) {
         PortMapping m = sandbox.getPortMappings(i);
@@ -136,7 +153,6 @@ public final class PodProvisioner {
         sandbox.getLinuxBuilder().getSecurityContextBuilder().setPrivileged(true);
       }
 
-      long t0 = System.nanoTime();
       List<String> imageRefs = parallel(prepared.containers(), i -> {
         String declared = prepared.containers().get(i).image().isBlank()
             ? prepared.containerConfigs().get(i).getImage().getImage()
@@ -176,17 +192,56 @@ public final class PodProvisioner {
         hostNs.add("ipc");
       }
       pod.hostNamespaces(hostNs);
-      String ip = cri.podSandboxStatus(podId).getStatus().getNetwork().getIp();
-      pod.ip(ip);
-
-      RunningPod created = pod;
+      pod.ip(cri.podSandboxStatus(podId).getStatus().getNetwork().getIp());
       String logPrefix = defaultLogDir ? "" : name + "_" + uid8 + "_";
+      return new Sandbox(prepared, pod, imageRefs, logPrefix, t1 - t0, System.nanoTime() - t0);
+    } catch (RuntimeException e) {
+      // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
+      boolean interrupted = Thread.interrupted();
+      try {
+        if (pod != null) {
+          pod.close();
+        } else if (sandboxAsked) {
+          removeHalfMadeSandbox(sandbox, name).ifPresent(e::addSuppressed);
+        }
+      } catch (RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      } finally {
+        if (pod == null) {
+          for (HostPortLease l : leases) {
+            hostPorts.release(l.hostIp(), l.hostPort(), l.protocol());
+          }
+        }
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
+      }
+      throw wrap(e, spec, name);
+    }
+  }
+
+  /**
+   * Creates and starts the containers of {@code started} in parallel and waits until they are ready.
+   * {@code labels} go on each container besides the session's (the test it belongs to). {@code waitedNanos}
+   * >= 0: the sandbox was started ahead of the test, which waited that long for it (counted in its create
+   * time, the sandbox's own time apart); -1: it was started just now, as part of this pod. A failure
+   * removes the pod.
+   */
+  public RunningPod finish(Sandbox started, Map<String, String> labels, long waitedNanos) {
+    Prepared prepared = started.prepared();
+    RunningPod pod = started.pod();
+    String name = pod.name();
+    String podId = pod.id();
+    PodSandboxConfig sandboxConfig = prepared.sandbox().build();
+    try {
+      long t1 = System.nanoTime();
       List<RunningContainer> containers = parallel(prepared.containers(), i -> {
         ContainerSpec c = prepared.containers().get(i);
         ContainerConfig.Builder cfg = prepared.containerConfigs().get(i).clone();
         String declared = c.image().isBlank() ? cfg.getImage().getImage() : c.image();
-        cfg.getImageBuilder().setImage(imageRefs.get(i));
-        cfg.setLogPath(logPrefix + c.name() + ".log");
+        cfg.getImageBuilder().setImage(started.imageRefs().get(i));
+        cfg.setLogPath(started.logPrefix() + c.name() + ".log");
+        cfg.putAllLabels(labels);
         cfg.putAllLabels(sessionLabels);
         String id;
         try {
@@ -195,10 +250,9 @@ public final class PodProvisioner {
           throw new PodgateException(c.origin() + ": creating container '" + c.name() + "' of pod '" + name
               + "' failed: " + e.getMessage(), e);
         }
-        RunningContainer rc = new RunningContainer(cri, id, c.name(), declared, logDir.resolve(cfg.getLogPath()), c.origin());
-        return rc;
+        return new RunningContainer(cri, id, c.name(), declared, pod.logDirectory().resolve(cfg.getLogPath()), c.origin());
       });
-      containers.forEach(created::add);
+      containers.forEach(pod::add);
       long t2 = System.nanoTime();
       parallel(containers, i -> {
         RunningContainer c = containers.get(i);
@@ -215,40 +269,35 @@ public final class PodProvisioner {
       });
       long t3 = System.nanoTime();
       parallel(containers, i -> {
-        Readiness.awaitReady(created, containers.get(i), prepared.containers().get(i).readiness());
+        Readiness.awaitReady(pod, containers.get(i), prepared.containers().get(i).readiness());
         return null;
       });
       long t4 = System.nanoTime();
-      pod.timings(new PodTimings(ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3)));
+      pod.timings(waitedNanos >= 0
+          ? new PodTimings(0, ms(waitedNanos + t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(started.nanos()))
+          : new PodTimings(ms(started.imagesNanos()), ms(started.nanos() - started.imagesNanos() + t2 - t1),
+              ms(t3 - t2), ms(t4 - t3)));
       return pod;
     } catch (RuntimeException e) {
-      // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
       boolean interrupted = Thread.interrupted();
       try {
-        if (pod != null) {
-          pod.close();
-        } else {
-          if (sandboxAsked) {
-            removeHalfMadeSandbox(sandbox, name).ifPresent(e::addSuppressed);
-          }
-        }
+        pod.close();
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);
       } finally {
-        if (pod == null) {
-          for (HostPortLease l : leases) {
-            hostPorts.release(l.hostIp(), l.hostPort(), l.protocol());
-          }
-        }
         if (interrupted) {
           Thread.currentThread().interrupt();
         }
       }
-      if (e instanceof PodgateException) {
-        throw e;
-      }
-      throw new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage(), e);
+      throw wrap(e, prepared.spec(), name);
     }
+  }
+
+  private static RuntimeException wrap(RuntimeException e, PodSpec spec, String name) {
+    if (e instanceof PodgateException) {
+      return e;
+    }
+    return new PodgateException(spec.origin() + ": creating pod '" + name + "' failed: " + e.getMessage(), e);
   }
 
   /**
