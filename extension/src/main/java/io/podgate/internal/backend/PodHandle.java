@@ -29,6 +29,12 @@ public interface PodHandle extends Pod, AutoCloseable {
   /** Host namespaces (network, pid, ipc) the pod shares because its config asked; empty normally. */
   List<String> hostNamespaces();
 
+  /**
+   * Says {@link #close()} follows on another thread: a new pod asking for one of this pod's fixed host
+   * ports then waits for the removal instead of being refused. Does nothing by default.
+   */
+  default void closing() {}
+
   /** Stops and removes the pod and its containers; throws a PodgateException naming the pod if that fails. */
   @Override
   void close();

@@ -59,6 +59,11 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
     return pod;
   }
 
+  /** Tells its pods that they are about to be removed on another thread (see {@link PodHandle#closing()}). */
+  synchronized void closing() {
+    owned.forEach(PodHandle::closing);
+  }
+
   @Override
   public void close() {
     List<PodHandle> toClose;

@@ -183,6 +183,13 @@ public final class RunningPod implements PodHandle {
     return labels;
   }
 
+  @Override
+  public void closing() {
+    if (!closed) {
+      ports.forEach(p -> hostPorts.releasing(p.hostIp(), p.hostPort(), p.protocol()));
+    }
+  }
+
   /** Stops (retried) and removes the pod (and so its containers), then frees its host ports; see {@link SandboxRemoval}. */
   @Override
   public void close() {
