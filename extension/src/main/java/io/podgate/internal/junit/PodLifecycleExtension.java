@@ -31,7 +31,7 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * Pods for podgate's fields and parameters: static fields in beforeAll (one pod per class), instance
  * fields in beforeEach and parameters on resolution (one pod per test method), SUITE pods once per
  * run. Pods live in {@link PodScope}s in the JUnit store of the context that made them; afterEach and
- * afterAll remove them (so a teardown failure fails that test or class), and JUnit's store closes
+ * afterAll hand them to {@link Teardowns} (removed in the background), and JUnit's store closes
  * what is left (SUITE pods at the end of the run). A class with {@link PodgateNodes} asks the backend
  * for its nodes in beforeAll and keeps the handle in its store until the class ends.
  */
@@ -100,8 +100,10 @@ public final class PodLifecycleExtension implements BeforeAllCallback, BeforeEac
 
   /**
    * Hands the sandboxes started ahead for tests that did not come to the background removal (the run waits
-   * for it at its end), waits for the background removal of its tests' pods, then removes the class's pods. A teardown
-   * failure fails the class here, naming the test or pod, instead of surfacing as JUnit's "Failed to close extension context". The nodes go when the class's store closes.
+   * for it at its end), waits for the background removal of its tests' pods (a failure fails the class here,
+   * naming the test), then hands the class's own pods to the background removal: the next class starts while
+   * they go, and the run waits for them at its end (a failure fails the run there, naming the class and pod).
+   * With {@code podgate.teardown=inline}, or nodes, they are removed here. The nodes go when the class's store closes.
    */
   @Override
   public void afterAll(ExtensionContext ctx) {
@@ -113,7 +115,7 @@ public final class PodLifecycleExtension implements BeforeAllCallback, BeforeEac
       first = e;
     }
     try {
-      PodStores.closeScope(ctx);
+      PodStores.closeClassScopeInBackground(ctx);
     } catch (RuntimeException e) {
       if (first == null) {
         first = e;

@@ -57,6 +57,34 @@ final class PodStores {
     }
   }
 
+  /**
+   * Takes the class-level scope of {@code classCtx} out of the store and removes its pods in the
+   * background, the run waiting for them at its end (see {@link Teardowns#submitClass}); now with
+   * {@code podgate.teardown=inline}, or when the class or an enclosing one has {@code @PodgateNodes}
+   * (their pods must be gone before the nodes stop, when the class's store closes).
+   */
+  static void closeClassScopeInBackground(ExtensionContext classCtx) {
+    if (!Teardowns.background(classCtx) || onNodes(classCtx)) {
+      closeScope(classCtx);
+      return;
+    }
+    PodScope s = classCtx.getStore(NS).remove(scopeKey(classCtx), PodScope.class);
+    if (s != null && !s.isEmpty()) {
+      teardowns(classCtx).submitClass(classCtx, s);
+    }
+  }
+
+  /** Whether {@code ctx} or a context around it started nodes. */
+  private static boolean onNodes(ExtensionContext ctx) {
+    for (Optional<ExtensionContext> c = Optional.of(ctx); c.isPresent(); c = c.get().getParent()) {
+      if (c.get().getTestMethod().isEmpty() && c.get().getTestClass().isPresent()
+          && PodLifecycleExtension.nodes(c.get()) != null) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Closes the scope of {@code ctx} now, taking it out of the store so JUnit does not close it again. */
   static void closeScope(ExtensionContext ctx) {
     PodScope s = ctx.getStore(NS).remove(scopeKey(ctx), PodScope.class);

@@ -14,10 +14,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Removal of per-method pods off the test's critical path: afterEach hands a test's pods here and the
- * next test starts while they are removed. The class that ran the test waits for them in its
- * afterAll, so a removal that fails fails that class, naming the test; the run waits for anything
- * left when it ends. {@code podgate.teardown=inline} removes them in afterEach instead.
+ * Removal of pods off the critical path. Per-method pods: afterEach hands a test's pods here and the
+ * next test starts while they are removed; the class that ran the test waits for them in its
+ * afterAll, so a removal that fails fails that class, naming the test. Class-level pods: afterAll
+ * hands them here and the class ends (the next class starts) while they are removed; the run waits
+ * for them at its end, and one that cannot be removed fails the run there, naming the class and the
+ * pod (the class has already reported). {@code podgate.teardown=inline} removes both where they end.
  */
 @SuppressWarnings("deprecation")
 final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoCloseable {
@@ -27,6 +29,9 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
 
   private final ExecutorService pool;
   private final Map<String, List<Pending>> byClass = new HashMap<>();
+  /** Removals of class-level pods, awaited when the run ends; finished ones that worked are dropped. */
+  private final List<Pending> classPods = new ArrayList<>();
+  private ExtensionContext root;
 
   Teardowns() {
     AtomicInteger n = new AtomicInteger();
@@ -37,7 +42,7 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
     });
   }
 
-  /** Whether per-method pods are removed in the background (default) or in afterEach. */
+  /** Whether pods are removed in the background (default) or in afterEach/afterAll. */
   static boolean background(ExtensionContext ctx) {
     String v = ctx.getConfigurationParameter(PROPERTY).orElse(System.getProperty(PROPERTY, "background")).strip();
     return switch (v) {
@@ -50,9 +55,25 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
   /** Starts removing {@code scope}'s pods; the class context of {@code methodCtx} waits for it. */
   void submit(ExtensionContext methodCtx, PodScope scope) {
     String owner = classOf(methodCtx).getUniqueId();
+    scope.closing();
     CompletableFuture<Void> removal = CompletableFuture.runAsync(scope::close, pool);
     synchronized (this) {
       byClass.computeIfAbsent(owner, k -> new ArrayList<>()).add(new Pending(methodCtx.getDisplayName(), removal));
+    }
+  }
+
+  /**
+   * Starts removing the class-level pods of {@code classCtx} ({@code scope}); the run waits for it at its
+   * end. Their fixed host ports are waited for, not refused, by pods made meanwhile.
+   */
+  void submitClass(ExtensionContext classCtx, PodScope scope) {
+    scope.closing();
+    String owner = "test class " + classCtx.getRequiredTestClass().getName();
+    CompletableFuture<Void> removal = CompletableFuture.runAsync(scope::close, pool);
+    synchronized (this) {
+      root = classCtx.getRoot();
+      classPods.removeIf(p -> p.removal().isDone() && !p.removal().isCompletedExceptionally());
+      classPods.add(new Pending(owner, removal));
     }
   }
 
@@ -65,17 +86,63 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
     awaitAll(pending == null ? List.of() : pending);
   }
 
+  /**
+   * Waits for every removal still running. A class-level pod that could not be removed fails the run
+   * here: published as a {@code podgate.teardown.failed} report entry of the run and thrown as an
+   * {@link AssertionError} naming the class and the pod (JUnit would wrap an exception in its generic
+   * "Failed to close extension context").
+   */
   @Override
   public void close() {
     List<Pending> all = new ArrayList<>();
+    List<Pending> classes;
+    ExtensionContext run;
     synchronized (this) {
       byClass.values().forEach(all::addAll);
       byClass.clear();
+      classes = new ArrayList<>(classPods);
+      classPods.clear();
+      run = root;
     }
     try {
-      awaitAll(all);
+      try {
+        awaitAll(all);
+      } finally {
+        awaitClasses(classes, run);
+      }
     } finally {
       pool.shutdown();
+    }
+  }
+
+  private static void awaitClasses(List<Pending> pending, ExtensionContext run) {
+    AssertionError failure = null;
+    boolean interrupted = Thread.interrupted();
+    for (Pending p : pending) {
+      try {
+        p.removal().join();
+      } catch (CompletionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        String message = "removing the pods of " + p.test() + " after it had finished failed: " + cause.getMessage();
+        if (run != null) {
+          try {
+            run.publishReportEntry("podgate.teardown.failed", message);
+          } catch (RuntimeException ignored) {
+            // the failure below still says it
+          }
+        }
+        if (failure == null) {
+          failure = new AssertionError(message, cause);
+        } else {
+          failure.addSuppressed(new PodgateException(message, cause));
+        }
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
