@@ -50,6 +50,11 @@ final class BackendHolder implements ExtensionContext.Store.CloseableResource, A
     return lease.backend();
   }
 
+  /** The backend as it is now (not replaced when unhealthy), or null when there is none. */
+  synchronized PodBackend current() {
+    return lease == null ? null : lease.backend();
+  }
+
   /** Pod removals running in the background; waited for before the lease goes. */
   Teardowns teardowns() {
     return teardowns;

@@ -70,7 +70,7 @@ final class PodStores {
     }
     PodScope s = classCtx.getStore(NS).remove(scopeKey(classCtx), PodScope.class);
     if (s != null && !s.isEmpty()) {
-      teardowns(classCtx).submitClass(classCtx, s);
+      teardowns(classCtx).submitClass(classCtx, s, holder(classCtx).current());
     }
   }
 

@@ -1,6 +1,7 @@
 package io.podgate.internal.junit;
 
 import io.podgate.PodgateException;
+import io.podgate.internal.backend.PodBackend;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoCloseable {
   static final String PROPERTY = "podgate.teardown";
 
-  private record Pending(String test, CompletableFuture<Void> removal) {}
+  /** {@code backend}: the one the pods ran on, for class-level pods (null for per-method ones). */
+  private record Pending(String test, CompletableFuture<Void> removal, PodBackend backend) {
+    Pending(String test, CompletableFuture<Void> removal) {
+      this(test, removal, null);
+    }
+  }
 
   private final ExecutorService pool;
   private final Map<String, List<Pending>> byClass = new HashMap<>();
@@ -64,16 +70,18 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
 
   /**
    * Starts removing the class-level pods of {@code classCtx} ({@code scope}); the run waits for it at its
-   * end. Their fixed host ports are waited for, not refused, by pods made meanwhile.
+   * end. Their fixed host ports are waited for, not refused, by pods made meanwhile. {@code backend}: the
+   * one they run on; a failure once it is unhealthy (its runtime died) is only reported, as its session
+   * removes what the runtime left and the test that met the dead runtime has failed already.
    */
-  void submitClass(ExtensionContext classCtx, PodScope scope) {
+  void submitClass(ExtensionContext classCtx, PodScope scope, PodBackend backend) {
     scope.closing();
     String owner = "test class " + classCtx.getRequiredTestClass().getName();
     CompletableFuture<Void> removal = CompletableFuture.runAsync(scope::close, pool);
     synchronized (this) {
       root = classCtx.getRoot();
       classPods.removeIf(p -> p.removal().isDone() && !p.removal().isCompletedExceptionally());
-      classPods.add(new Pending(owner, removal));
+      classPods.add(new Pending(owner, removal, backend));
     }
   }
 
@@ -124,12 +132,17 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
       } catch (CompletionException e) {
         Throwable cause = e.getCause() == null ? e : e.getCause();
         String message = "removing the pods of " + p.test() + " after it had finished failed: " + cause.getMessage();
+        boolean deadRuntime = p.backend() != null && !p.backend().healthy();
         if (run != null) {
           try {
-            run.publishReportEntry("podgate.teardown.failed", message);
+            run.publishReportEntry(deadRuntime ? "podgate.notice" : "podgate.teardown.failed",
+                deadRuntime ? message + " (its runtime had died; its session removes what is left)" : message);
           } catch (RuntimeException ignored) {
             // the failure below still says it
           }
+        }
+        if (deadRuntime) {
+          continue;
         }
         if (failure == null) {
           failure = new AssertionError(message, cause);
