@@ -28,8 +28,8 @@ public final class HostPorts {
       if (reserved.contains(key(hostIp, port, protocol))) {
         if (releasing.contains(key(hostIp, port, protocol))) {
           throw new PodSpecException(origin, attribute + ": host port " + port + " on " + hostIp
-              + " is still held by a pod of this run being removed after " + RELEASE_WAIT_MS / 1000
-              + " s; pick another port or 0 for a free one");
+              + " is still held by a pod of this run being removed (waited up to " + RELEASE_WAIT_MS / 1000
+              + " s for it); pick another port or 0 for a free one");
         }
         throw new PodSpecException(origin, attribute + ": host port " + port + " on " + hostIp
             + " is already in use by another pod of this run; pick another port or 0 for a free one");

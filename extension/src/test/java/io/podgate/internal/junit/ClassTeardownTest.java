@@ -190,4 +190,35 @@ class ClassTeardownTest {
     assertThat(PORTS_SEEN).containsExactly(FIXED_PORT, FIXED_PORT);
     HostState.assertClean();
   }
+
+  @ExtendWith({FixtureOnly.class, SessionProbe.class})
+  @Podgate
+  static class PerMethodOnFixedPort {
+    @PodSandbox(ports = @PortMapping(containerPort = 80, hostPort = FIXED_PORT))
+    @CriContainer(name = "web", image = "podgate:nginx", waitFor = @io.podgate.Wait(httpPath = "/", httpPort = 80))
+    Pod web;
+
+    @HostPort(pod = "web", containerPort = 80)
+    int port;
+
+    @Test
+    void first() {
+      PORTS_SEEN.add(port);
+    }
+
+    @Test
+    void second() {
+      PORTS_SEEN.add(port);
+    }
+  }
+
+  /** The per-method pod before is removed in the background too: its port is waited for in the same way. */
+  @Test
+  void aPerMethodPodOnAFixedHostPortWaitsForThePodOfTheTestBefore() {
+    PORTS_SEEN.clear();
+    EngineExecutionResults r = Faults.run(PerMethodOnFixedPort.class);
+    assertThat(Faults.failures(r)).isEmpty();
+    assertThat(PORTS_SEEN).containsExactly(FIXED_PORT, FIXED_PORT);
+    HostState.assertClean();
+  }
 }
