@@ -221,4 +221,65 @@ class ClassTeardownTest {
     assertThat(PORTS_SEEN).containsExactly(FIXED_PORT, FIXED_PORT);
     HostState.assertClean();
   }
+
+  static final Map<String, String> PARALLEL_IDS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  @ExtendWith({FixtureOnly.class, SessionProbe.class})
+  @Podgate
+  static class Parallel1 {
+    @PodSandbox
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sleep", "3600"})
+    static Pod pod;
+
+    @Test
+    void runs() {
+      assertThat(pod.container("c").exec("true").exitCode()).isZero();
+      PARALLEL_IDS.put("Parallel1", pod.id());
+    }
+  }
+
+  @ExtendWith({FixtureOnly.class, SessionProbe.class})
+  @Podgate
+  static class Parallel2 {
+    @PodSandbox
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sleep", "3600"})
+    static Pod pod;
+
+    @Test
+    void runs() {
+      assertThat(pod.container("c").exec("true").exitCode()).isZero();
+      PARALLEL_IDS.put("Parallel2", pod.id());
+    }
+  }
+
+  @ExtendWith({FixtureOnly.class, SessionProbe.class})
+  @Podgate
+  static class Parallel3 {
+    @PodSandbox
+    @CriContainer(name = "c", image = "podgate:busybox", command = {"sleep", "3600"})
+    static Pod pod;
+
+    @Test
+    void runs() {
+      assertThat(pod.container("c").exec("true").exitCode()).isZero();
+      PARALLEL_IDS.put("Parallel3", pod.id());
+    }
+  }
+
+  /** Classes running at the same time each hand their pods to the background removal; the run waits for all. */
+  @Test
+  void parallelClassesEachRemoveTheirOwnPods() {
+    PARALLEL_IDS.clear();
+    EngineExecutionResults r = Faults.run(Map.of(
+        "junit.jupiter.execution.parallel.enabled", "true",
+        "junit.jupiter.execution.parallel.mode.default", "concurrent",
+        "junit.jupiter.execution.parallel.mode.classes.default", "concurrent",
+        "junit.jupiter.execution.parallel.config.strategy", "fixed",
+        "junit.jupiter.execution.parallel.config.fixed.parallelism", "3"), Parallel1.class, Parallel2.class, Parallel3.class);
+    assertThat(Faults.failures(r)).isEmpty();
+    assertThat(r.testEvents().succeeded().count()).isEqualTo(3);
+    assertThat(PARALLEL_IDS).hasSize(3);
+    assertThat(PARALLEL_IDS.values()).doesNotHaveDuplicates();
+    HostState.assertClean();
+  }
 }
