@@ -163,7 +163,12 @@ final class Kubelets {
           + ": " + e.getMessage(), e);
     }
     List<String> cmd = new ArrayList<>();
-    node.netns().ifPresent(ns -> cmd.addAll(List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")));
+    if (node.netns().isPresent() || node.mountNamespace().isPresent()) {
+      cmd.add("nsenter");
+      node.netns().ifPresent(ns -> cmd.add("--net=" + NetworkNamespaces.path(ns)));
+      node.mountNamespace().ifPresent(mnt -> cmd.add("--mount=" + mnt));
+      cmd.add("--");
+    }
     cmd.addAll(List.of(bin.kubelet().toString(), "--config=" + config, "--kubeconfig=" + kubeconfig,
         "--container-runtime=remote", "--container-runtime-endpoint=unix://" + node.criSocket(),
         "--root-dir=" + dir.resolve("root"), "--cert-dir=" + dir.resolve("pki"),
