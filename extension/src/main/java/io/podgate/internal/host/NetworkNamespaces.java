@@ -6,8 +6,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -70,6 +72,14 @@ public final class NetworkNamespaces {
     }
   }
 
+  private static Optional<Object> device(Path file) {
+    try {
+      return Optional.ofNullable(Files.getAttribute(file, "unix:dev"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The inode of a network namespace file or /proc link, as {@link #deleteByInode} takes it. */
   public static Optional<Object> inode(Path nsLink) {
     try {
@@ -106,10 +116,14 @@ public final class NetworkNamespaces {
   public static List<String> endShimsAndTheirPods(Collection<Path> sockets, Collection<String> keep) {
     List<Long> stuck = new ArrayList<>();
     Set<Object> podNetns = new HashSet<>();
+    Map<String, Object> seenByShims = new HashMap<>();
     for (Path socket : sockets) {
       for (long pid : HostProcesses.shimsOf(socket)) {
         ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(p ->
             inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
+        // a daemon in a mount namespace of its own (ContainerdOptions.privateVarLog) mounts its pods' namespace
+        // files there only: the host sees plain files, found by name in the shim's view
+        seenByShims.putAll(namesAndInodes(Path.of("/proc", Long.toString(pid), "root").resolve(realDir().substring(1))));
         if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
           stuck.add(pid);
         }
@@ -124,6 +138,41 @@ public final class NetworkNamespaces {
       inode(path(name)).ifPresent(podNetns::remove);
     }
     problems.addAll(deleteByInode(podNetns));
+    seenByShims.forEach((name, ino) -> {
+      // a pod's, or mounted in the shim's mount namespace only (the host sees another inode there: a plain file)
+      boolean onlyThere = inode(path(name)).map(hostIno -> !hostIno.equals(ino)).orElse(false);
+      if ((podNetns.contains(ino) || onlyThere) && !keep.contains(name)) {
+        problems.addAll(delete(name));
+      }
+    });
     return problems;
+  }
+
+  /**
+   * {@link #DIR} without symbolic links (/var/run is one to /run): an absolute link below {@code /proc/<pid>/root}
+   * resolves against this process's root, not that process's.
+   */
+  private static String realDir() {
+    try {
+      return DIR.toRealPath().toString();
+    } catch (IOException e) {
+      return DIR.toString();
+    }
+  }
+
+  /**
+   * The network namespace files mounted in {@code dir} (a process's view of {@link #DIR}) by name, with their
+   * inodes there; plain files (mounted in no namespace that view has) are left out.
+   */
+  private static Map<String, Object> namesAndInodes(Path dir) {
+    Map<String, Object> out = new HashMap<>();
+    Optional<Object> nsfs = device(Path.of("/proc/self/ns/net"));
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(f -> nsfs.isPresent() && device(f).equals(nsfs))
+          .forEach(f -> inode(f).ifPresent(ino -> out.put(f.getFileName().toString(), ino)));
+    } catch (IOException | RuntimeException e) {
+      // the process is gone or has no such directory
+    }
+    return out;
   }
 }
