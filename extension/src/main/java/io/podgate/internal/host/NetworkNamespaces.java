@@ -6,10 +6,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -116,14 +114,14 @@ public final class NetworkNamespaces {
   public static List<String> endShimsAndTheirPods(Collection<Path> sockets, Collection<String> keep) {
     List<Long> stuck = new ArrayList<>();
     Set<Object> podNetns = new HashSet<>();
-    Map<String, Object> seenByShims = new HashMap<>();
+    Set<String> seenByShims = new HashSet<>();
     for (Path socket : sockets) {
       for (long pid : HostProcesses.shimsOf(socket)) {
         ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(p ->
             inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
         // a daemon in a mount namespace of its own (ContainerdOptions.privateVarLog) mounts its pods' namespace
         // files there only: the host sees plain files, found by name in the shim's view
-        seenByShims.putAll(namesAndInodes(Path.of("/proc", Long.toString(pid), "root").resolve(realDir().substring(1))));
+        seenByShims.addAll(mountedIn(Path.of("/proc", Long.toString(pid), "root").resolve(realDir().substring(1))));
         if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
           stuck.add(pid);
         }
@@ -138,13 +136,14 @@ public final class NetworkNamespaces {
       inode(path(name)).ifPresent(podNetns::remove);
     }
     problems.addAll(deleteByInode(podNetns));
-    seenByShims.forEach((name, ino) -> {
-      // a pod's, or mounted in the shim's mount namespace only (the host sees another inode there: a plain file)
-      boolean onlyThere = inode(path(name)).map(hostIno -> !hostIno.equals(ino)).orElse(false);
-      if ((podNetns.contains(ino) || onlyThere) && !keep.contains(name)) {
+    Optional<Object> nsfs = device(Path.of("/proc/self/ns/net"));
+    for (String name : seenByShims) {
+      // mounted in the shim's mount namespace only: a plain file here (a namespace file here was handled above)
+      boolean plainHere = Files.isRegularFile(path(name)) && nsfs.isPresent() && !device(path(name)).equals(nsfs);
+      if (plainHere && !keep.contains(name)) {
         problems.addAll(delete(name));
       }
-    });
+    }
     return problems;
   }
 
@@ -161,15 +160,14 @@ public final class NetworkNamespaces {
   }
 
   /**
-   * The network namespace files mounted in {@code dir} (a process's view of {@link #DIR}) by name, with their
-   * inodes there; plain files (mounted in no namespace that view has) are left out.
+   * The names of the network namespace files mounted in {@code dir} (a process's view of {@link #DIR}); plain
+   * files (mounted in no namespace that view has) are left out.
    */
-  private static Map<String, Object> namesAndInodes(Path dir) {
-    Map<String, Object> out = new HashMap<>();
+  private static Set<String> mountedIn(Path dir) {
+    Set<String> out = new HashSet<>();
     Optional<Object> nsfs = device(Path.of("/proc/self/ns/net"));
     try (Stream<Path> s = Files.list(dir)) {
-      s.filter(f -> nsfs.isPresent() && device(f).equals(nsfs))
-          .forEach(f -> inode(f).ifPresent(ino -> out.put(f.getFileName().toString(), ino)));
+      s.filter(f -> nsfs.isPresent() && device(f).equals(nsfs)).forEach(f -> out.add(f.getFileName().toString()));
     } catch (IOException | RuntimeException e) {
       // the process is gone or has no such directory
     }
