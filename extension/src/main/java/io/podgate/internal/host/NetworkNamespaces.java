@@ -70,6 +70,14 @@ public final class NetworkNamespaces {
     }
   }
 
+  private static Optional<Object> device(Path file) {
+    try {
+      return Optional.ofNullable(Files.getAttribute(file, "unix:dev"));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
   /** The inode of a network namespace file or /proc link, as {@link #deleteByInode} takes it. */
   public static Optional<Object> inode(Path nsLink) {
     try {
@@ -106,10 +114,14 @@ public final class NetworkNamespaces {
   public static List<String> endShimsAndTheirPods(Collection<Path> sockets, Collection<String> keep) {
     List<Long> stuck = new ArrayList<>();
     Set<Object> podNetns = new HashSet<>();
+    Set<String> seenByShims = new HashSet<>();
     for (Path socket : sockets) {
       for (long pid : HostProcesses.shimsOf(socket)) {
         ProcessHandle.of(pid).ifPresent(h -> h.descendants().forEach(p ->
             inode(Path.of("/proc", Long.toString(p.pid()), "ns", "net")).ifPresent(podNetns::add)));
+        // a daemon in a mount namespace of its own (ContainerdOptions.privateVarLog) mounts its pods' namespace
+        // files there only: the host sees plain files, found by name in the shim's view
+        seenByShims.addAll(mountedIn(Path.of("/proc", Long.toString(pid), "root").resolve(realDir().substring(1))));
         if (!HostProcesses.endTree(pid, Duration.ofSeconds(3))) {
           stuck.add(pid);
         }
@@ -124,6 +136,41 @@ public final class NetworkNamespaces {
       inode(path(name)).ifPresent(podNetns::remove);
     }
     problems.addAll(deleteByInode(podNetns));
+    Optional<Object> nsfs = device(Path.of("/proc/self/ns/net"));
+    for (String name : seenByShims) {
+      // mounted in the shim's mount namespace only: a plain file here (a namespace file here was handled above)
+      boolean plainHere = Files.isRegularFile(path(name)) && nsfs.isPresent() && !device(path(name)).equals(nsfs);
+      if (plainHere && !keep.contains(name)) {
+        problems.addAll(delete(name));
+      }
+    }
     return problems;
+  }
+
+  /**
+   * {@link #DIR} without symbolic links (/var/run is one to /run): an absolute link below {@code /proc/<pid>/root}
+   * resolves against this process's root, not that process's.
+   */
+  private static String realDir() {
+    try {
+      return DIR.toRealPath().toString();
+    } catch (IOException e) {
+      return DIR.toString();
+    }
+  }
+
+  /**
+   * The names of the network namespace files mounted in {@code dir} (a process's view of {@link #DIR}); plain
+   * files (mounted in no namespace that view has) are left out.
+   */
+  private static Set<String> mountedIn(Path dir) {
+    Set<String> out = new HashSet<>();
+    Optional<Object> nsfs = device(Path.of("/proc/self/ns/net"));
+    try (Stream<Path> s = Files.list(dir)) {
+      s.filter(f -> nsfs.isPresent() && device(f).equals(nsfs)).forEach(f -> out.add(f.getFileName().toString()));
+    } catch (IOException | RuntimeException e) {
+      // the process is gone or has no such directory
+    }
+    return out;
   }
 }

@@ -34,6 +34,7 @@ public final class ContainerdOptions {
   private final boolean awaitNetworkReady;
   private final boolean outlivesJvm;
   private final Map<String, String> environment;
+  private final boolean privateVarLog;
 
   private ContainerdOptions(Builder b) {
     this.name = b.name;
@@ -50,6 +51,7 @@ public final class ContainerdOptions {
     this.awaitNetworkReady = b.awaitNetworkReady;
     this.outlivesJvm = b.outlivesJvm;
     this.environment = Map.copyOf(b.environment);
+    this.privateVarLog = b.privateVarLog;
   }
 
   public static Builder builder() {
@@ -73,6 +75,7 @@ public final class ContainerdOptions {
     b.awaitNetworkReady = awaitNetworkReady;
     b.outlivesJvm = outlivesJvm;
     b.environment = new LinkedHashMap<>(environment);
+    b.privateVarLog = privateVarLog;
     return b;
   }
 
@@ -138,6 +141,14 @@ public final class ContainerdOptions {
     return environment;
   }
 
+  /**
+   * Whether the daemon runs in a mount namespace of its own in which {@code /var/log} is {@code <baseDir>/var-log}
+   * (see {@link Builder#privateVarLog}).
+   */
+  public boolean privateVarLog() {
+    return privateVarLog;
+  }
+
   @Override
   public String toString() {
     return "containerd '" + name + "' (bridge " + bridgeName + ", pods " + podSubnet
@@ -159,8 +170,21 @@ public final class ContainerdOptions {
     private boolean awaitNetworkReady = true;
     private boolean outlivesJvm;
     private Map<String, String> environment = new LinkedHashMap<>();
+    private boolean privateVarLog;
 
     private Builder() {}
+
+    /**
+     * Runs the daemon (and its shims) in a mount namespace of its own, a slave of the host's, in which
+     * {@code /var/log} is the directory {@code <baseDir>/var-log}; the host's mounts are not changed. A
+     * kubelet that joins it ({@code nsenter --mount=/proc/<pid>/ns/mnt}) then keeps {@code /var/log/pods}
+     * apart from other kubelets on this host, whose container GC would delete log directories of pods it
+     * does not know. Default false.
+     */
+    public Builder privateVarLog(boolean privateVarLog) {
+      this.privateVarLog = privateVarLog;
+      return this;
+    }
 
     /**
      * Sets {@code name=value} in the daemon's environment, over this JVM's (e.g. {@code HTTPS_PROXY}:

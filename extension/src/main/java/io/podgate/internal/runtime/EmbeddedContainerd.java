@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 public final class EmbeddedContainerd implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger(EmbeddedContainerd.class.getName());
 
+  private static final String VAR_LOG = "var-log";
   private final ContainerdOptions options;
   private final Path baseDir;
   private final Path socket;
@@ -83,6 +84,12 @@ public final class EmbeddedContainerd implements AutoCloseable {
       if (options.outlivesJvm() && Files.isExecutable(Path.of("/usr/bin/setsid"))) {
         command.add("/usr/bin/setsid"); // its own session: a Ctrl-C to the test's process group does not reach it
       }
+      if (options.privateVarLog()) {
+        // unshare and sh exec in place: the daemon keeps the pid of the process started here
+        Path varLog = Files.createDirectories(baseDir.resolve(VAR_LOG));
+        command.addAll(List.of("unshare", "--mount", "--propagation", "slave", "--", "sh", "-c",
+            "mount --bind \"$0\" /var/log && exec \"$@\"", varLog.toString()));
+      }
       options.netns().ifPresent(ns -> command.addAll(List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")));
       command.addAll(List.of(binary.toString(), "--config", baseDir.resolve("config.toml").toString()));
       ProcessBuilder builder =
@@ -131,6 +138,14 @@ public final class EmbeddedContainerd implements AutoCloseable {
 
   public long pid() {
     return process.pid();
+  }
+
+  /**
+   * With {@link ContainerdOptions#privateVarLog()}: the host's path of the directory that is {@code /var/log}
+   * in the daemon's mount namespace ({@code /proc/<pid>/ns/mnt}); else empty.
+   */
+  public Optional<Path> privateVarLog() {
+    return options.privateVarLog() ? Optional.of(baseDir.resolve(VAR_LOG)) : Optional.empty();
   }
 
   public boolean isRunning() {

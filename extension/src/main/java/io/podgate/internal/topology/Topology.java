@@ -53,6 +53,7 @@ public final class Topology implements AutoCloseable {
     private Path stateDir = Path.of(System.getProperty("java.io.tmpdir"), "podgate-topologies");
     private String sandboxImage = StandardImages.PAUSE_REFERENCE;
     private Duration readyTimeout = Duration.ofSeconds(60);
+    private boolean privateVarLog;
 
     private Builder() {}
 
@@ -118,6 +119,15 @@ public final class Topology implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Runs each node's containerd in a mount namespace of its own where {@code /var/log} is a directory of
+     * the node (see {@link ContainerdOptions.Builder#privateVarLog}), for a kubelet per node; default false.
+     */
+    public Builder privateVarLog(boolean privateVarLog) {
+      this.privateVarLog = privateVarLog;
+      return this;
+    }
+
     /** Checks names, addresses and subnets against each other (not yet against the host). */
     public Topology build() {
       return new Topology(this);
@@ -145,6 +155,7 @@ public final class Topology implements AutoCloseable {
   private final Path stateDir;
   private final String sandboxImage;
   private final Duration readyTimeout;
+  private final boolean privateVarLog;
   private final Map<String, Node> nodes = new LinkedHashMap<>();
   private final List<String[]> hostRoutes = new ArrayList<>();
   private final List<String> createdNetns = new ArrayList<>();
@@ -161,6 +172,7 @@ public final class Topology implements AutoCloseable {
     this.stateDir = b.stateDir.toAbsolutePath();
     this.sandboxImage = b.sandboxImage;
     this.readyTimeout = b.readyTimeout;
+    this.privateVarLog = b.privateVarLog;
   }
 
   // ---- accessors ----
@@ -322,6 +334,7 @@ public final class Topology implements AutoCloseable {
           .baseDir(dir.resolve(n.name()))
           .sandboxImage(sandboxImage)
           .readyTimeout(readyTimeout)
+          .privateVarLog(privateVarLog)
           .build());
       nodes.put(n.name(), new Node(n.name(), n.podSubnet(), plan.addressOf(n.name()), netnsName(n.name()),
           hostVethName(n.name()), daemon.socket(), daemon, daemon.cri()));

@@ -47,12 +47,17 @@ final class KubePod implements PodHandle {
   private final List<String> hostNamespaces;
   private final PodTimings timings;
   private final NodeRuntimeCheck runtimeCheck;
+  private final Path podLogs;
   private volatile boolean closed;
+
+  /** Where a kubelet keeps pod logs: {@code /var/log/pods}. */
+  static final Path POD_LOGS = Path.of("/var/log/pods");
 
   KubePod(KubernetesClient client, String clusterNamespace, String objectName, String uid, KubePlan plan, String ip,
       Map<String, String> labels, List<KubeContainer> containers, List<Forward> forwards, NodeInfo node,
-      PodTimings timings, NodeRuntimeCheck runtimeCheck) {
+      PodTimings timings, NodeRuntimeCheck runtimeCheck, Path podLogs) {
     this.client = client;
+    this.podLogs = podLogs;
     this.clusterNamespace = clusterNamespace;
     this.objectName = objectName;
     this.uid = uid;
@@ -152,10 +157,13 @@ final class KubePod implements PodHandle {
             + "'; it has " + containers.stream().map(KubeContainer::name).toList()));
   }
 
-  /** The kubelet's directory of this pod's logs on its node: {@code /var/log/pods/<namespace>_<pod>_<uid>}. */
+  /**
+   * The kubelet's directory of this pod's logs on its node, {@code /var/log/pods/<namespace>_<pod>_<uid>}; for a
+   * node of the local cluster whose kubelet has a {@code /var/log} of its own, that directory's path on this machine.
+   */
   @Override
   public Path logDirectory() {
-    return Path.of("/var/log/pods", clusterNamespace + "_" + objectName + "_" + uid);
+    return podLogs.resolve(clusterNamespace + "_" + objectName + "_" + uid);
   }
 
   @Override

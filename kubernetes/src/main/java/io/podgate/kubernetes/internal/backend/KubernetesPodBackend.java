@@ -18,6 +18,7 @@ import io.podgate.internal.measure.churn.PodApiChurn;
 import io.podgate.internal.pod.PodSpec;
 import io.podgate.internal.pod.PodTimings;
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -26,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Function;
 
 /**
  * Pods on a Kubernetes cluster through its API (fabric8). Each backend session has one namespace,
@@ -54,6 +56,7 @@ public final class KubernetesPodBackend implements PodBackend {
   private final PullSecrets pullSecrets;
   private final KubePod.NodeRuntimeCheck runtimeCheck;
   private final boolean localLogs;
+  private final Function<String, Path> podLogs;
   private final Map<Class<?>, Object> capabilities;
   private final NodeStarter nodeStarter;
   private final List<String> notices = new ArrayList<>();
@@ -69,14 +72,18 @@ public final class KubernetesPodBackend implements PodBackend {
   public KubernetesPodBackend(KubernetesClient client, String sessionId, String description, ImageSource images,
       boolean hostPathMounts, boolean localLogs, KubePod.NodeRuntimeCheck runtimeCheck, Map<Class<?>, Object> capabilities) {
     this(client, sessionId, description, images, hostPathMounts, localLogs, runtimeCheck, capabilities,
-        (spec, backend) -> KubeNodes.bind(spec, backend, System::getProperty));
+        (spec, backend) -> KubeNodes.bind(spec, backend, System::getProperty), node -> KubePod.POD_LOGS);
   }
 
-  /** As above; {@code nodeStarter} gives {@code @PodgateNodes} their cluster nodes (by default the cluster's own). */
+  /**
+   * As above; {@code nodeStarter} gives {@code @PodgateNodes} their cluster nodes (by default the cluster's own), and
+   * {@code podLogs} gives the directory on this machine that is a cluster node's {@code /var/log/pods}.
+   */
   KubernetesPodBackend(KubernetesClient client, String sessionId, String description, ImageSource images,
       boolean hostPathMounts, boolean localLogs, KubePod.NodeRuntimeCheck runtimeCheck, Map<Class<?>, Object> capabilities,
-      NodeStarter nodeStarter) {
+      NodeStarter nodeStarter, Function<String, Path> podLogs) {
     this.nodeStarter = nodeStarter;
+    this.podLogs = podLogs;
     this.client = client;
     this.sessionId = sessionId;
     this.description = description;
@@ -196,7 +203,8 @@ public final class KubernetesPodBackend implements PodBackend {
       }
       KubePod handle = new KubePod(client, ns, object, live.getMetadata().getUid(), k, KubeReadiness.ip(live),
           live.getMetadata().getLabels(), containers, forwards, nodeInfo,
-          new PodTimings(ms(t1 - t0), ms(t2 - t1), 0, ms(t3 - t2)), runtimeCheck);
+          new PodTimings(ms(t1 - t0), ms(t2 - t1), 0, ms(t3 - t2)), runtimeCheck,
+          podLogs.apply(live.getSpec() == null ? null : live.getSpec().getNodeName()));
       for (KubeContainer c : containers) {
         var s = KubeContainer.status(live, c.name());
         String id = s == null || s.getContainerID() == null ? "" : s.getContainerID().replaceFirst("^[a-z]+://", "");

@@ -128,7 +128,8 @@ public final class LocalClusterBackendProvider implements PodBackendProvider {
             // No raw CRI access: the kubelet stops sandboxes on its runtime that no pod of its own owns, so
             // churn through CRI on the node's containerd fails half-way (seen: 21 of 49 cycles).
             true, true, uid -> awaitGone(cri, nodes, uid), Map.of(),
-            (spec, b) -> LocalClusterNodes.start(spec, b, started, session.images(), nodes));
+            (spec, b) -> LocalClusterNodes.start(spec, b, started, session.images(), nodes),
+            node -> Optional.ofNullable(node).map(nodes::get).map(LocalClusterNodes.Runtime::podLogs).orElse(KubePod.POD_LOGS));
         return new Running(lease, cluster, client, backend);
       } catch (RuntimeException e) {
         for (AutoCloseable c : new AutoCloseable[] {client, cluster, lease}) {

@@ -13,14 +13,17 @@ import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.pod.PodSpecException;
 import io.podgate.internal.pod.SessionImages;
 import io.podgate.internal.pod.TopologyNodes;
+import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.topology.Node;
 import io.podgate.internal.topology.Topology;
 import io.podgate.kubernetes.internal.cluster.LocalCluster;
 import io.podgate.kubernetes.internal.cluster.LocalClusterOptions;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -38,8 +41,11 @@ final class LocalClusterNodes implements NodeGroup {
   /** How pods on these nodes are reached from the test JVM (and so how measurements run). */
   static final String PATH = "pod-ip";
 
-  /** What the backend needs of a started node: its runtime (deleted pods gone) and its images. */
-  record Runtime(CriClient cri, SessionImages images) {}
+  /**
+   * What the backend needs of a started node: its runtime (deleted pods gone), its images, and the directory on
+   * this machine that is its kubelet's {@code /var/log/pods}.
+   */
+  record Runtime(CriClient cri, SessionImages images, Path podLogs) {}
 
   private final NodesSpec spec;
   private final KubernetesPodBackend backend;
@@ -80,7 +86,9 @@ final class LocalClusterNodes implements NodeGroup {
       }
     }
     String apiserver = cluster.options().apiserverAddress();
-    Topology topology = TopologyNodes.topology(spec).build().start();
+    // each node's containerd and kubelet share a /var/log of the node: a kubelet's container GC deletes the pod
+    // log directories of pods it does not run, so with one /var/log/pods the kubelets delete each other's logs
+    Topology topology = TopologyNodes.topology(spec).privateVarLog(true).build().start();
     LocalClusterNodes group = new LocalClusterNodes(spec, backend, cluster, topology, registry);
     try {
       for (Node n : topology.nodes()) {
@@ -89,9 +97,12 @@ final class LocalClusterNodes implements NodeGroup {
         // the kubelet reaches the apiserver on the host's node address through the switch
         HostCommand.run(List.of("ip", "-n", n.netns().orElseThrow(), "route", "add", apiserver + "/32", "via",
             topology.hostAddress())).orThrow("routing node " + n.name() + " to the apiserver");
-        registry.put(n.name(), new Runtime(n.cri(), new SessionImages(n.cri(), images)));
+        EmbeddedContainerd daemon = n.daemon().orElseThrow();
+        registry.put(n.name(), new Runtime(n.cri(), new SessionImages(n.cri(), images),
+            daemon.privateVarLog().orElseThrow().resolve("pods")));
         group.added.add(n.name());
-        cluster.addNode(new LocalClusterOptions.Node(n.name(), n.socket(), n.address(), n.netns()), List.of(TAINT));
+        cluster.addNode(new LocalClusterOptions.Node(n.name(), n.socket(), n.address(), n.netns(),
+            Optional.of(Path.of("/proc", Long.toString(daemon.pid()), "ns", "mnt"))), List.of(TAINT));
       }
       return group;
     } catch (RuntimeException e) {

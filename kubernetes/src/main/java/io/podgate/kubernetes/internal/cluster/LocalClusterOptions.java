@@ -22,10 +22,15 @@ public final class LocalClusterOptions {
    * One node: its kubelet uses the containerd at {@code criSocket} (a unix socket path), registers as
    * {@code name} with address {@code ip} and, when {@code netns} is given, runs in that named network
    * namespace. When {@code ip} is on no interface (of the netns), podgate adds it on a port-less
-   * bridge for the cluster's lifetime.
+   * bridge for the cluster's lifetime. When {@code mountNamespace} is given (the node containerd's, e.g.
+   * {@code /proc/<pid>/ns/mnt}, see {@code ContainerdOptions.privateVarLog}), the kubelet joins it, so that its
+   * {@code /var/log/pods} is the node's own: a kubelet's container GC deletes every pod log directory there whose
+   * pod it does not run, so kubelets sharing the host's {@code /var/log/pods} delete each other's pod logs.
    */
-  public record Node(String name, Path criSocket, String ip, Optional<String> netns) {
+  public record Node(String name, Path criSocket, String ip, Optional<String> netns, Optional<Path> mountNamespace) {
     public Node {
+      netns = netns == null ? Optional.empty() : netns;
+      mountNamespace = mountNamespace == null ? Optional.empty() : mountNamespace;
       if (name == null || !DNS_LABEL.matcher(name).matches()) {
         throw new PodgateException("node name '" + name + "' must be a DNS label (lower case letters, digits, '-')");
       }
@@ -38,7 +43,11 @@ public final class LocalClusterOptions {
     }
 
     public Node(String name, Path criSocket, String ip) {
-      this(name, criSocket, ip, Optional.empty());
+      this(name, criSocket, ip, Optional.empty(), Optional.empty());
+    }
+
+    public Node(String name, Path criSocket, String ip, Optional<String> netns) {
+      this(name, criSocket, ip, netns, Optional.empty());
     }
   }
 

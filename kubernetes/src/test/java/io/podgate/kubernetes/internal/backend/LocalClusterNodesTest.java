@@ -24,7 +24,9 @@ import io.podgate.measure.Throughput;
 import io.podgate.measure.Verdict;
 import io.podgate.testsupport.FixtureOnly;
 import io.podgate.testsupport.Fixtures;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -52,8 +54,12 @@ class LocalClusterNodesTest {
   static final String SWITCH = "pgknsw0";
   static final String NETNS_PREFIX = "pgkn-";
   static final List<String> LINKS = List.of(SWITCH, "pgkna4", "pgkna5");
+  static final String SERVER_LINE = "podgate-server-up";
+  static final String CLIENT_LINE = "podgate-client-up";
+  /** Longer than the kubelet's container GC period (one minute, not configurable in v1.20). */
+  static final Duration KUBELET_GC = Duration.ofSeconds(75);
   /** Answers with the client's address (so the test sees whether traffic was masqueraded) and serves a page. */
-  static final String WHO_AM_I = "mkdir -p /www/cgi-bin && echo podgate-node-ok > /www/index.html && printf"
+  static final String WHO_AM_I = "echo " + SERVER_LINE + " && mkdir -p /www/cgi-bin && echo podgate-node-ok > /www/index.html && printf"
       + " '#!/bin/sh\\necho Content-Type: text/plain\\necho\\necho $REMOTE_ADDR\\n' > /www/cgi-bin/peer"
       + " && chmod +x /www/cgi-bin/peer && exec httpd -f -p 8080 -h /www";
   static final Map<String, String> SEEN = new ConcurrentHashMap<>();
@@ -80,7 +86,7 @@ class LocalClusterNodesTest {
       switchBridge = SWITCH, switchSubnet = "10.176.1.0/24", netnsPrefix = NETNS_PREFIX, linkPrefix = "pgkn")
   static class TwoNodes {
     @PodSandbox(node = "a4")
-    @CriContainer(name = "client", image = "podgate:debug", command = {"sleep", "3600"})
+    @CriContainer(name = "client", image = "podgate:debug", command = {"sh", "-c", "echo " + CLIENT_LINE + " && exec sleep 3600"})
     static Pod client;
 
     @PodSandbox(node = "a5")
@@ -145,6 +151,29 @@ class LocalClusterNodesTest {
       SEEN.put("measured", c.summary());
     }
 
+    /**
+     * Each kubelet's container GC (every minute) deletes the pod log directories in its /var/log/pods whose pods
+     * it does not run; with one /var/log/pods for every kubelet on the host, a4's kubelet emptied a5's pod logs and
+     * the other way round. Each node's containerd and kubelet now share a /var/log of the node.
+     */
+    @Test
+    void logsOfPodsOnBothNodesOutliveTheKubeletsContainerGc() throws InterruptedException {
+      Instant created = Instant.parse(clusterPodOf(server).getMetadata().getCreationTimestamp());
+      Duration left = Duration.between(Instant.now(), created.plus(KUBELET_GC));
+      if (!left.isNegative()) {
+        Thread.sleep(left.toMillis());
+      }
+      assertThat(server.container("server").logs()).contains(SERVER_LINE);
+      assertThat(client.container("client").logs()).contains(CLIENT_LINE);
+      assertThat(server.logDirectory().resolve("server/0.log")).as("a5's own /var/log/pods").isRegularFile();
+      assertThat(client.logDirectory().resolve("client/0.log")).as("a4's own /var/log/pods").isRegularFile();
+      assertThat(server.logDirectory().getParent()).isNotEqualTo(client.logDirectory().getParent())
+          .isNotEqualTo(Path.of("/var/log/pods"));
+      assertThat(Path.of("/var/log/pods").resolve(server.logDirectory().getFileName()))
+          .as("the host's /var/log/pods, where the session node's kubelet runs its GC").doesNotExist();
+      SEEN.put("logs", server.logDirectory() + " " + client.logDirectory());
+    }
+
     @Test
     void parameterPodOnANode(@PodSandbox(node = "a5") @CriContainer(image = "podgate:busybox", command = {"sleep", "3600"}) Pod extra) {
       assertThat(extra.node()).map(NodeInfo::name).hasValue("a5");
@@ -163,11 +192,14 @@ class LocalClusterNodesTest {
 
     /** spec.nodeName of the cluster Pod behind {@code pod}, through the session backend's fabric8 client. */
     static String nodeNameOf(Pod pod) {
+      return clusterPodOf(pod).getSpec().getNodeName();
+    }
+
+    static io.fabric8.kubernetes.api.model.Pod clusterPodOf(Pod pod) {
       try (BackendLease lease = PodBackends.acquire()) {
         KubernetesPodBackend b = (KubernetesPodBackend) lease.backend();
         return b.client().pods().inNamespace(b.namespace()).list().getItems().stream()
-            .filter(p -> p.getMetadata().getUid().equals(pod.id())).findFirst().orElseThrow()
-            .getSpec().getNodeName();
+            .filter(p -> p.getMetadata().getUid().equals(pod.id())).findFirst().orElseThrow();
       }
     }
   }
@@ -222,8 +254,9 @@ class LocalClusterNodesTest {
     Map<String, String> sysctls = sysctls();
     EngineExecutionResults results = Fixtures.run(TwoNodes.class);
     assertThat(results.allEvents().failed().count()).as(Fixtures.failures(results)).isZero();
-    assertThat(results.testEvents().succeeded().count()).isEqualTo(4);
-    assertThat(SEEN).containsOnlyKeys("pods", "measured", "parameter", "plain");
+    assertThat(results.testEvents().succeeded().count()).isEqualTo(5);
+    assertThat(SEEN).containsOnlyKeys("pods", "measured", "parameter", "plain", "logs");
+    System.out.println("pod logs of the nodes: " + SEEN.get("logs"));
     System.out.println("node-to-node vs pod-to-pod on the local cluster: " + SEEN.get("measured"));
     assertThat(reports(results)).anySatisfy(r -> assertThat(r).containsKeys("podgate.node.a4", "podgate.node.a5"));
     assertThat(reports(results)).filteredOn(r -> r.containsKey("podgate.node.a4"))

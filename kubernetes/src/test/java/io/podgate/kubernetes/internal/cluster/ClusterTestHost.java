@@ -69,9 +69,9 @@ final class ClusterTestHost {
   private static Snapshot snapshotNow() throws IOException {
     String root = workRoot().toString();
     Map<String, String> sysctls = new LinkedHashMap<>();
-    LocalCluster.SYSCTLS.forEach(k -> sysctls.put(k, HostRestore.readSysctl(k)));
+    ClusterHostLock.SYSCTLS.forEach(k -> sysctls.put(k, HostRestore.readSysctl(k)));
     Map<Path, Boolean> paths = new LinkedHashMap<>();
-    LocalCluster.FIXED_PATHS.forEach(p -> paths.put(p, Files.exists(p)));
+    ClusterHostLock.FIXED_PATHS.forEach(p -> paths.put(p, Files.exists(p)));
     List<String> procs = ProcessHandle.allProcesses()
         .filter(p -> p.info().commandLine().map(c -> c.contains(root)
             && c.matches("\\S*/(etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kubelet) .*")).orElse(false))

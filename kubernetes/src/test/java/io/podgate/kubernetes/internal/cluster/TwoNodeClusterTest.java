@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
  * Two nodes as podgate's topology makes them (a network namespace each with its containerd, joined
  * by a switch bridge), each with its kubelet in its namespace: both get Ready, a pod pinned to each
  * runs in that node's pod subnet, the pod on a4 fetches from the pod on a5 (exec through the
- * apiserver and a4's kubelet), and closing leaves the host as it was.
+ * apiserver and a4's kubelet), each pod's log is in its node's own /var/log (the node's containerd and kubelet
+ * share a mount namespace) and readable through the API, and closing leaves the host as it was.
  */
 @Tag("containerd")
 class TwoNodeClusterTest {
@@ -42,7 +43,7 @@ class TwoNodeClusterTest {
     List<String> ids = new ArrayList<>();
     try (Topology topology = Topology.builder().node("a4", A4_PODS).node("a5", A5_PODS)
         .switchBridge("pgkcsw0").switchSubnet("10.171.1.0/24").netnsPrefix("pgkc-").linkPrefix("pgkc")
-        .stateDir(root.resolve("t")).build().start()) {
+        .stateDir(root.resolve("t")).privateVarLog(true).build().start()) {
       StandardImages images = ClusterTestHost.images();
       for (Node n : topology.nodes()) {
         n.importImage(images.pause());
@@ -50,7 +51,8 @@ class TwoNodeClusterTest {
       }
       LocalClusterOptions.Builder options = LocalClusterOptions.builder().name("pgtwo").workDir(root.resolve("k8s"))
           .apiserverAddress(topology.hostAddress());
-      topology.nodes().forEach(n -> options.node(new LocalClusterOptions.Node(n.name(), n.socket(), n.address(), n.netns())));
+      topology.nodes().forEach(n -> options.node(new LocalClusterOptions.Node(n.name(), n.socket(), n.address(), n.netns(),
+          Optional.of(Path.of("/proc", Long.toString(n.daemon().orElseThrow().pid()), "ns", "mnt")))));
       try (LocalCluster cluster = LocalCluster.start(options.build());
            KubernetesClient k8s = new KubernetesClientBuilder()
                .withConfig(Config.fromKubeconfig(null, cluster.adminKubeconfig().toFile())).build()) {
@@ -68,6 +70,15 @@ class TwoNodeClusterTest {
           assertThat(exec.exitCode().get(30, TimeUnit.SECONDS)).isZero();
         }
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("podgate-k8s-ok web-a5\n");
+        for (Pod p : List.of(server, client)) {
+          Node node = topology.nodes().stream().filter(n -> n.name().equals(p.getSpec().getNodeName())).findFirst().orElseThrow();
+          String dir = "default_" + p.getMetadata().getName() + "_" + p.getMetadata().getUid();
+          assertThat(node.daemon().orElseThrow().privateVarLog().orElseThrow().resolve("pods").resolve(dir)
+              .resolve("httpd/0.log")).as("the pod's log in its node's own /var/log").isRegularFile();
+          assertThat(Path.of("/var/log/pods", dir)).as("the host's /var/log/pods").doesNotExist();
+          assertThat(k8s.pods().inNamespace("default").withName(p.getMetadata().getName()).getLog())
+              .isEqualTo("log-of-" + p.getMetadata().getName() + "\n");
+        }
         for (Node n : topology.nodes()) {
           n.cri().listPodSandbox().forEach(s -> ids.add(s.getId()));
         }
@@ -89,7 +100,7 @@ class TwoNodeClusterTest {
         .withTerminationGracePeriodSeconds(1L)
         .addNewContainer().withName("httpd").withImage(StandardImages.BUSYBOX_REFERENCE).withImagePullPolicy("Never")
         .withCommand("/bin/sh", "-c", "mkdir -p /www && echo podgate-k8s-ok " + name
-            + " > /www/index.html && exec httpd -f -p 8080 -h /www")
+            + " > /www/index.html && echo log-of-" + name + " && exec httpd -f -p 8080 -h /www")
         .withNewReadinessProbe().withNewTcpSocket().withNewPort(8080).endTcpSocket().withPeriodSeconds(1)
         .endReadinessProbe().endContainer().endSpec().build()).create();
     return k8s.pods().inNamespace("default").withName(name).waitUntilReady(60, TimeUnit.SECONDS);
