@@ -45,14 +45,23 @@ public final class RuncLeftovers {
   }
 
   private static void deleteIfUnder(Path container, String rootfsPrefix, List<String> failed) {
-    JsonNode state;
-    try {
-      state = JSON.readTree(container.resolve("state.json").toFile());
-    } catch (IOException e) {
-      if (Files.exists(container.resolve("state.json"))) {
-        failed.add("unreadable runc state " + container + ": " + e.getMessage());
+    JsonNode state = null;
+    IOException unreadable = null;
+    // another daemon may be creating this container: its state.json can appear between our read and our look
+    for (int attempt = 0; attempt < 3 && state == null; attempt++) {
+      try {
+        state = JSON.readTree(container.resolve("state.json").toFile());
+      } catch (IOException e) {
+        if (!Files.exists(container.resolve("state.json"))) {
+          return; // gone meanwhile, or not written yet: not ours to judge
+        }
+        unreadable = e;
+        pause(Duration.ofMillis(50));
       }
-      return; // gone meanwhile: another daemon deleted its own container
+    }
+    if (state == null) {
+      failed.add("unreadable runc state " + container + ": " + unreadable.getMessage());
+      return;
     }
     if (state.path("config").path("rootfs").asText("").startsWith(rootfsPrefix)) {
       failed.addAll(deleteCgroups(container.getFileName().toString(), state.path("cgroup_paths")));
@@ -152,6 +161,14 @@ public final class RuncLeftovers {
         Thread.currentThread().interrupt();
         return "interrupted";
       }
+    }
+  }
+
+  private static void pause(Duration d) {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }
