@@ -65,19 +65,33 @@ public final class HostProcesses {
   }
 
   /**
-   * Like {@link #containerdDaemons}, without Docker's own containerd (its config under a
-   * {@code docker/containerd} directory, CRI disabled): those never run CNI, so they cannot use
-   * portmap's shared chains.
+   * Like {@link #containerdDaemons}, without Docker's own containerd (started by dockerd, CRI
+   * disabled; its config under {@code <exec-root>/containerd/}, e.g. /var/run/docker/containerd/):
+   * those never run CNI, so they cannot use portmap's shared chains.
    */
   public static List<Long> cniCapableContainerdDaemons(long exceptPid) {
     List<Long> daemons = new ArrayList<>();
     for (long pid : containerdDaemons(exceptPid)) {
       List<String> args = cmdline(pid).orElse(List.of());
-      if (args.stream().noneMatch(a -> a.contains("/docker/containerd/"))) {
+      boolean dockers = args.stream().anyMatch(a -> a.contains("/docker/containerd/"))
+          || parent(pid).flatMap(HostProcesses::cmdline)
+              .map(p -> !p.isEmpty() && baseName(p.get(0)).equals("dockerd")).orElse(false);
+      if (!dockers) {
         daemons.add(pid);
       }
     }
     return daemons;
+  }
+
+  /** The parent of {@code pid}, from /proc/<pid>/stat; empty when it is gone. */
+  static Optional<Long> parent(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      String[] after = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Optional.of(Long.parseLong(after[1]));
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
   }
 
   /** PIDs of running containerd daemons (not shims), other than {@code exceptPid}. */
