@@ -10,19 +10,16 @@ import io.podgate.Podgate;
 import io.podgate.PodgateNode;
 import io.podgate.PodgateNodes;
 import io.podgate.Wait;
-import io.podgate.internal.backend.BackendLease;
-import io.podgate.internal.backend.PodBackends;
 import io.podgate.internal.host.PodgateLabels;
 import io.podgate.testsupport.FixtureOnly;
 import io.podgate.testsupport.Fixtures;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 
 /**
@@ -36,21 +33,8 @@ import org.junit.platform.testkit.engine.EngineExecutionResults;
 class LocalClusterApartTest {
   static final String NETNS_PREFIX = "pgka-";
   static final Map<String, String> SEEN = new ConcurrentHashMap<>();
-  static BackendLease lease;
-  static KubernetesPodBackend backend;
-
-  @BeforeAll
-  static void cluster() {
-    lease = PodBackends.acquire();
-    backend = (KubernetesPodBackend) lease.backend();
-  }
-
-  @AfterAll
-  static void release() {
-    if (lease != null) {
-      lease.close();
-    }
-  }
+  @RegisterExtension
+  static final HeldBackend cluster = new HeldBackend();
 
   @Podgate
   @ExtendWith(FixtureOnly.class)
@@ -95,12 +79,12 @@ class LocalClusterApartTest {
     System.out.println("apart, no node left: " + failure.lines().findFirst().orElse(""));
     assertThat(failure).contains("pod 'third'", "was not scheduled within 10 s", "FailedScheduling", "anti-affinity",
         "the pod is declared apart = \"spread\"", "io.podgate.apart=spread", "pin them with node = to distinct @PodgateNodes");
-    assertThat(backend.client().pods().inNamespace(backend.namespace())
+    assertThat(cluster.backend().client().pods().inNamespace(cluster.backend().namespace())
         .withLabel(PodgateLabels.TEST_CLASS, ThreeApartOnTwoNodes.class.getSimpleName()).list().getItems())
         .as("pods of the class left").isEmpty();
     LocalClusterNodesTest.assertNothingOfTheNodesLeft(List.of("a4"), NETNS_PREFIX, List.of("pgkasw0", "pgkaa4"),
         List.of("10.71.34."));
-    assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+    assertThat(cluster.backend().client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
         .containsExactly(LocalClusterBackendProvider.NODE_NAME);
   }
 }

@@ -31,11 +31,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.platform.engine.reporting.ReportEntry;
 import org.junit.platform.testkit.engine.EngineExecutionResults;
 import org.junit.platform.testkit.engine.EngineTestKit;
@@ -64,21 +63,8 @@ class LocalClusterNodesTest {
       + " && chmod +x /www/cgi-bin/peer && exec httpd -f -p 8080 -h /www";
   static final Map<String, String> SEEN = new ConcurrentHashMap<>();
   /** Held for the class, so the fixtures share one session cluster instead of each starting one. */
-  static BackendLease lease;
-  static KubernetesPodBackend backend;
-
-  @BeforeAll
-  static void cluster() {
-    lease = PodBackends.acquire();
-    backend = (KubernetesPodBackend) lease.backend();
-  }
-
-  @AfterAll
-  static void release() {
-    if (lease != null) {
-      lease.close();
-    }
-  }
+  @RegisterExtension
+  static final HeldBackend cluster = new HeldBackend();
 
   @Podgate
   @ExtendWith(FixtureOnly.class)
@@ -244,7 +230,7 @@ class LocalClusterNodesTest {
         "@PodgateNode(name = \"A4\") becomes a Kubernetes node name", "must be a DNS label");
     assertThat(SEEN).isEmpty();
     assertNothingOfTheNodesLeft(List.of("a4", "A4"), NETNS_PREFIX, LINKS, List.of("10.176.14."));
-    assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+    assertThat(cluster.backend().client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
         .containsExactly(LocalClusterBackendProvider.NODE_NAME);
   }
 
@@ -265,7 +251,7 @@ class LocalClusterNodesTest {
         .containsExactlyInAnyOrder("a4", "a5", "a4", "a5", "a5", null);
 
     assertNothingOfTheNodesLeft(List.of("a4", "a5"), NETNS_PREFIX, LINKS, List.of("10.176.14.", "10.176.15."));
-    assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+    assertThat(cluster.backend().client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
         .containsExactly(LocalClusterBackendProvider.NODE_NAME);
     assertThat(sysctls()).as("the kubelet's sysctls").isEqualTo(sysctls);
   }
@@ -279,7 +265,7 @@ class LocalClusterNodesTest {
     assertThat(results.testEvents().succeeded().count()).isEqualTo(3);
     assertNothingOfTheNodesLeft(List.of("a4", "a5"), "pgnj-", List.of("pgnjsw0", "pgnja4", "pgnja5"),
         List.of("10.216.", "10.217."));
-    assertThat(backend.client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
+    assertThat(cluster.backend().client().nodes().list().getItems()).extracting(n -> n.getMetadata().getName())
         .containsExactly(LocalClusterBackendProvider.NODE_NAME);
   }
 

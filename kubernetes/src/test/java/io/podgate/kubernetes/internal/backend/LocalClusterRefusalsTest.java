@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Pod;
 import io.podgate.PodgateException;
-import io.podgate.internal.backend.BackendLease;
 import io.podgate.internal.backend.NodesSpec;
-import io.podgate.internal.backend.PodBackends;
 import io.podgate.internal.pod.ConfigRef;
 import io.podgate.internal.pod.ContainerSpec;
 import io.podgate.internal.pod.ContainerSpec.WaitSpec;
@@ -16,34 +14,20 @@ import io.podgate.internal.pod.PodSpecException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad input on a real local cluster: refused by name, with nothing left on the cluster. */
 @Tag("containerd")
 class LocalClusterRefusalsTest {
-  static BackendLease lease;
-  static KubernetesPodBackend backend;
-
-  @BeforeAll
-  static void cluster() {
-    lease = PodBackends.acquire();
-    backend = (KubernetesPodBackend) lease.backend();
-  }
-
-  @AfterAll
-  static void release() {
-    if (lease != null) {
-      lease.close();
-    }
-  }
+  @RegisterExtension
+  static final HeldBackend cluster = new HeldBackend();
 
   @Test
   void aCrictlFieldWithoutPodEquivalentIsRefusedByNameAndNothingIsMade() {
     List<String> before = sessionPods();
-    assertThatThrownBy(() -> backend.create(backend.plan(Specs.podFromJson("with-log-directory.json", List.of(),
+    assertThatThrownBy(() -> cluster.backend().create(cluster.backend().plan(Specs.podFromJson("with-log-directory.json", List.of(),
         Specs.container("c", "podgate:busybox"))), Map.of()))
         .isInstanceOf(PodSpecException.class)
         .hasMessageContaining("with-log-directory.json: log_directory, linux.cgroup_parent are not supported on the"
@@ -54,29 +38,29 @@ class LocalClusterRefusalsTest {
   @Test
   void anUnknownNodeIsRefusedBeforeAnythingIsMadeAndAKnownOnePinsThePod() {
     NodesSpec one = new NodesSpec("@PodgateNodes on T", "T", "", "", "", "", List.of(new NodesSpec.Node("a4", "10.14.0.0/16", "", "")));
-    assertThatThrownBy(() -> KubeNodes.bind(one, backend, Map.of("podgate.kubernetes.node.a4", "no-such-node")::get))
+    assertThatThrownBy(() -> KubeNodes.bind(one, cluster.backend(), Map.of("podgate.kubernetes.node.a4", "no-such-node")::get))
         .isInstanceOf(PodSpecException.class)
         .hasMessageContaining("node \"a4\" is mapped to cluster node \"no-such-node\"")
         .hasMessageContaining("its nodes: [" + LocalClusterBackendProvider.NODE_NAME + "]");
 
     NodesSpec two = new NodesSpec("@PodgateNodes on T", "T", "", "", "", "", List.of(new NodesSpec.Node("a4", "10.14.0.0/16", "", ""),
         new NodesSpec.Node("a5", "10.15.0.0/16", "", "")));
-    assertThatThrownBy(() -> KubeNodes.bind(two, backend, k -> null)).isInstanceOf(PodSpecException.class)
+    assertThatThrownBy(() -> KubeNodes.bind(two, cluster.backend(), k -> null)).isInstanceOf(PodSpecException.class)
         .hasMessageContaining("declares 2 nodes, but the cluster has 1 usable");
 
-    var bound = KubeNodes.bind(one, backend, k -> null);
+    var bound = KubeNodes.bind(one, cluster.backend(), k -> null);
     assertThat(bound.nodes()).singleElement().satisfies(n -> {
       assertThat(n.name()).isEqualTo("a4");
       assertThat(n.address()).isEqualTo(System.getProperty(LocalClusterBackendProvider.NODE_IP_PROPERTY,
           LocalClusterBackendProvider.DEFAULT_NODE_IP));
     });
-    assertThatThrownBy(() -> bound.create("a5", "@PodSandbox x", backend.plan(Specs.pod("x",
+    assertThatThrownBy(() -> bound.create("a5", "@PodSandbox x", cluster.backend().plan(Specs.pod("x",
         Specs.container("c", "podgate:busybox"))), Map.of())).isInstanceOf(PodSpecException.class)
         .hasMessageContaining("node = \"a5\" is not a node of @PodgateNodes on T; declared nodes: [a4]");
-    try (var pinned = bound.create("a4", "@PodSandbox pinned", backend.plan(Specs.pod("pinned",
+    try (var pinned = bound.create("a4", "@PodSandbox pinned", cluster.backend().plan(Specs.pod("pinned",
         Specs.container("c", "podgate:busybox"))), Map.of())) {
       assertThat(pinned.node()).hasValueSatisfying(n -> assertThat(n.name()).isEqualTo("a4"));
-      Pod object = backend.client().pods().inNamespace(backend.namespace()).withLabel("io.podgate.pod", "pinned").list()
+      Pod object = cluster.backend().client().pods().inNamespace(cluster.backend().namespace()).withLabel("io.podgate.pod", "pinned").list()
           .getItems().get(0);
       assertThat(object.getSpec().getNodeName()).isEqualTo(LocalClusterBackendProvider.NODE_NAME);
     }
@@ -89,7 +73,7 @@ class LocalClusterRefusalsTest {
         new WaitSpec(0, "", 0, 200, "", List.of(), Duration.ofSeconds(8)));
     PodSpec spec = Specs.pod("unschedulable", huge);
     List<String> before = sessionPods();
-    assertThatThrownBy(() -> backend.create(backend.plan(spec), Map.of()))
+    assertThatThrownBy(() -> cluster.backend().create(cluster.backend().plan(spec), Map.of()))
         .isInstanceOf(PodgateException.class)
         .hasMessageContaining("@PodSandbox unschedulable: pod 'unschedulable'")
         .hasMessageContaining("was not scheduled within 8 s")
@@ -99,7 +83,7 @@ class LocalClusterRefusalsTest {
   }
 
   private static List<String> sessionPods() {
-    return backend.client().pods().inAnyNamespace().withLabel("io.podgate.session").list().getItems().stream()
+    return cluster.backend().client().pods().inAnyNamespace().withLabel("io.podgate.session").list().getItems().stream()
         .map(Pod::getMetadata).map(m -> m.getNamespace() + "/" + m.getName()).sorted().toList();
   }
 }
