@@ -27,9 +27,6 @@ import io.podgate.internal.containerd.leases.CreateRequest;
 import io.podgate.internal.containerd.leases.DeleteRequest;
 import io.podgate.internal.containerd.leases.LeasesGrpc;
 import io.podgate.internal.containerd.types.Descriptor;
-import io.podgate.internal.cri.v1.ImageServiceGrpc;
-import io.podgate.internal.cri.v1.ImageSpec;
-import io.podgate.internal.cri.v1.ImageStatusRequest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -63,7 +60,6 @@ public final class OciArchiveImporter {
 
   private static final int CHUNK = 1024 * 1024;
   private static final long CALL_SECONDS = 60;
-  private static final java.time.Duration CRI_PATIENCE = java.time.Duration.ofSeconds(10);
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Channel channel;
@@ -158,47 +154,15 @@ public final class OciArchiveImporter {
           }
         }
         ImportResult.ImageRecord record = putImage(headers, root);
-        awaitCriSees(imageName);
+        if (ContainerdHeaders.K8S_NAMESPACE.equals(namespace)) {
+          CriImageVisibility.await(channel, imageName);
+        }
         return new ImportResult(imageName, root.digest(), root.mediaType(), root.size(), written, skipped, bytes, record);
       } catch (RuntimeException e) {
         failure = e;
         throw e;
       } finally {
         deleteLease(leaseId, failure);
-      }
-    }
-
-    /**
-     * containerd's CRI plugin learns of a new image from the event stream, a moment after Images.Create:
-     * wait (bounded) until its ImageStatus lists it, so a CreateContainer right after the import finds it.
-     */
-    private void awaitCriSees(String reference) {
-      if (!ContainerdHeaders.K8S_NAMESPACE.equals(namespace)) {
-        return;
-      }
-      ImageStatusRequest request = ImageStatusRequest.newBuilder()
-          .setImage(ImageSpec.newBuilder().setImage(reference)).build();
-      ImageServiceGrpc.ImageServiceBlockingStub cri = ImageServiceGrpc.newBlockingStub(channel);
-      long deadline = System.nanoTime() + CRI_PATIENCE.toNanos();
-      long pauseMillis = 2;
-      while (true) {
-        try {
-          if (cri.withDeadlineAfter(CALL_SECONDS, TimeUnit.SECONDS).imageStatus(request).hasImage()) {
-            return;
-          }
-        } catch (StatusRuntimeException e) {
-          return; // no CRI on this socket, or it will say what is wrong when the image is used
-        }
-        if (System.nanoTime() - deadline > 0) {
-          return; // the pod that uses it will name the image if CRI never lists it
-        }
-        try {
-          Thread.sleep(pauseMillis);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        pauseMillis = Math.min(pauseMillis * 2, 50);
       }
     }
 
