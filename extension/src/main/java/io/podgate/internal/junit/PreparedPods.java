@@ -5,6 +5,7 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.backend.PodStart;
+import io.podgate.internal.pod.DaemonPools;
 import io.podgate.internal.pod.PodSpec;
 import java.lang.reflect.Method;
 import java.util.ArrayDeque;
@@ -18,8 +19,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.platform.commons.annotation.Testable;
@@ -61,12 +60,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
   private boolean closed;
 
   PreparedPods() {
-    AtomicInteger n = new AtomicInteger();
-    pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "podgate-prepare-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    pool = DaemonPools.cached("podgate-prepare");
   }
 
   /** Whether sandboxes are started ahead ({@code on}, the default) or each pod is made in its test ({@code off}). */

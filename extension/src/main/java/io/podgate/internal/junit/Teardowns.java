@@ -2,6 +2,7 @@ package io.podgate.internal.junit;
 
 import io.podgate.PodgateException;
 import io.podgate.internal.backend.PodBackend;
+import io.podgate.internal.pod.DaemonPools;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,8 +11,6 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -40,12 +39,7 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
   private ExtensionContext root;
 
   Teardowns() {
-    AtomicInteger n = new AtomicInteger();
-    pool = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "podgate-teardown-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    pool = DaemonPools.cached("podgate-teardown");
   }
 
   /** Whether pods are removed in the background (default) or in afterEach/afterAll. */

@@ -27,8 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The per-JVM podgate session: one runtime (the configured CRI endpoint, else one embedded
@@ -176,12 +174,7 @@ public final class PodgateSession {
     this.runtime = runtime;
     this.watchdog = watchdog;
     this.images = images;
-    AtomicInteger n = new AtomicInteger();
-    this.executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "podgate-" + id + "-" + n.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    this.executor = DaemonPools.cached("podgate-" + id);
     String network = embedded != null ? "pod subnet " + embedded.options().podSubnet()
         + " of the embedded containerd (system property " + SUBNET_PROPERTY + ")"
         : shared != null ? "pod subnet " + shared.state().subnet() + " of the reused containerd (system property "

@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The nodes of one {@link NodesSpec} as a running {@link Topology}, with one provisioner (and image
@@ -38,12 +36,7 @@ public final class TopologyNodes implements NodeGroup {
   /** Builds and starts the nodes of {@code spec} and imports the sandbox image into each. */
   static TopologyNodes start(NodesSpec spec, PodgateSession session) {
     Topology topology = topology(spec).build().start();
-    AtomicInteger count = new AtomicInteger();
-    ExecutorService executor = Executors.newCachedThreadPool(r -> {
-      Thread t = new Thread(r, "podgate-nodes-" + spec.owner() + "-" + count.incrementAndGet());
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor = DaemonPools.cached("podgate-nodes-" + spec.owner());
     TopologyNodes nodes = new TopologyNodes(spec, topology, executor);
     try {
       HostPorts hostPorts = new HostPorts();
