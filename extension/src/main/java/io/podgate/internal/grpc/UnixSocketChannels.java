@@ -23,6 +23,14 @@ import org.newsclub.net.unix.AFUNIXSelectorProvider;
  */
 public final class UnixSocketChannels implements AutoCloseable {
   private static final AtomicInteger GROUP_IDS = new AtomicInteger();
+  /** Netty's own JFR events: off unless the user set it (starting Flight Recorder costs a cold JVM about 90 ms). */
+  static final String NETTY_JFR = "io.netty.jfr.enabled";
+
+  static {
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
+    }
+  }
 
   private final Path socket;
   private final UnixSocketTransport transport;

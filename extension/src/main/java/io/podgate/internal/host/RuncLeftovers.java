@@ -1,7 +1,6 @@
 package io.podgate.internal.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
@@ -24,7 +23,6 @@ import java.util.stream.Stream;
 public final class RuncLeftovers {
   static final Path RUNC_ROOT = Path.of("/run/containerd/runc");
   static final Path CGROUP_ROOT = Path.of("/sys/fs/cgroup");
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CGROUP_PATIENCE = Duration.ofSeconds(3);
 
   private RuncLeftovers() {}
@@ -50,7 +48,7 @@ public final class RuncLeftovers {
     // another daemon may be creating this container: its state.json can appear between our read and our look
     for (int attempt = 0; attempt < 3 && state == null; attempt++) {
       try {
-        state = JSON.readTree(container.resolve("state.json").toFile());
+        state = Json.mapper().readTree(container.resolve("state.json").toFile());
       } catch (IOException e) {
         if (!Files.exists(container.resolve("state.json"))) {
           return; // gone meanwhile, or not written yet: not ours to judge

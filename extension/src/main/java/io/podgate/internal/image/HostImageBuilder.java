@@ -1,6 +1,6 @@
 package io.podgate.internal.image;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podgate.internal.host.Json;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.podgate.PodgateException;
@@ -36,7 +36,6 @@ public final class HostImageBuilder {
   static final String EPOCH = "1970-01-01T00:00:00Z";
   static final String DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
   private static final int FORMAT_VERSION = 1;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private sealed interface Node permits Dir, HostFile, Bytes, Link {}
 
@@ -323,7 +322,7 @@ public final class HostImageBuilder {
   }
 
   private byte[] configJson(String layerDigest) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.mapper().createObjectNode();
     root.put("created", EPOCH);
     root.put("architecture", "amd64");
     root.put("os", "linux");
@@ -351,12 +350,12 @@ public final class HostImageBuilder {
     ObjectNode history = root.putArray("history").addObject();
     history.put("created", EPOCH);
     history.put("created_by", "podgate HostImageBuilder");
-    return JSON.writeValueAsBytes(root);
+    return Json.mapper().writeValueAsBytes(root);
   }
 
   private static byte[] manifestJson(String configDigest, long configSize, String layerDigest, long layerSize)
       throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.mapper().createObjectNode();
     root.put("schemaVersion", 2);
     root.put("mediaType", OciMediaTypes.OCI_MANIFEST);
     ObjectNode config = root.putObject("config");
@@ -367,11 +366,11 @@ public final class HostImageBuilder {
     layer.put("mediaType", OciMediaTypes.OCI_LAYER_TAR);
     layer.put("digest", layerDigest);
     layer.put("size", layerSize);
-    return JSON.writeValueAsBytes(root);
+    return Json.mapper().writeValueAsBytes(root);
   }
 
   private byte[] indexJson(String manifestDigest, long manifestSize) throws IOException {
-    ObjectNode root = JSON.createObjectNode();
+    ObjectNode root = Json.mapper().createObjectNode();
     root.put("schemaVersion", 2);
     root.put("mediaType", OciMediaTypes.OCI_INDEX);
     ObjectNode m = root.putArray("manifests").addObject();
@@ -384,7 +383,7 @@ public final class HostImageBuilder {
     ObjectNode platform = m.putObject("platform");
     platform.put("architecture", "amd64");
     platform.put("os", "linux");
-    return JSON.writeValueAsBytes(root);
+    return Json.mapper().writeValueAsBytes(root);
   }
 
   private HostImageBuilder put(String inImage, Node node) {

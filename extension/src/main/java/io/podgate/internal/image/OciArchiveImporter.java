@@ -1,7 +1,7 @@
 package io.podgate.internal.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podgate.internal.host.Json;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import io.grpc.Channel;
@@ -60,7 +60,6 @@ public final class OciArchiveImporter {
 
   private static final int CHUNK = 1024 * 1024;
   private static final long CALL_SECONDS = 60;
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Channel channel;
   private final String endpoint;
@@ -265,7 +264,7 @@ public final class OciArchiveImporter {
       }
       JsonNode json;
       try {
-        json = JSON.readTree(tar.readAll(entry));
+        json = Json.mapper().readTree(tar.readAll(entry));
       } catch (IOException e) {
         return "application/octet-stream";
       }
@@ -321,7 +320,7 @@ public final class OciArchiveImporter {
         }
       }
       try {
-        return JSON.readTree(bytes);
+        return Json.mapper().readTree(bytes);
       } catch (IOException e) {
         throw new PodgateException(what + " in OCI archive " + archive + " is not valid JSON: " + e.getMessage(), e);
       }

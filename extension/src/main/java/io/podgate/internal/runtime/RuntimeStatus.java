@@ -1,7 +1,7 @@
 package io.podgate.internal.runtime;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.podgate.internal.host.Json;
 import io.podgate.internal.cri.v1.RuntimeCondition;
 import io.podgate.internal.cri.v1.StatusResponse;
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.util.Optional;
  */
 public record RuntimeStatus(List<Condition> conditions, Optional<String> sandboxImage, Optional<String> cniConfDir,
     Optional<String> cniBinDir, Optional<Boolean> restrictOomScoreAdj) {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** One runtime condition, e.g. NetworkReady=false with reason NetworkPluginNotReady. */
   public record Condition(String type, boolean status, String reason, String message) {
@@ -57,12 +56,12 @@ public record RuntimeStatus(List<Condition> conditions, Optional<String> sandbox
 
   private static JsonNode parse(String json) {
     if (json.isBlank()) {
-      return JSON.missingNode();
+      return Json.mapper().missingNode();
     }
     try {
-      return JSON.readTree(json);
+      return Json.mapper().readTree(json);
     } catch (IOException e) {
-      return JSON.missingNode(); // not containerd's format: nothing known
+      return Json.mapper().missingNode(); // not containerd's format: nothing known
     }
   }
 
