@@ -22,6 +22,14 @@ public interface PodBackend {
   /** What the backend did on the user's behalf when it started (e.g. imported an image), one sentence each. */
   List<String> notices();
 
+  /**
+   * Pod removals this backend handed to a process outliving the JVM ({@link PodHandle#handOff()}) that
+   * failed so far, one sentence each, each returned once. None by default.
+   */
+  default List<String> handOffFailures() {
+    return List.of();
+  }
+
   /** Labels every pod of this backend carries, so crash cleanup can find what a dead JVM left. */
   Map<String, String> ownerLabels();
 

@@ -41,6 +41,11 @@ public final class PodBackends {
     return provider(name, providers).acquire(name);
   }
 
+  /** The backend this JVM's properties and environment choose. */
+  public static String chosenName() {
+    return chosen(System::getProperty, System::getenv);
+  }
+
   /** The backend name: the property, else {@code cri} when a CRI endpoint is configured, else {@code embedded}. */
   static String chosen(UnaryOperator<String> properties, UnaryOperator<String> env) {
     String value = properties.apply(PROPERTY);

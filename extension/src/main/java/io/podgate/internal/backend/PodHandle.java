@@ -35,6 +35,15 @@ public interface PodHandle extends Pod, AutoCloseable {
    */
   default void closing() {}
 
+  /**
+   * Gives the removal to a process that outlives this JVM (the keeper of a reused runtime) instead of
+   * {@link #close()}: true when it took it, and this handle is closed then. False by default, and when
+   * the pod must be removed here (e.g. it holds a fixed host port).
+   */
+  default boolean handOff() {
+    return false;
+  }
+
   /** Stops and removes the pod and its containers; throws a PodgateException naming the pod if that fails. */
   @Override
   void close();

@@ -1,7 +1,6 @@
 package io.podgate.internal.host;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.grpc.Status;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.CriException;
@@ -27,7 +26,6 @@ import java.util.regex.Pattern;
  * address and its CNI result caches itself, the same way the daemon and topology teardowns do.
  */
 public final class SandboxRemoval {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final Pattern INET = Pattern.compile("inet (\\d{1,3}(?:\\.\\d{1,3}){3})/");
   private static final int STOP_ATTEMPTS = 3;
 
@@ -42,6 +40,11 @@ public final class SandboxRemoval {
     /** Whether podgate's CRI calls removed it (false also when it was already gone). */
     public boolean removed() {
       return runtimeError == null;
+    }
+
+    /** Whether the sandbox no longer existed when podgate came to remove it. */
+    public boolean alreadyGone() {
+      return isNotFound(runtimeError);
     }
 
     public boolean hostClean() {
@@ -141,7 +144,7 @@ public final class SandboxRemoval {
       return Optional.empty();
     }
     try {
-      for (JsonNode ns : JSON.readTree(info).path("runtimeSpec").path("linux").path("namespaces")) {
+      for (JsonNode ns : Json.mapper().readTree(info).path("runtimeSpec").path("linux").path("namespaces")) {
         if (ns.path("type").asText().equals("network") && !ns.path("path").asText().isEmpty()) {
           return Optional.of(Path.of(ns.path("path").asText()));
         }

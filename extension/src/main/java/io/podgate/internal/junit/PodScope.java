@@ -64,6 +64,22 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
     owned.forEach(PodHandle::closing);
   }
 
+  /**
+   * Hands the removal of the pods that allow it to a process outliving this JVM ({@link PodHandle#handOff()});
+   * they leave this scope. Returns whether pods remain for {@link #close()}.
+   */
+  synchronized boolean handOff() {
+    List<PodHandle> gone = new ArrayList<>();
+    for (PodHandle p : owned) {
+      if (p.handOff()) {
+        gone.add(p);
+      }
+    }
+    owned.removeAll(gone);
+    byName.values().removeAll(gone);
+    return !owned.isEmpty();
+  }
+
   @Override
   public void close() {
     List<PodHandle> toClose;

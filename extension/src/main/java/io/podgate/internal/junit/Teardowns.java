@@ -36,6 +36,8 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
   private final Map<String, List<Pending>> byClass = new HashMap<>();
   /** Removals of class-level pods, awaited when the run ends; finished ones that worked are dropped. */
   private final List<Pending> classPods = new ArrayList<>();
+  /** Backends class pods were removed on: asked at the run's end for hand-offs that failed. */
+  private final List<PodBackend> handOffBackends = new ArrayList<>();
   private ExtensionContext root;
 
   Teardowns() {
@@ -69,6 +71,15 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
    * removes what the runtime left and the test that met the dead runtime has failed already.
    */
   void submitClass(ExtensionContext classCtx, PodScope scope, PodBackend backend) {
+    synchronized (this) {
+      root = classCtx.getRoot();
+      if (!handOffBackends.contains(backend)) {
+        handOffBackends.add(backend);
+      }
+    }
+    if (!scope.handOff()) {
+      return; // the reused runtime's keeper removes them: the run does not wait
+    }
     scope.closing();
     String owner = "test class " + classCtx.getRequiredTestClass().getName();
     CompletableFuture<Void> removal = CompletableFuture.runAsync(scope::close, pool);
@@ -98,8 +109,11 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
   public void close() {
     List<Pending> all = new ArrayList<>();
     List<Pending> classes;
+    List<PodBackend> backends;
     ExtensionContext run;
     synchronized (this) {
+      backends = new ArrayList<>(handOffBackends);
+      handOffBackends.clear();
       byClass.values().forEach(all::addAll);
       byClass.clear();
       classes = new ArrayList<>(classPods);
@@ -110,7 +124,11 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
       try {
         awaitAll(all);
       } finally {
-        awaitClasses(classes, run);
+        try {
+          awaitClasses(classes, run);
+        } finally {
+          reportHandOffFailures(backends, run);
+        }
       }
     } finally {
       pool.shutdown();
@@ -151,6 +169,36 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
     if (failure != null) {
       throw failure;
     }
+  }
+
+  /**
+   * Removals handed to the reused runtime's keeper that failed while the run went on fail the run like
+   * those done here; the run does not wait for those still going (a later run reports their failures).
+   */
+  private static void reportHandOffFailures(List<PodBackend> backends, ExtensionContext run) {
+    List<String> failed = new ArrayList<>();
+    for (PodBackend b : backends) {
+      try {
+        failed.addAll(b.handOffFailures());
+      } catch (RuntimeException e) {
+        // a backend that cannot say has reported nothing; its keeper's log has it
+      }
+    }
+    if (failed.isEmpty()) {
+      return;
+    }
+    if (run != null) {
+      failed.forEach(m -> {
+        try {
+          run.publishReportEntry("podgate.teardown.failed", m);
+        } catch (RuntimeException ignored) {
+          // the failure below still says it
+        }
+      });
+    }
+    AssertionError failure = new AssertionError(failed.get(0));
+    failed.subList(1, failed.size()).forEach(m -> failure.addSuppressed(new PodgateException(m)));
+    throw failure;
   }
 
   private static void awaitAll(List<Pending> pending) {

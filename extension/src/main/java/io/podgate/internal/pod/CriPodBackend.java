@@ -78,6 +78,11 @@ public final class CriPodBackend implements PodBackend {
   }
 
   @Override
+  public List<String> handOffFailures() {
+    return session.handOffFailures();
+  }
+
+  @Override
   public Map<String, String> ownerLabels() {
     return session.ownerLabels();
   }

@@ -4,6 +4,7 @@ import io.podgate.NodeInfo;
 import io.podgate.PodgateException;
 import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.runtime.RemovalHandOff;
 import io.podgate.internal.cri.v1.ContainerConfig;
 import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.PodSandboxConfig;
@@ -39,6 +40,7 @@ public final class PodProvisioner {
   private final ExecutorService executor;
   private final String network;
   private final NodeInfo node;
+  private volatile RemovalHandOff handOff;
 
   public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
       Path podsDir, ExecutorService executor) {
@@ -62,6 +64,11 @@ public final class PodProvisioner {
     this.sessionLabels = Map.copyOf(sessionLabels);
     this.podsDir = podsDir;
     this.executor = executor;
+  }
+
+  /** Pods made from now on may be handed to the reused runtime's keeper for removal (see {@link RunningPod#handOff()}). */
+  void handOffTo(RemovalHandOff handOff) {
+    this.handOff = handOff;
   }
 
   /** A pod spec with its JSON read and every value checked; creating it may still fail at runtime. */
@@ -138,7 +145,7 @@ public final class PodProvisioner {
         String hostIp = m.getHostIp().isEmpty() ? "0.0.0.0" : m.getHostIp();
         int port = hostPorts.reserve(spec.origin(), "port mapping of container port " + m.getContainerPort(), hostIp,
             m.getHostPort(), protocol);
-        leases.add(new HostPortLease(m.getContainerPort(), protocol, hostIp, port));
+        leases.add(new HostPortLease(m.getContainerPort(), protocol, hostIp, port, m.getHostPort() != 0));
         mappings.add(m.toBuilder().setHostPort(port).build());
       }
       sandbox.clearPortMappings().addAllPortMappings(mappings);
@@ -178,6 +185,7 @@ public final class PodProvisioner {
       pod = new RunningPod(cri, hostPorts, podId, name, sandboxConfig.getMetadata().getNamespace(), spec.origin(), logDir,
           sandboxConfig.getLabelsMap(), leases);
       pod.ownsLogDirectory(defaultLogDir);
+      pod.handOff(handOff);
       pod.node(node);
       pod.privileged(sandboxConfig.getLinux().getSecurityContext().getPrivileged());
       var ns = sandboxConfig.getLinux().getSecurityContext().getNamespaceOptions();

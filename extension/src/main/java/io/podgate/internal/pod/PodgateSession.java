@@ -12,6 +12,7 @@ import io.podgate.internal.runtime.CriEndpoint;
 import io.podgate.internal.runtime.EmbeddedContainerd;
 import io.podgate.internal.runtime.RuntimeNotUsableException;
 import io.podgate.internal.runtime.RuntimeReadiness;
+import io.podgate.internal.runtime.RemovalHandOff;
 import io.podgate.internal.runtime.RuntimeReuse;
 import io.podgate.internal.runtime.SharedContainerd;
 import io.podgate.internal.watchdog.RuntimeKeeper;
@@ -55,7 +56,10 @@ public final class PodgateSession {
   private final String runtime;
   private final ExecutorService executor;
   private final PodProvisioner provisioner;
+  /** Null on a reused runtime: its keeper watches this JVM. */
   private final Process watchdog;
+  /** Null unless on a reused runtime. */
+  private final RemovalHandOff handOff;
   private final StandardImages images;
   private final List<String> notices;
   private int leases;
@@ -164,7 +168,9 @@ public final class PodgateSession {
   }
 
   private PodgateSession(String id, Path dir, CriClient cri, EmbeddedContainerd embedded,
-      SharedContainerd.Attachment shared, String runtime, StandardImages images, Process watchdog, List<String> notices) {
+      SharedContainerd.Attachment shared, String runtime, StandardImages images, Process watchdog, List<String> notices,
+      RemovalHandOff handOff) {
+    this.handOff = handOff;
     this.id = id;
     this.shared = shared;
     this.notices = List.copyOf(notices);
@@ -182,12 +188,15 @@ public final class PodgateSession {
         : "the pod network of " + runtime;
     this.provisioner = new PodProvisioner(cri, new SessionImages(cri, images), new HostPorts(), ownerLabels(),
         dir.resolve("pods"), executor, network);
+    if (handOff != null) {
+      provisioner.handOffTo(handOff);
+    }
   }
 
   private static PodgateSession start() {
     String id = newId();
     Path workdir = Path.of(System.getProperty(WORKDIR_PROPERTY, Path.of(System.getProperty("java.io.tmpdir"), "podgate").toString()));
-    Path dir = workdir.resolve("session-" + id);
+    Path dir = workdir.resolve("session-" + id); // a reused runtime's sessions live under its directory
     StandardImages images = new StandardImages(Optional.ofNullable(System.getProperty(IMAGE_CACHE_PROPERTY))
         .map(Path::of).orElseGet(StandardImages::defaultCacheDir));
     List<String> tried = new ArrayList<>();
@@ -209,10 +218,11 @@ public final class PodgateSession {
     } catch (RuntimeException e) {
       throw new PodgateException("podgate cannot decide whether to reuse its runtime: " + e.getMessage(), e);
     }
+    RemovalHandOff handOff = null;
     try {
-      createDirectories(dir);
       String runtime;
       if (endpoint.isPresent()) {
+        createDirectories(dir);
         tried.add("CRI endpoint " + endpoint.get().uri() + " (from " + endpoint.get().source() + ")");
         cri = endpoint.get().connect();
         cri.version();
@@ -242,6 +252,9 @@ public final class PodgateSession {
           shared = SharedContainerd.attach(sharedDir, options,
               line -> System.getLogger(PodgateSession.class.getName()).log(System.Logger.Level.INFO, line));
           RuntimeKeeper.ensure(sharedDir, reuse.idleTimeout());
+          dir = SharedContainerd.sessionDirectory(sharedDir, id);
+          handOff = new RemovalHandOff(sharedDir, id, () -> RuntimeKeeper.running(sharedDir));
+          earlierHandOffFailures(sharedDir).forEach(notices::add);
           for (String host : RegistryAuth.insecureHosts()) {
             SharedContainerd.insecureRegistry(sharedDir, host);
           }
@@ -253,6 +266,7 @@ public final class PodgateSession {
           }
           removeOrphans(cri, id);
         } else {
+          createDirectories(dir);
           Path reusedDir = SharedContainerd.directory(workdir, bridge);
           if (Files.isDirectory(reusedDir) && SharedContainerd.stopIfUnused(reusedDir, line -> { })) {
             // an idle runtime kept by an earlier run with reuse on held this bridge; it is gone now
@@ -268,11 +282,12 @@ public final class PodgateSession {
       }
       Path socket = embedded != null ? embedded.socket() : shared != null ? shared.state().socket()
           : endpoint.get().socket();
-      Process watchdog = Watchdog.spawn(new Watchdog.Args(PID, ProcessHandle.current().info().startInstant()
+      // on a reused runtime its keeper is the watchdog: it removes the pods and directory of a JVM that is gone
+      Process watchdog = shared != null ? null : Watchdog.spawn(new Watchdog.Args(PID, ProcessHandle.current().info().startInstant()
           .map(i -> i.toEpochMilli()).orElse(0L), socket, id, dir,
           embedded == null ? 0 : embedded.pid(), embedded == null ? "" : embedded.options().bridgeName(),
           embedded == null ? "" : embedded.options().podSubnet().toString()));
-      return new PodgateSession(id, dir, cri, embedded, shared, runtime, images, watchdog, notices);
+      return new PodgateSession(id, dir, cri, embedded, shared, runtime, images, watchdog, notices, handOff);
     } catch (RuntimeException e) {
       if (shared != null) {
         shared.detach();
@@ -369,8 +384,29 @@ public final class PodgateSession {
     return notices;
   }
 
+  /** The pid of this session's watchdog process; 0 on a reused runtime, whose keeper watches this JVM. */
   public long watchdogPid() {
-    return watchdog.pid();
+    return watchdog == null ? 0 : watchdog.pid();
+  }
+
+  /**
+   * Pod removals handed to the reused runtime's keeper that failed so far, one sentence each, each
+   * returned once; empty when none failed or there is no keeper.
+   */
+  public List<String> handOffFailures() {
+    return handOff == null ? List.of() : handOff.takeFailures().stream().map(RemovalHandOff.Failure::describe).toList();
+  }
+
+  /** Failed removals that JVMs which have ended handed to the keeper: said once, by the next session. */
+  private static List<String> earlierHandOffFailures(Path runtimeDir) {
+    List<String> out = new ArrayList<>();
+    for (RemovalHandOff.Failure f : RemovalHandOff.failures(runtimeDir)) {
+      if (!io.podgate.internal.host.HostProcesses.alive(f.request().ownerPid())) {
+        out.add("an earlier run (pid " + f.request().ownerPid() + "): " + f.describe());
+        RemovalHandOff.forget(runtimeDir, f);
+      }
+    }
+    return out;
   }
 
   private void end() {
@@ -379,14 +415,16 @@ public final class PodgateSession {
     }
     ended = true;
     List<RuntimeException> problems = new ArrayList<>();
-    watchdog.destroy();
-    try {
-      watchdog.waitFor(Duration.ofSeconds(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (watchdog.isAlive()) {
-      watchdog.destroyForcibly();
+    if (watchdog != null) {
+      watchdog.destroy();
+      try {
+        watchdog.waitFor(Duration.ofSeconds(5).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (watchdog.isAlive()) {
+        watchdog.destroyForcibly();
+      }
     }
     if ((embedded == null || embedded.isRunning()) && (shared == null || shared.state().alive())) {
       try {
@@ -422,7 +460,7 @@ public final class PodgateSession {
   private void removeOwn() {
     List<String> problems = new ArrayList<>();
     for (PodSandbox pod : cri.listPodSandbox()) {
-      if (id.equals(pod.getLabelsOrDefault(PodgateLabels.SESSION, ""))) {
+      if (id.equals(pod.getLabelsOrDefault(PodgateLabels.SESSION, "")) && (handOff == null || !handOff.handedOff(pod.getId()))) {
         SandboxRemoval.Outcome o = SandboxRemoval.remove(cri, pod.getId());
         if (!o.hostClean()) {
           problems.add("pod '" + pod.getMetadata().getName() + "': " + o.describe());

@@ -8,6 +8,7 @@ import io.podgate.PodgateException;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.host.SandboxRemoval;
+import io.podgate.internal.runtime.RemovalHandOff;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
@@ -19,8 +20,8 @@ import java.util.stream.Collectors;
 
 /** Handle of a pod podgate created; {@link #close()} stops and removes it. */
 public final class RunningPod implements PodHandle {
-  /** A host port handed to this pod. */
-  record HostPortLease(int containerPort, PodSpec.Protocol protocol, String hostIp, int hostPort) {}
+  /** A host port handed to this pod; {@code fixed}: asked for by number (not 0, a free one). */
+  record HostPortLease(int containerPort, PodSpec.Protocol protocol, String hostIp, int hostPort, boolean fixed) {}
 
   private final CriClient cri;
   private final HostPorts hostPorts;
@@ -39,6 +40,7 @@ public final class RunningPod implements PodHandle {
   private volatile boolean privileged;
   private volatile List<String> hostNamespaces = List.of();
   private volatile NodeInfo node;
+  private volatile RemovalHandOff handOff;
 
   RunningPod(CriClient cri, HostPorts hostPorts, String id, String name, String namespace, String origin,
       Path logDirectory, Map<String, String> labels, List<HostPortLease> ports) {
@@ -56,6 +58,26 @@ public final class RunningPod implements PodHandle {
   synchronized void add(RunningContainer c) {
     c.pod(this);
     containers.add(c);
+  }
+
+  void handOff(RemovalHandOff handOff) {
+    this.handOff = handOff;
+  }
+
+  /**
+   * Hands the removal to the reused runtime's keeper when there is one and the pod holds no fixed host
+   * port (a pod asking for that port must be able to wait for it in this JVM); true when handed off.
+   * Its host ports stay reserved in this JVM: until the keeper is done, they still lead to this pod.
+   */
+  @Override
+  public synchronized boolean handOff() {
+    RemovalHandOff to = handOff;
+    if (closed || to == null || ports.stream().anyMatch(HostPortLease::fixed) || !to.accepting()) {
+      return false;
+    }
+    to.submit(id, name, origin);
+    closed = true;
+    return true;
   }
 
   void ownsLogDirectory(boolean owns) {

@@ -26,13 +26,25 @@ public final class Warmup {
 
   /** Starts the warm-up on a daemon thread and returns at once. */
   public static void startInBackground() {
-    Thread t = new Thread(Warmup::run, "podgate-warmup");
+    startInBackground(true);
+  }
+
+  /**
+   * As {@link #startInBackground()}; {@code callRuntime} false leaves out the CRI call, for when the session is
+   * being started on another thread already (it loads those classes itself).
+   */
+  public static void startInBackground(boolean callRuntime) {
+    Thread t = new Thread(() -> run(callRuntime), "podgate-warmup");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();
   }
 
   static void run() {
+    run(true);
+  }
+
+  static void run(boolean callRuntime) {
     try {
       RuntimeServiceGrpc.getServiceDescriptor();
       ContentGrpc.getServiceDescriptor();
@@ -40,15 +52,40 @@ public final class Warmup {
       LeasesGrpc.getServiceDescriptor();
       PodSandboxConfig.newBuilder().putLabels("warm", "up").build().toByteArray();
       ContainerConfig.newBuilder().build().toByteArray();
-      new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"warm\": [1]}");
+      if (!callRuntime) {
+        return;
+      }
       Path socket = reusedSocket().orElse(Path.of("/nonexistent-podgate-warmup/containerd.sock"));
       try (CriClient cri = CriClient.connect(socket)) {
         cri.withDeadline(Duration.ofMillis(500)).version();
       } catch (RuntimeException expected) {
         // no runtime there: the classes are loaded all the same
       }
+      loadJson();
     } catch (Exception | LinkageError e) {
       // a warm-up never fails a run
+    }
+  }
+
+  /**
+   * Loads the JSON library podgate writes its reports with (and reads some runtime answers with): over
+   * 100 ms in a cold JVM, better spent while the first pod starts than at the end of the run.
+   */
+  public static void loadJson() {
+    try {
+      io.podgate.internal.host.Json.mapper().writeValueAsString(java.util.Map.of("warm", java.util.List.of(1)));
+      io.podgate.internal.host.Json.mapper().readTree("{\"warm\": [1]}");
+    } catch (Exception | LinkageError e) {
+      // a warm-up never fails a run
+    }
+  }
+
+  /** Whether this JVM would attach to a reused runtime that runs now (and not start one, or use another backend). */
+  public static boolean reusedRuntimeRunning() {
+    try {
+      return reusedSocket().isPresent();
+    } catch (RuntimeException e) {
+      return false; // a setting the session will refuse, saying why
     }
   }
 

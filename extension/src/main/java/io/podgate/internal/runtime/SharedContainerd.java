@@ -41,6 +41,8 @@ public final class SharedContainerd {
   private static final String CLIENTS = "clients";
   private static final String LAST_DETACH = "last-detach";
   private static final String BASE = "containerd";
+  private static final String SESSIONS = "sessions";
+  private static final String OWNER = "owner";
 
   /** What the state file says about the running daemon. */
   public record State(long pid, long pidStartMillis, Path socket, String bridge, String subnet) {
@@ -253,6 +255,53 @@ public final class SharedContainerd {
       throw new PodgateException("cannot register this JVM in " + file.getParent() + ": " + e.getMessage(), e);
     }
     return file;
+  }
+
+  /**
+   * Makes the directory of session {@code id} of this JVM, attached to the runtime in {@code dir}: under
+   * it, so it goes with the runtime, and marked with its owner so the keeper removes it once that JVM is
+   * gone (it is the JVM's watchdog).
+   */
+  public static Path sessionDirectory(Path dir, String id) {
+    Path session = dir.resolve(SESSIONS).resolve(id);
+    ProcessHandle self = ProcessHandle.current();
+    try {
+      Files.createDirectories(session);
+      Files.writeString(session.resolve(OWNER), self.pid() + "-"
+          + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
+    } catch (IOException e) {
+      throw new PodgateException("cannot create session directory " + session + ": " + e.getMessage(), e);
+    }
+    return session;
+  }
+
+  /**
+   * Session directories under {@code dir} whose JVM is gone (or that never got an owner and are older than
+   * a minute): the keeper removes them.
+   */
+  public static List<Path> goneSessions(Path dir) {
+    List<Path> gone = new ArrayList<>();
+    try (Stream<Path> sessions = Files.list(dir.resolve(SESSIONS))) {
+      for (Path s : sessions.toList()) {
+        try {
+          String[] owner = Files.readString(s.resolve(OWNER)).strip().split("-");
+          if (!new State(Long.parseLong(owner[0]), Long.parseLong(owner[1]), Path.of("/"), "", "").alive()) {
+            gone.add(s);
+          }
+        } catch (IOException | RuntimeException e) {
+          try {
+            if (Files.getLastModifiedTime(s).toInstant().isBefore(Instant.now().minusSeconds(60))) {
+              gone.add(s);
+            }
+          } catch (IOException vanished) {
+            // removed meanwhile
+          }
+        }
+      }
+    } catch (IOException e) {
+      return List.of();
+    }
+    return gone;
   }
 
   /** PIDs of the JVMs attached now; files of JVMs that are gone are deleted. */

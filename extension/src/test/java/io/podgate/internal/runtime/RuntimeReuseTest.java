@@ -109,6 +109,27 @@ class RuntimeReuseTest {
   }
 
   @Test
+  void classPodsAreHandedToTheKeeperAndTheRunEndsWithoutRemovingThem() throws Exception {
+    ForkedJvm run = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
+        "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of());
+    forks.add(run);
+    Map<String, String> pod = line(run, "POD");
+    assertThat(run.awaitLine(l -> l.startsWith("RAN "), Duration.ofSeconds(120))).isEqualTo("RAN failures=0");
+    assertThat(run.process().waitFor()).isZero();
+    Path keeperLog = dir.resolve("keeper.log");
+    String removedByKeeper = "removed pod " + pod.get("name") + " " + pod.get("id") + " handed off by pid " + run.process().pid();
+    await("the keeper removes the pod the run handed to it").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+          assertThat(Files.readString(keeperLog)).contains(removedByKeeper);
+          assertThat(HostState.podLeftovers()).as("pod network state").isEmpty();
+        });
+    assertThat(podIds()).doesNotContain(pod.get("id"));
+    assertThat(RemovalHandOff.pending(dir)).as("requests left").isEmpty();
+    assertThat(RemovalHandOff.failures(dir)).as("failures recorded").isEmpty();
+    assertThat(dir.resolve("sessions")).as("session directories").isEmptyDirectory();
+  }
+
+  @Test
   void twoJvmsAtOnceShareTheRuntimeButNoPod() throws Exception {
     ForkedJvm a = fork(Map.of(), 600, List.of());
     ForkedJvm b = fork(Map.of(), 600, List.of());
@@ -213,6 +234,13 @@ class RuntimeReuseTest {
     try (CriClient cri = CriClient.connect(socket)) {
       return cri.listPodSandbox().stream()
           .filter(p -> session.equals(p.getLabelsOrDefault(PodgateLabels.SESSION, ""))).toList();
+    }
+  }
+
+  private List<String> podIds() {
+    Path socket = SharedContainerd.readState(dir).orElseThrow().socket();
+    try (CriClient cri = CriClient.connect(socket)) {
+      return cri.listPodSandbox().stream().map(PodSandbox::getId).toList();
     }
   }
 

@@ -1,0 +1,49 @@
+package io.podgate.internal.runtime;
+
+import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
+
+import io.podgate.CriContainer;
+import io.podgate.Pod;
+import io.podgate.PodSandbox;
+import io.podgate.Podgate;
+import io.podgate.testsupport.FixtureOnly;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
+import org.junit.platform.launcher.core.LauncherFactory;
+import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
+
+/**
+ * Run in a forked JVM by {@link RuntimeReuseTest}: runs {@link OneStaticPod} through a JUnit launcher
+ * session as a build tool does (so podgate's launcher listener runs), prints its pod
+ * ({@code POD id=... name=...}), then {@code RAN failures=N} and exits.
+ */
+public final class ReusingLauncherFork {
+  public static void main(String[] args) {
+    SummaryGeneratingListener summary = new SummaryGeneratingListener();
+    try (LauncherSession session = LauncherFactory.openSession()) {
+      session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(OneStaticPod.class))
+          .configurationParameter("podgate.fixture", "true").build(), summary);
+    }
+    summary.getSummary().getFailures().forEach(f -> f.getException().printStackTrace(System.out));
+    System.out.println("RAN failures=" + summary.getSummary().getTotalFailureCount());
+    System.out.flush();
+    System.exit(0);
+  }
+
+  /** One busybox pod for the class. */
+  @ExtendWith(FixtureOnly.class)
+  @Podgate
+  static class OneStaticPod {
+    @PodSandbox(name = "handed")
+    @CriContainer(name = "box", image = "podgate:busybox", command = {"sleep", "3600"})
+    static Pod pod;
+
+    @Test
+    void runs() {
+      System.out.println("POD id=" + pod.id() + " name=" + pod.name());
+      System.out.flush();
+    }
+  }
+}
