@@ -74,11 +74,11 @@ public final class UserWaitBenchmark {
     LABELS.put(PER_METHOD, "10 methods, a new pod each: per method");
     LABELS.put(MVN_WALL, "mvn -o test of one class from a cold JVM");
     LABELS.put(MVN_CLASS, "mvn -o test: surefire's time for the class (podgate's runtime starts before it)");
-    LABELS.put("phaseRuntimeStart", "runtime start (run start to first pod asked: containerd, pause image, watchdog)");
+    LABELS.put("phaseRuntimeStart", "runtime start or attach (run start to first pod asked)");
     LABELS.put("runtimeStartBeforeExec", "  of which: run start to containerd's first log line");
     LABELS.put(RUNTIME_REUSED, "  of which: runtime reused (containerd started before the run), rounds");
     LABELS.put("containerdBoot", "  of which: containerd boot (its first log line to booted)");
-    LABELS.put("runtimeStartAfterBoot", "  of which: containerd booted to first pod asked (CRI ready, pause image, watchdog)");
+    LABELS.put("runtimeStartAfterBoot", "  of which: containerd booted to first pod asked (CRI ready, pause image)");
     LABELS.put("phaseImageImport", "image import into the runtime");
     LABELS.put("phaseRunPodSandbox", "RunPodSandbox (containerd's own time)");
     LABELS.put("phaseCreateContainer", "CreateContainer (containerd's own time)");
@@ -86,9 +86,9 @@ public final class UserWaitBenchmark {
     LABELS.put("phaseStartContainer", "StartContainer");
     LABELS.put("phaseReady", "ready (HTTP wait)");
     LABELS.put("phasePodTeardown", "pod teardown (test end to class end)");
-    LABELS.put("containerdStopPodSandbox", "  in it: StopPodSandbox (containerd's own time)");
-    LABELS.put("containerdRemovePodSandbox", "  in it: RemovePodSandbox (containerd's own time)");
-    LABELS.put("phaseRuntimeStop", "runtime stop (class end to engine end)");
+    LABELS.put("containerdStopPodSandbox", "  StopPodSandbox (containerd's own time; - : removed by the reused runtime's keeper after the run)");
+    LABELS.put("containerdRemovePodSandbox", "  RemovePodSandbox (containerd's own time; - : as above)");
+    LABELS.put("phaseRuntimeStop", "run end (class end to engine end: runtime stop, or waiting for pod removals)");
     LABELS.put("phaseJvmExit", "JVM exit (launcher returned to process gone)");
     LABELS.put("suitePhaseSandboxAndCreate", "in suite: RunPodSandbox + CreateContainer (podgate)");
     LABELS.put("suitePhaseStartContainer", "in suite: StartContainer");

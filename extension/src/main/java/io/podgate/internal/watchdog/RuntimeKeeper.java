@@ -77,7 +77,9 @@ public final class RuntimeKeeper {
       }
       Files.writeString(dir.resolve("keeper.pid"), Long.toString(ProcessHandle.current().pid()));
       // made once, here, beside keeper.pid: it says this keeper takes hand-offs (one of an older podgate does not)
-      Files.createDirectories(RemovalHandOff.directory(dir));
+      if (!Files.isDirectory(RemovalHandOff.directory(dir))) {
+        Files.createDirectory(RemovalHandOff.directory(dir)); // never its parent: a runtime removed meanwhile stays gone
+      }
       log("keeping " + dir + ", idle timeout " + idle);
       Thread handOffs = new Thread(() -> serveHandOffs(dir), "podgate-keeper-handoff");
       handOffs.setDaemon(true);
