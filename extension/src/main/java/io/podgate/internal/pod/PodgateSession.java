@@ -264,7 +264,7 @@ public final class PodgateSession {
           if (shared.started() || !importer.has(StandardImages.PAUSE_REFERENCE, images.pause().manifestDigest())) {
             importer.importArchive(images.pause().archive(), StandardImages.PAUSE_REFERENCE);
           }
-          removeOrphans(cri, id);
+          removeOrphansInBackground(cri, id); // the keeper sweeps them too: no reason for the first pod to wait
         } else {
           createDirectories(dir);
           Path reusedDir = SharedContainerd.directory(workdir, bridge);
@@ -309,6 +309,18 @@ public final class PodgateSession {
           + ". Run as root with containerd, runc and CNI plugins installed, or point " + CriEndpoint.PROPERTY
           + " at a running containerd socket.", e);
     }
+  }
+
+  private static void removeOrphansInBackground(CriClient cri, String ownId) {
+    Thread t = new Thread(() -> {
+      try {
+        removeOrphans(cri, ownId);
+      } catch (RuntimeException e) {
+        // the session ended meanwhile, or the runtime went: the keeper and the next session sweep again
+      }
+    }, "podgate-orphans");
+    t.setDaemon(true);
+    t.start();
   }
 
   /** Removes pods left by sessions whose JVM is gone. */

@@ -47,9 +47,11 @@ public final class Warmup {
   static void run(boolean callRuntime) {
     try {
       RuntimeServiceGrpc.getServiceDescriptor();
-      ContentGrpc.getServiceDescriptor();
       ImagesGrpc.getServiceDescriptor();
-      LeasesGrpc.getServiceDescriptor();
+      if (callRuntime) { // not when attaching to a reused runtime: its images are most likely there, no import comes
+        ContentGrpc.getServiceDescriptor();
+        LeasesGrpc.getServiceDescriptor();
+      }
       PodSandboxConfig.newBuilder().putLabels("warm", "up").build().toByteArray();
       ContainerConfig.newBuilder().build().toByteArray();
       if (!callRuntime) {

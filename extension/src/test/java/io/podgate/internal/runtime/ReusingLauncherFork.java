@@ -6,6 +6,7 @@ import io.podgate.CriContainer;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.internal.pod.PodgateSession;
 import io.podgate.testsupport.FixtureOnly;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -16,13 +17,15 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 
 /**
  * Run in a forked JVM by {@link RuntimeReuseTest}: runs {@link OneStaticPod} through a JUnit launcher
- * session as a build tool does (so podgate's launcher listener runs), prints its pod
- * ({@code POD id=... name=...}), then {@code RAN failures=N} and exits.
+ * session as a build tool does (so podgate's launcher listener runs): prints whether opening the session
+ * alone attached to the reused runtime ({@code EARLY attached=...}; argument {@code runtime-runs}: one
+ * runs), its pod ({@code POD id=... name=...}), then {@code RAN failures=N}, and exits.
  */
 public final class ReusingLauncherFork {
   public static void main(String[] args) {
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
     try (LauncherSession session = LauncherFactory.openSession()) {
+      System.out.println("EARLY attached=" + attachedBeforeAnyTest(args.length > 0 && args[0].equals("runtime-runs")));
       session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(OneStaticPod.class))
           .configurationParameter("podgate.fixture", "true").build(), summary);
     }
@@ -30,6 +33,26 @@ public final class ReusingLauncherFork {
     System.out.println("RAN failures=" + summary.getSummary().getTotalFailureCount());
     System.out.flush();
     System.exit(0);
+  }
+
+  /**
+   * Whether opening the launcher session alone attached this JVM to the reused runtime: waited for up to
+   * 30 s when one runs, looked at after 2 s when none should be started.
+   */
+  private static boolean attachedBeforeAnyTest(boolean runtimeRuns) {
+    long deadline = System.nanoTime() + (runtimeRuns ? 30_000 : 2_000) * 1_000_000L;
+    while (System.nanoTime() < deadline) {
+      if (runtimeRuns && PodgateSession.active()) {
+        return true;
+      }
+      try {
+        Thread.sleep(50);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    return PodgateSession.active();
   }
 
   /** One busybox pod for the class. */

@@ -110,9 +110,19 @@ class RuntimeReuseTest {
 
   @Test
   void classPodsAreHandedToTheKeeperAndTheRunEndsWithoutRemovingThem() throws Exception {
-    ForkedJvm run = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
+    ForkedJvm first = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
         "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of());
+    forks.add(first);
+    assertThat(line(first, "EARLY")).as("no runtime ran: none is started before a podgate test")
+        .containsEntry("attached", "false");
+    assertThat(first.awaitLine(l -> l.startsWith("RAN "), Duration.ofSeconds(180))).isEqualTo("RAN failures=0");
+    assertThat(first.process().waitFor()).isZero();
+
+    ForkedJvm run = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
+        "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of("runtime-runs"));
     forks.add(run);
+    assertThat(line(run, "EARLY")).as("the launcher session opening attaches to the runtime that runs")
+        .containsEntry("attached", "true");
     Map<String, String> pod = line(run, "POD");
     assertThat(run.awaitLine(l -> l.startsWith("RAN "), Duration.ofSeconds(120))).isEqualTo("RAN failures=0");
     assertThat(run.process().waitFor()).isZero();
