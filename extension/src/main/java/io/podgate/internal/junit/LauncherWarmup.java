@@ -8,7 +8,7 @@ import org.junit.platform.launcher.LauncherSessionListener;
 
 /**
  * Registered with the JUnit Platform launcher (META-INF/services): when a launcher session opens,
- * before tests are discovered, starts {@link Warmup} in the background; and when this JVM will attach
+ * before tests are discovered, starts {@link Warmup} (then {@link PlanWarmup}) in the background; and when this JVM will attach
  * to a reused runtime that runs already (which creates nothing), attaches to it in the background too,
  * holding that session until the launcher session closes, so the first podgate test finds it ready.
  * {@code podgate.warmup=false} turns both off. A runtime is never started here.
@@ -25,7 +25,7 @@ public final class LauncherWarmup implements LauncherSessionListener {
       return;
     }
     boolean attach = "embedded".equals(PodBackends.chosenName()) && Warmup.reusedRuntimeRunning();
-    Warmup.startInBackground(!attach);
+    Warmup.startInBackground(!attach, PlanWarmup::run);
     if (attach) {
       attaching = new Thread(() -> {
         try {

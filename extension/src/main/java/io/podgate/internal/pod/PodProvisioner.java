@@ -87,6 +87,11 @@ public final class PodProvisioner {
 
   /** Reads JSON configs and checks every value; creates nothing. */
   public Prepared prepare(PodSpec spec) {
+    return check(spec);
+  }
+
+  /** What {@link #prepare} does, needing no runtime: reads JSON configs and checks every value. */
+  public static Prepared check(PodSpec spec) {
     SpecValidator.validate(spec.withContainers(List.of()));
     PodSandboxConfig.Builder sandbox = CriConfigs.sandbox(spec);
     List<ContainerSpec> containers = new ArrayList<>();

@@ -34,7 +34,15 @@ public final class Warmup {
    * being started on another thread already (it loads those classes itself).
    */
   public static void startInBackground(boolean callRuntime) {
-    Thread t = new Thread(() -> run(callRuntime), "podgate-warmup");
+    startInBackground(callRuntime, () -> { });
+  }
+
+  /** As {@link #startInBackground(boolean)}, then runs {@code more} on that thread (a warm-up of a layer above). */
+  public static void startInBackground(boolean callRuntime, Runnable more) {
+    Thread t = new Thread(() -> {
+      run(callRuntime);
+      more.run();
+    }, "podgate-warmup");
     t.setDaemon(true);
     t.setPriority(Thread.MIN_PRIORITY);
     t.start();
