@@ -72,12 +72,22 @@ public final class RunningPod implements PodHandle {
   @Override
   public synchronized boolean handOff() {
     RemovalHandOff to = handOff;
-    if (closed || to == null || ports.stream().anyMatch(HostPortLease::fixed) || !to.accepting()) {
+    if (closed || to == null || ports.stream().anyMatch(HostPortLease::fixed) || !to.accepting() || !exists()) {
       return false;
     }
     to.submit(id, name, origin);
     closed = true;
     return true;
+  }
+
+  /** Whether the runtime still has the sandbox: one removed behind podgate's back is reported by {@link #close()}, not handed off. */
+  private boolean exists() {
+    try {
+      cri.podSandboxStatus(id, false);
+      return true;
+    } catch (RuntimeException e) {
+      return false; // gone, or the runtime cannot say: close() reports what it finds
+    }
   }
 
   void ownsLogDirectory(boolean owns) {

@@ -19,17 +19,21 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
  * Run in a forked JVM by {@link RuntimeReuseTest}: runs {@link OneStaticPod} through a JUnit launcher
  * session as a build tool does (so podgate's launcher listener runs): prints whether opening the session
  * alone attached to the reused runtime ({@code EARLY attached=...}; argument {@code runtime-runs}: one
- * runs), its pod ({@code POD id=... name=...}), then {@code RAN failures=N}, and exits.
+ * runs), its pod ({@code POD id=... name=...}), each failure ({@code FAILURE ...}), then
+ * {@code RAN failures=N}, and exits. Argument {@code removed-behind} runs {@link RemovedBehindOurBack} instead.
  */
 public final class ReusingLauncherFork {
   public static void main(String[] args) {
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
     try (LauncherSession session = LauncherFactory.openSession()) {
       System.out.println("EARLY attached=" + attachedBeforeAnyTest(args.length > 0 && args[0].equals("runtime-runs")));
-      session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(OneStaticPod.class))
+      Class<?> fixture = java.util.Arrays.asList(args).contains("removed-behind") ? RemovedBehindOurBack.class
+          : OneStaticPod.class;
+      session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(fixture))
           .configurationParameter("podgate.fixture", "true").build(), summary);
     }
-    summary.getSummary().getFailures().forEach(f -> f.getException().printStackTrace(System.out));
+    summary.getSummary().getFailures().forEach(f -> System.out.println("FAILURE " + f.getException().toString()
+        .replace('\n', ' ')));
     System.out.println("RAN failures=" + summary.getSummary().getTotalFailureCount());
     System.out.flush();
     System.exit(0);
@@ -53,6 +57,23 @@ public final class ReusingLauncherFork {
       }
     }
     return PodgateSession.active();
+  }
+
+  /** A class pod this class removes itself, behind podgate's back. */
+  @ExtendWith(FixtureOnly.class)
+  @Podgate
+  static class RemovedBehindOurBack {
+    @PodSandbox(name = "gone")
+    @CriContainer(name = "box", image = "podgate:busybox", command = {"sleep", "3600"})
+    static Pod pod;
+
+    @Test
+    void removesItsPod() {
+      try (PodgateSession.Lease lease = PodgateSession.acquire()) {
+        lease.session().cri().stopPodSandbox(pod.id());
+        lease.session().cri().removePodSandbox(pod.id());
+      }
+    }
   }
 
   /** One busybox pod for the class. */

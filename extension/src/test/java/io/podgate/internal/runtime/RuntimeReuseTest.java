@@ -140,6 +140,19 @@ class RuntimeReuseTest {
   }
 
   @Test
+  void aClassPodRemovedBehindPodgatesBackIsNotHandedOffAndFailsTheRun() throws Exception {
+    ForkedJvm run = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
+        "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of("removed-behind"));
+    forks.add(run);
+    assertThat(run.awaitLine(l -> l.startsWith("FAILURE "), Duration.ofSeconds(180)))
+        .contains("removing the pods of test class").contains("pod 'gone'")
+        .contains("no longer exists; something else removed it");
+    assertThat(run.awaitLine(l -> l.startsWith("RAN "), Duration.ofSeconds(60))).isEqualTo("RAN failures=1");
+    assertThat(run.process().waitFor()).isZero();
+    assertThat(RemovalHandOff.pending(dir)).as("nothing handed off").isEmpty();
+  }
+
+  @Test
   void twoJvmsAtOnceShareTheRuntimeButNoPod() throws Exception {
     ForkedJvm a = fork(Map.of(), 600, List.of());
     ForkedJvm b = fork(Map.of(), 600, List.of());
