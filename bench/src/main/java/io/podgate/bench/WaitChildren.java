@@ -69,6 +69,7 @@ final class WaitChildren {
     long spawn = WaitDriver.micros();
     int rc = await(start(pb, name), name, out);
     long exit = WaitDriver.micros();
+    settle(tool);
     WaitTimeline t;
     try {
       t = WaitTimeline.parse(Files.readAllLines(timelineFile));
@@ -81,6 +82,26 @@ final class WaitChildren {
           + tail(read(out)));
     }
     return new Child(t, spawn, exit, out);
+  }
+
+  /**
+   * After a podgate run on a reused runtime: waits (up to 15 s) until its keeper has removed the pods the
+   * run handed to it, so that work does not fall into the next run measured (of either tool).
+   */
+  void settle(String tool) {
+    if (!tool.equals(PODGATE)) {
+      return;
+    }
+    Path runtime = io.podgate.internal.runtime.SharedContainerd.directory(podgateWork, s.bridge());
+    long deadline = System.nanoTime() + 15_000_000_000L;
+    while (!io.podgate.internal.runtime.RemovalHandOff.pending(runtime).isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   static void environment(String tool, ProcessBuilder pb) {

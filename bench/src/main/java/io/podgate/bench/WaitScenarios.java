@@ -213,6 +213,7 @@ final class WaitScenarios {
     long spawn = WaitDriver.micros();
     int rc = children.await(children.start(pb, name), name, out);
     long exit = WaitDriver.micros();
+    children.settle(tool);
     String text = WaitChildren.read(out);
     if (rc != 0) {
       throw new IllegalStateException(name + ": `" + String.join(" ", cmd) + "` in " + project + " exited " + rc
