@@ -178,10 +178,24 @@ public final class SharedContainerd {
    * it would drop this process's lock.
    */
   public static <T> Optional<T> withLock(Path dir, Supplier<T> action) {
+    return withLock(dir, true, action);
+  }
+
+  /**
+   * As {@link #withLock(Path, Supplier)}; with {@code create} false a directory that does not exist (or is
+   * removed while this waits for its lock) is not made again: empty then. Stopping and cleaning up use
+   * that, so one of them never brings back a runtime directory another just removed.
+   */
+  static <T> Optional<T> withLock(Path dir, boolean create, Supplier<T> action) {
     for (int attempt = 0; attempt < 10; attempt++) {
+      if (!create && !Files.isDirectory(dir)) {
+        return Optional.empty();
+      }
       try {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        if (create) {
+          Files.createDirectories(dir);
+          Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        }
         Path lockFile = dir.resolve(LOCK);
         try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock ignored = ch.lock()) {
@@ -345,7 +359,7 @@ public final class SharedContainerd {
    * unless a JVM is attached (then nothing happens and false is returned). Holds the lock.
    */
   public static boolean stopIfUnused(Path dir, Consumer<String> log) {
-    return withLock(dir, () -> {
+    return withLock(dir, false, () -> {
       if (!liveClients(dir).isEmpty()) {
         return false;
       }
@@ -355,7 +369,7 @@ public final class SharedContainerd {
       }
       io.podgate.internal.host.FileTrees.delete(dir);
       return true;
-    }).orElse(false);
+    }).orElse(!Files.isDirectory(dir)); // gone meanwhile: stopped by another
   }
 
   /**
@@ -364,7 +378,7 @@ public final class SharedContainerd {
    * false when another daemon is recorded by now.
    */
   public static boolean removeIfDead(Path dir, long pid, Consumer<String> log) {
-    return withLock(dir, () -> {
+    return withLock(dir, false, () -> {
       Optional<State> s = readState(dir);
       if (s.isPresent() && (s.get().pid() != pid || s.get().alive())) {
         return false;

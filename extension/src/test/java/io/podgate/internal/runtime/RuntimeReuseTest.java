@@ -59,6 +59,7 @@ class RuntimeReuseTest {
     assertThat(dir).doesNotExist();
     if (keeper != null) {
       await("keeper " + keeper + " ends").atMost(Duration.ofSeconds(10)).until(() -> !HostProcesses.alive(keeper));
+      assertThat(dir).as("the runtime directory once its keeper ended (it must not bring it back)").doesNotExist();
     }
     io.podgate.internal.host.FileTrees.delete(workdir);
   }
