@@ -111,17 +111,13 @@ class RuntimeReuseTest {
 
   @Test
   void classPodsAreHandedToTheKeeperAndTheRunEndsWithoutRemovingThem() throws Exception {
-    ForkedJvm first = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
-        "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of());
-    forks.add(first);
+    ForkedJvm first = forkLauncher();
     assertThat(line(first, "EARLY")).as("no runtime ran: none is started before a podgate test")
         .containsEntry("attached", "false");
     assertThat(first.awaitLine(l -> l.startsWith("RAN "), Duration.ofSeconds(180))).isEqualTo("RAN failures=0");
     assertThat(first.process().waitFor()).isZero();
 
-    ForkedJvm run = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
-        "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of("runtime-runs"));
-    forks.add(run);
+    ForkedJvm run = forkLauncher("runtime-runs");
     assertThat(line(run, "EARLY")).as("the launcher session opening attaches to the runtime that runs")
         .containsEntry("attached", "true");
     Map<String, String> pod = line(run, "POD");
@@ -142,9 +138,7 @@ class RuntimeReuseTest {
 
   @Test
   void aClassPodRemovedBehindPodgatesBackIsNotHandedOffAndFailsTheRun() throws Exception {
-    ForkedJvm run = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
-        "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of("removed-behind"));
-    forks.add(run);
+    ForkedJvm run = forkLauncher("removed-behind");
     assertThat(run.awaitLine(l -> l.startsWith("FAILURE "), Duration.ofSeconds(180)))
         .contains("removing the pods of test class").contains("pod 'gone'")
         .contains("no longer exists; something else removed it");
@@ -236,6 +230,14 @@ class RuntimeReuseTest {
   private ForkedJvm fork(Map<String, String> env, int idleSeconds, List<String> args, boolean reuse) throws Exception {
     ForkedJvm f = ForkedJvm.start(env, List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=" + reuse,
         "-Dpodgate.runtime.idleTimeout=" + idleSeconds), ReusingJvmFork.class, args);
+    forks.add(f);
+    return f;
+  }
+
+  /** A JVM with reuse on that runs a class through a JUnit launcher session ({@link ReusingLauncherFork}). */
+  private ForkedJvm forkLauncher(String... args) throws Exception {
+    ForkedJvm f = ForkedJvm.start(Map.of(), List.of("-Dpodgate.workdir=" + workdir, "-Dpodgate.runtime.reuse=true",
+        "-Dpodgate.runtime.idleTimeout=600"), ReusingLauncherFork.class, List.of(args));
     forks.add(f);
     return f;
   }
