@@ -66,7 +66,7 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
 
   /**
    * Hands the removal of the pods that allow it to a process outliving this JVM ({@link PodHandle#handOff()});
-   * they leave this scope. Returns whether pods remain for {@link #close()}.
+   * they leave this scope. Returns true when all of them were handed off: nothing is left for {@link #close()}.
    */
   synchronized boolean handOff() {
     List<PodHandle> gone = new ArrayList<>();
@@ -77,7 +77,7 @@ final class PodScope implements ExtensionContext.Store.CloseableResource, AutoCl
     }
     owned.removeAll(gone);
     byName.values().removeAll(gone);
-    return !owned.isEmpty();
+    return owned.isEmpty();
   }
 
   @Override

@@ -77,8 +77,8 @@ final class Teardowns implements ExtensionContext.Store.CloseableResource, AutoC
         handOffBackends.add(backend);
       }
     }
-    if (!scope.handOff()) {
-      return; // the reused runtime's keeper removes them: the run does not wait
+    if (scope.handOff()) {
+      return; // the reused runtime's keeper removes them all: the run does not wait
     }
     scope.closing();
     String owner = "test class " + classCtx.getRequiredTestClass().getName();
