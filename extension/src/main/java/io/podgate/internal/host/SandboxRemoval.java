@@ -19,8 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Removes a pod sandbox and what its network left on the host. Through CRI first (StopPodSandbox,
- * retried, then RemovePodSandbox); when the runtime cannot (e.g. its CNI teardown keeps failing, as
+ * Removes a pod sandbox and what its network left on the host. Through CRI first (RemovePodSandbox;
+ * when refused, StopPodSandbox retried, then RemovePodSandbox); when the runtime cannot (e.g. its CNI teardown keeps failing, as
  * containerd 1.6 does for a sandbox whose network setup failed half-way), podgate removes the
  * sandbox's network namespace (which takes the host veth with it), the iptables rules naming its
  * address and its CNI result caches itself, the same way the daemon and topology teardowns do.
@@ -67,8 +67,32 @@ public final class SandboxRemoval {
     }
   }
 
-  /** Stops (up to three tries) and removes {@code sandboxId}; on refusal cleans the host side itself. */
+  /**
+   * Removes {@code sandboxId}: RemovePodSandbox alone first, which under CRI stops the sandbox and its
+   * containers itself (containerd runs the CNI teardown once instead of twice for a Stop then a Remove);
+   * when the runtime refuses that (older runtimes want a stopped sandbox), StopPodSandbox (up to three
+   * tries) then RemovePodSandbox; on refusal cleans the host side itself.
+   */
   public static Outcome remove(CriClient cri, String sandboxId) {
+    try {
+      cri.podSandboxStatus(sandboxId); // RemovePodSandbox succeeds on a missing sandbox: ask first whose removal it is
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return new Outcome(sandboxId, e, List.of()); // nothing left to remove, but not by us
+      }
+    }
+    try {
+      cri.removePodSandbox(sandboxId);
+      return new Outcome(sandboxId, null, List.of());
+    } catch (RuntimeException e) {
+      if (isNotFound(e)) {
+        return new Outcome(sandboxId, null, List.of());
+      }
+    }
+    return stopThenRemove(cri, sandboxId);
+  }
+
+  private static Outcome stopThenRemove(CriClient cri, String sandboxId) {
     RuntimeException error = null;
     for (int attempt = 1; attempt <= STOP_ATTEMPTS; attempt++) {
       try {
@@ -77,7 +101,7 @@ public final class SandboxRemoval {
         break;
       } catch (RuntimeException e) {
         if (isNotFound(e)) {
-          return new Outcome(sandboxId, e, List.of()); // nothing left to remove, but not by us
+          return new Outcome(sandboxId, null, List.of()); // the RemovePodSandbox before took it after all
         }
         error = e;
         pause(attempt);
