@@ -15,6 +15,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -31,7 +32,8 @@ import org.junit.platform.commons.support.ReflectionSupport;
  * sandbox for the next test of the same class context, field and spec is started in the background
  * (RunPodSandbox, its address, images), so that test only creates, starts and waits for its containers.
  * When a test finds its sandbox still starting (tests come faster than a sandbox is made), two are kept
- * ahead for that field from then on.
+ * ahead for that field from then on, but never more than the class has tests left when all its tests are
+ * plain test methods (so a class of ten makes ten sandboxes, not twelve).
  * A prepared sandbox is taken out of here by exactly one test; those its class does not use (after its
  * last test) are removed in the background when the class ends, and the run waits for that at its end.
  * A class whose only test is one plain test method gets none. {@code podgate.prepare=off} turns this off.
@@ -56,6 +58,8 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
   /** How many to keep ahead per key: 1, raised when a test had to wait for its sandbox. */
   private final Map<Key, Integer> depth = new HashMap<>();
   private final Set<Key> notPreparable = new HashSet<>();
+  /** Pods handed out per key so far, to stop preparing once a class of plain tests has none left. */
+  private final Map<Key, Integer> taken = new HashMap<>();
   private final List<CompletableFuture<Void>> removals = new ArrayList<>();
   private boolean closed;
 
@@ -82,17 +86,30 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
       Map<String, String> testLabels, Map<String, String> classLabels) {
     Ahead mine = take(key);
     PodHandle pod = made(ctx, mine, spec, plan, backend, testLabels);
-    if (moreTestsMayCome(Teardowns.classOf(ctx).getRequiredTestClass())) {
-      topUp(key, spec, backend, classLabels); // after a pod that works: a test that fails leaves nothing behind
-    }
+    OptionalInt tests = plainTests(Teardowns.classOf(ctx).getRequiredTestClass());
+    // after a pod that works: a test that fails leaves nothing behind
+    topUp(key, spec, backend, classLabels, tests.isPresent() ? tests.getAsInt() - taken(key) : MAX_DEPTH);
     return pod;
   }
 
-  /** False for a class whose one test is a plain test method: a sandbox ahead of it would be made for nothing. */
-  static boolean moreTestsMayCome(Class<?> testClass) {
+  /**
+   * How many tests {@code testClass} runs at most when every one is a plain test method (its own and
+   * inherited ones); empty when one is a template, factory, repeated or parameterized test, whose
+   * invocations are not known before they run. Sandboxes ahead of tests that never come are made for nothing.
+   */
+  static OptionalInt plainTests(Class<?> testClass) {
     List<Method> tests = ReflectionSupport.findMethods(testClass,
         m -> AnnotationSupport.isAnnotated(m, Testable.class), HierarchyTraversalMode.TOP_DOWN);
-    return tests.size() != 1 || !AnnotationSupport.isAnnotated(tests.get(0), Test.class);
+    for (Method m : tests) {
+      if (!AnnotationSupport.isAnnotated(m, Test.class)) {
+        return OptionalInt.empty();
+      }
+    }
+    return OptionalInt.of(tests.size());
+  }
+
+  private synchronized int taken(Key key) {
+    return taken.getOrDefault(key, 0);
   }
 
   private PodHandle made(ExtensionContext ctx, Ahead mine, PodSpec spec, PodPlan plan, PodBackend backend,
@@ -147,6 +164,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
 
   /** The oldest sandbox started for {@code key}; one still starting means tests come faster than one ahead: keep two. */
   private synchronized Ahead take(Key key) {
+    taken.merge(key, 1, Integer::sum);
     ArrayDeque<Ahead> queue = ahead.get(key);
     Ahead first = queue == null ? null : queue.poll();
     if (first != null && !first.start().isDone()) {
@@ -155,9 +173,11 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
     return first;
   }
 
-  private synchronized void topUp(Key key, PodSpec spec, PodBackend backend, Map<String, String> labels) {
+  private synchronized void topUp(Key key, PodSpec spec, PodBackend backend, Map<String, String> labels,
+      int testsLeft) {
     ArrayDeque<Ahead> queue = ahead.computeIfAbsent(key, k -> new ArrayDeque<>());
-    while (!closed && !notPreparable.contains(key) && queue.size() < depth.getOrDefault(key, 1)) {
+    int wanted = Math.min(depth.getOrDefault(key, 1), testsLeft);
+    while (!closed && !notPreparable.contains(key) && queue.size() < wanted) {
       queue.add(startAhead(key, spec, backend, labels));
     }
   }
@@ -187,6 +207,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
     });
     notPreparable.removeIf(k -> k.classContext().equals(id));
     depth.keySet().removeIf(k -> k.classContext().equals(id));
+    taken.keySet().removeIf(k -> k.classContext().equals(id));
   }
 
   /** Removal failures count only while the backend is healthy: a dead runtime's leftovers are its session's to clean. */

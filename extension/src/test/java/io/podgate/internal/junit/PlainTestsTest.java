@@ -7,8 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Which classes get sandboxes started ahead: not one whose only test is one plain test method. */
-class MoreTestsMayComeTest {
+/** How many sandboxes a class may get ahead: as many as its plain test methods, unbounded with templates. */
+class PlainTestsTest {
   static class OneTest {
     @Test
     void only() {}
@@ -38,12 +38,18 @@ class MoreTestsMayComeTest {
     void each(int i) {}
   }
 
+  static class TwoAndOneRepeated extends TwoTests {
+    @RepeatedTest(2)
+    void again() {}
+  }
+
   @Test
-  void aSinglePlainTestGetsNoneEverythingElseDoes() {
-    assertThat(PreparedPods.moreTestsMayCome(OneTest.class)).isFalse();
-    assertThat(PreparedPods.moreTestsMayCome(TwoTests.class)).isTrue();
-    assertThat(PreparedPods.moreTestsMayCome(InheritsOneAndAddsOne.class)).isTrue();
-    assertThat(PreparedPods.moreTestsMayCome(OneRepeated.class)).isTrue();
-    assertThat(PreparedPods.moreTestsMayCome(OneParameterized.class)).isTrue();
+  void plainTestMethodsAreCountedTemplatesMakeTheCountUnknown() {
+    assertThat(PreparedPods.plainTests(OneTest.class)).hasValue(1);
+    assertThat(PreparedPods.plainTests(TwoTests.class)).hasValue(2);
+    assertThat(PreparedPods.plainTests(InheritsOneAndAddsOne.class)).hasValue(2);
+    assertThat(PreparedPods.plainTests(OneRepeated.class)).isEmpty();
+    assertThat(PreparedPods.plainTests(OneParameterized.class)).isEmpty();
+    assertThat(PreparedPods.plainTests(TwoAndOneRepeated.class)).isEmpty();
   }
 }
