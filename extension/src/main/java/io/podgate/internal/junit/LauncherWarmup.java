@@ -29,8 +29,7 @@ public final class LauncherWarmup implements LauncherSessionListener {
     if (attach) {
       attaching = new Thread(() -> {
         try {
-          early = PodBackends.acquire();
-          Warmup.loadJson(); // while the first pod starts
+          early = PodBackends.acquire(); // no JSON library: a run on a reused runtime needs it only for a report
         } catch (RuntimeException e) {
           // the first podgate test gets the same failure, with what was tried
         }
