@@ -86,8 +86,8 @@ public final class UserWaitBenchmark {
     LABELS.put("phaseStartContainer", "StartContainer");
     LABELS.put("phaseReady", "ready (HTTP wait)");
     LABELS.put("phasePodTeardown", "pod teardown (test end to class end)");
-    LABELS.put("containerdStopPodSandbox", "  StopPodSandbox (containerd's own time; - : removed by the reused runtime's keeper after the run)");
-    LABELS.put("containerdRemovePodSandbox", "  RemovePodSandbox (containerd's own time; - : as above)");
+    LABELS.put("containerdRemovePodSandbox", "  RemovePodSandbox, which stops it too (containerd's own time;"
+        + " - : removed by the reused runtime's keeper after the run)");
     LABELS.put("phaseRuntimeStop", "run end (class end to engine end: runtime stop, or waiting for pod removals)");
     LABELS.put("phaseJvmExit", "JVM exit (launcher returned to process gone)");
     LABELS.put("suitePhaseSandboxAndCreate", "in suite: RunPodSandbox + CreateContainer (podgate)");

@@ -119,8 +119,6 @@ final class WaitScenarios {
         stats.add(PODGATE, "phaseRunPodSandbox", round, d.toNanos() / 1e6));
     side.of(new RuntimeSideTimes.Call("CreateContainer", podId)).ifPresent(d ->
         stats.add(PODGATE, "phaseCreateContainer", round, d.toNanos() / 1e6));
-    side.of(new RuntimeSideTimes.Call("StopPodSandbox", podId)).ifPresent(d ->
-        stats.add(PODGATE, "containerdStopPodSandbox", round, d.toNanos() / 1e6));
     side.of(new RuntimeSideTimes.Call("RemovePodSandbox", podId)).ifPresent(d ->
         stats.add(PODGATE, "containerdRemovePodSandbox", round, d.toNanos() / 1e6));
   }
