@@ -45,6 +45,7 @@ import io.podgate.internal.cri.v1.StopContainerRequest;
 import io.podgate.internal.cri.v1.StopPodSandboxRequest;
 import io.podgate.internal.cri.v1.VersionRequest;
 import io.podgate.internal.cri.v1.VersionResponse;
+import io.podgate.internal.grpc.RelayChannel;
 import io.podgate.internal.grpc.UnixSocketChannels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -83,7 +84,8 @@ public final class CriClient implements AutoCloseable {
 
   private final ManagedChannel channel;
   private final String endpoint;
-  private final UnixSocketChannels owned;
+  /** What {@link #close()} shuts down: the channel this client made, or nothing. */
+  private final Runnable owned;
   private final Duration deadlineOverride;
 
   /** Uses {@code channel} as is; {@link #close()} does not shut it down (its owner does). */
@@ -91,7 +93,7 @@ public final class CriClient implements AutoCloseable {
     this(channel, endpointDescription, null, null);
   }
 
-  private CriClient(ManagedChannel channel, String endpoint, UnixSocketChannels owned, Duration deadlineOverride) {
+  private CriClient(ManagedChannel channel, String endpoint, Runnable owned, Duration deadlineOverride) {
     this.channel = Objects.requireNonNull(channel, "channel");
     this.endpoint = Objects.requireNonNull(endpoint, "endpointDescription");
     this.owned = owned;
@@ -101,7 +103,19 @@ public final class CriClient implements AutoCloseable {
   /** Opens a client over the unix socket {@code socket}; {@link #close()} closes that channel. */
   public static CriClient connect(Path socket) {
     UnixSocketChannels channels = UnixSocketChannels.open(socket);
-    return new CriClient(channels.channel(), "unix://" + socket, channels, null);
+    return new CriClient(channels.channel(), "unix://" + socket, channels::close, null);
+  }
+
+  /**
+   * A client of the containerd at {@code socket} whose unary calls the runtime keeper listening on
+   * {@code relay} makes ({@link RelayChannel}); a plain {@link #connect(Path)} when no keeper answers there.
+   */
+  public static CriClient connectThroughKeeper(Path relay, Path socket) {
+    Optional<RelayChannel> ch = RelayChannel.open(relay, () -> UnixSocketChannels.open(socket));
+    if (ch.isEmpty()) {
+      return connect(socket);
+    }
+    return new CriClient(ch.get(), "unix://" + socket, ch.get()::shutdown, null);
   }
 
   /** A view sharing this client's channel in which every call uses {@code deadline}; closing it is a no-op. */
@@ -332,7 +346,7 @@ public final class CriClient implements AutoCloseable {
   @Override
   public void close() {
     if (owned != null) {
-      owned.close();
+      owned.run();
     }
   }
 

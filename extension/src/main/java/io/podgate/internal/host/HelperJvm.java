@@ -26,12 +26,25 @@ public final class HelperJvm {
    * @throws PodgateException when the JVM cannot be started
    */
   public static Process launch(String what, Class<?> mainClass, int maxHeapMb, List<String> args, Path log) {
-    return launch(what, mainClass.getName(), maxHeapMb, args, log);
+    return launch(what, mainClass.getName(), maxHeapMb, true, args, log);
+  }
+
+  /**
+   * As {@link #launch(String, Class, int, List, Path)} for a helper that runs long and works hard (the runtime
+   * keeper relays calls): its JIT compiles fully instead of stopping at C1 for a quick start.
+   */
+  public static Process launchLongLived(String what, Class<?> mainClass, int maxHeapMb, List<String> args, Path log) {
+    return launch(what, mainClass.getName(), maxHeapMb, false, args, log);
   }
 
   /** As {@link #launch(String, Class, int, List, Path)}, for a main class this module does not know (found on the class path). */
   public static Process launch(String what, String mainClass, int maxHeapMb, List<String> args, Path log) {
-    List<String> cmd = command(mainClass, maxHeapMb, args);
+    return launch(what, mainClass, maxHeapMb, true, args, log);
+  }
+
+  private static Process launch(String what, String mainClass, int maxHeapMb, boolean quickStart, List<String> args,
+      Path log) {
+    List<String> cmd = command(mainClass, maxHeapMb, quickStart, args);
     try {
       Files.createDirectories(log.toAbsolutePath().getParent());
       return new ProcessBuilder(cmd)
@@ -47,17 +60,20 @@ public final class HelperJvm {
 
   /** The command line {@link #launch} runs: [setsid] java -Xmx.. -cp <this JVM's class path> main args. */
   static List<String> command(Class<?> mainClass, int maxHeapMb, List<String> args) {
-    return command(mainClass.getName(), maxHeapMb, args);
+    return command(mainClass.getName(), maxHeapMb, true, args);
   }
 
-  static List<String> command(String mainClass, int maxHeapMb, List<String> args) {
+  static List<String> command(String mainClass, int maxHeapMb, boolean quickStart, List<String> args) {
     Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     List<String> cmd = new ArrayList<>();
     if (Files.isExecutable(Path.of("/usr/bin/setsid"))) {
       cmd.add("/usr/bin/setsid");
     }
-    cmd.addAll(List.of(java.toString(), "-Xmx" + maxHeapMb + "m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", JvmClasspath.current(), mainClass));
+    cmd.addAll(List.of(java.toString(), "-Xmx" + maxHeapMb + "m", "-XX:+UseSerialGC"));
+    if (quickStart) {
+      cmd.add("-XX:TieredStopAtLevel=1");
+    }
+    cmd.addAll(List.of("-cp", JvmClasspath.current(), mainClass));
     cmd.addAll(args);
     return cmd;
   }

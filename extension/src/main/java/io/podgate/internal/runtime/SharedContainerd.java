@@ -3,6 +3,7 @@ package io.podgate.internal.runtime;
 import io.podgate.PodgateException;
 import io.podgate.internal.cri.CriClient;
 import io.podgate.internal.cri.v1.StatusResponse;
+import io.podgate.internal.grpc.UnaryRelay;
 import io.podgate.internal.host.GoneDaemonCleanup;
 import io.podgate.internal.host.HostProcesses;
 import java.io.IOException;
@@ -117,7 +118,22 @@ public final class SharedContainerd {
     }
   }
 
+  /**
+   * {@code false} makes a JVM attaching to a running reused runtime call containerd itself instead of
+   * through its keeper ({@code UnaryRelay}); the default is {@code true}.
+   */
+  public static final String RELAY_PROPERTY = "podgate.runtime.relay";
+
   private SharedContainerd() {}
+
+  static boolean relayed() {
+    String v = System.getProperty(RELAY_PROPERTY, "true").strip();
+    return switch (v) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new PodgateException(RELAY_PROPERTY + " = \"" + v + "\" must be true or false");
+    };
+  }
 
   /** The directory of the shared daemon on {@code bridge} under {@code workdir}. */
   public static Path directory(Path workdir, String bridge) {
@@ -147,7 +163,8 @@ public final class SharedContainerd {
                 + "another bridge (podgate.bridge) for that subnet, or " + RuntimeReuse.PROPERTY + "=false");
           }
         } else if (s.alive()) {
-          CriClient cri = CriClient.connect(s.socket());
+          CriClient cri = relayed() ? CriClient.connectThroughKeeper(dir.resolve(UnaryRelay.SOCKET), s.socket())
+              : CriClient.connect(s.socket());
           if (ready(cri)) {
             return new Attachment(dir, s, cri, false, register(dir, pid, start));
           }

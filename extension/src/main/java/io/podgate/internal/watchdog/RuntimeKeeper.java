@@ -28,7 +28,8 @@ import java.util.concurrent.TimeUnit;
  * Keeps a {@link SharedContainerd} (runs outside every test JVM, started detached): each second it
  * drops the client files of JVMs that are gone and removes their pods and session directories (it is
  * the watchdog of the JVMs on this runtime); it removes at once the pods JVMs hand to it
- * ({@link RemovalHandOff}), so their runs end without waiting; once no JVM has been attached
+ * ({@link RemovalHandOff}), so their runs end without waiting; it relays the unary CRI calls of the JVMs
+ * attached ({@link KeeperRelay}), so theirs need no warm gRPC transport of their own; once no JVM has been attached
  * for the idle timeout it stops the daemon and removes everything it made (pods, shims, bridge,
  * iptables rules of its subnet, the directory); if the daemon dies it removes its leftovers. One
  * keeper per directory: a second one exits at once.
@@ -43,7 +44,7 @@ public final class RuntimeKeeper {
     if (running(dir)) {
       return;
     }
-    HelperJvm.launch("the podgate runtime keeper", RuntimeKeeper.class, 32,
+    HelperJvm.launchLongLived("the podgate runtime keeper", RuntimeKeeper.class, 96,
         List.of(dir.toString(), Long.toString(idle.toMillis())), dir.resolve("keeper.log"));
   }
 
@@ -84,7 +85,20 @@ public final class RuntimeKeeper {
       Thread handOffs = new Thread(() -> serveHandOffs(dir), "podgate-keeper-handoff");
       handOffs.setDaemon(true);
       handOffs.start();
-      keep(dir, idle);
+      KeeperRelay relay = null;
+      try {
+        relay = KeeperRelay.start(dir, () -> SharedContainerd.readState(dir).map(SharedContainerd.State::socket).orElse(null),
+            RuntimeKeeper::log);
+      } catch (IOException | RuntimeException e) {
+        log("no relay for the JVMs' calls (they call containerd themselves): " + e.getMessage());
+      }
+      try {
+        keep(dir, idle);
+      } finally {
+        if (relay != null) {
+          relay.close();
+        }
+      }
     }
   }
 

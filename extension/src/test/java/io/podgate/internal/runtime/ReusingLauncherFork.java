@@ -6,6 +6,7 @@ import io.podgate.CriContainer;
 import io.podgate.Pod;
 import io.podgate.PodSandbox;
 import io.podgate.Podgate;
+import io.podgate.internal.grpc.RelayChannel;
 import io.podgate.internal.pod.PodgateSession;
 import io.podgate.testsupport.FixtureOnly;
 import org.junit.jupiter.api.Test;
@@ -18,15 +19,16 @@ import org.junit.platform.launcher.listeners.SummaryGeneratingListener;
 /**
  * Run in a forked JVM by {@link RuntimeReuseTest}: runs {@link OneStaticPod} through a JUnit launcher
  * session as a build tool does (so podgate's launcher listener runs): prints whether opening the session
- * alone attached to the reused runtime ({@code EARLY attached=...}; argument {@code runtime-runs}: one
- * runs), its pod ({@code POD id=... name=...}), each failure ({@code FAILURE ...}), then
+ * alone attached to the reused runtime ({@code EARLY attached=... relayed=...}, the latter whether its calls go
+ * through the keeper's relay; argument {@code runtime-runs}: one runs), its pod ({@code POD id=... name=...}), each failure ({@code FAILURE ...}), then
  * {@code RAN failures=N}, and exits. Argument {@code removed-behind} runs {@link RemovedBehindOurBack} instead.
  */
 public final class ReusingLauncherFork {
   public static void main(String[] args) {
     SummaryGeneratingListener summary = new SummaryGeneratingListener();
     try (LauncherSession session = LauncherFactory.openSession()) {
-      System.out.println("EARLY attached=" + attachedBeforeAnyTest(args.length > 0 && args[0].equals("runtime-runs")));
+      boolean attached = attachedBeforeAnyTest(args.length > 0 && args[0].equals("runtime-runs"));
+      System.out.println("EARLY attached=" + attached + " relayed=" + (attached && relayed()));
       Class<?> fixture = java.util.Arrays.asList(args).contains("removed-behind") ? RemovedBehindOurBack.class
           : OneStaticPod.class;
       session.getLauncher().execute(LauncherDiscoveryRequestBuilder.request().selectors(selectClass(fixture))
@@ -37,6 +39,13 @@ public final class ReusingLauncherFork {
     System.out.println("RAN failures=" + summary.getSummary().getTotalFailureCount());
     System.out.flush();
     System.exit(0);
+  }
+
+  /** Whether this JVM's CRI calls go through the runtime keeper's relay. */
+  private static boolean relayed() {
+    try (PodgateSession.Lease lease = PodgateSession.acquire()) {
+      return lease.session().cri().channel() instanceof RelayChannel;
+    }
   }
 
   /**

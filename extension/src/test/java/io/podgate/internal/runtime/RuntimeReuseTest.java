@@ -118,8 +118,8 @@ class RuntimeReuseTest {
     assertThat(first.process().waitFor()).isZero();
 
     ForkedJvm run = forkLauncher("runtime-runs");
-    assertThat(line(run, "EARLY")).as("the launcher session opening attaches to the runtime that runs")
-        .containsEntry("attached", "true");
+    assertThat(line(run, "EARLY")).as("the launcher session opening attaches to the runtime that runs, its calls"
+        + " relayed by the keeper").containsEntry("attached", "true").containsEntry("relayed", "true");
     Map<String, String> pod = line(run, "POD");
     assertThat(run.awaitLine(l -> l.startsWith("RAN "), Duration.ofSeconds(120))).isEqualTo("RAN failures=0");
     assertThat(run.process().waitFor()).isZero();
