@@ -111,7 +111,9 @@ public final class CriClient implements AutoCloseable {
    * {@code relay} makes ({@link RelayChannel}); a plain {@link #connect(Path)} when no keeper answers there.
    */
   public static CriClient connectThroughKeeper(Path relay, Path socket) {
-    Optional<RelayChannel> ch = RelayChannel.open(relay, () -> UnixSocketChannels.open(socket));
+    Optional<RelayChannel> ch = RelayChannel.open(relay, () -> UnixSocketChannels.open(socket),
+        direct -> RuntimeServiceGrpc.newBlockingStub(direct).withDeadlineAfter(10, TimeUnit.SECONDS)
+            .version(VersionRequest.newBuilder().setVersion("v1").build()));
     if (ch.isEmpty()) {
       return connect(socket);
     }

@@ -25,6 +25,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -34,26 +36,39 @@ import java.util.function.Supplier;
  * calls (streaming), and every call once the keeper cannot be reached before a call is sent, go over a
  * direct channel to containerd made when first needed. A call the keeper took but did not answer
  * (it died meanwhile) fails UNAVAILABLE. Connections are kept and reused, one call at a time each.
+ *
+ * <p>The relay pays off while this JVM is cold; on a busy machine each relayed call costs two more hops
+ * than a direct one. So after {@value #RELAYED_BEFORE_DIRECT} relayed calls (a run longer than a class
+ * or two) the direct channel is made and warmed up on a background thread, and once it answers, the
+ * calls after go direct.
  */
 public final class RelayChannel extends ManagedChannel {
+  /** Relayed calls after which this JVM warms up its own channel and moves to it. */
+  public static final int RELAYED_BEFORE_DIRECT = 32;
+
   private final Path relay;
   private final Supplier<UnixSocketChannels> direct;
+  private final Consumer<ManagedChannel> warmUp;
+  private final AtomicInteger relayed = new AtomicInteger();
   private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
   private UnixSocketChannels directChannels;
-  private volatile boolean relayGone;
+  private volatile boolean callDirect;
   private volatile boolean shutdown;
 
-  private RelayChannel(Path relay, Supplier<UnixSocketChannels> direct) {
+  private RelayChannel(Path relay, Supplier<UnixSocketChannels> direct, Consumer<ManagedChannel> warmUp) {
     this.relay = relay;
     this.direct = direct;
+    this.warmUp = warmUp;
   }
 
   /**
    * A channel through the relay at {@code relay}, when a keeper answers there (one connection is made to
-   * know); {@code direct} makes the channel to containerd for the rest.
+   * know); {@code direct} makes the channel to containerd for the rest, and {@code warmUp} makes one call
+   * on it (throwing if it does not answer) before the calls move to it.
    */
-  public static Optional<RelayChannel> open(Path relay, Supplier<UnixSocketChannels> direct) {
-    RelayChannel ch = new RelayChannel(relay, direct);
+  public static Optional<RelayChannel> open(Path relay, Supplier<UnixSocketChannels> direct,
+      Consumer<ManagedChannel> warmUp) {
+    RelayChannel ch = new RelayChannel(relay, direct, warmUp);
     try {
       ch.idle.add(Connection.open(relay));
       return Optional.of(ch);
@@ -67,12 +82,31 @@ public final class RelayChannel extends ManagedChannel {
     return relay;
   }
 
+  /** Whether unary calls still go through the keeper (false once moved to the direct channel). */
+  public boolean relaying() {
+    return !callDirect;
+  }
+
   @Override
   public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
-    if (method.getType() != MethodDescriptor.MethodType.UNARY || relayGone) {
+    if (method.getType() != MethodDescriptor.MethodType.UNARY || callDirect) {
       return direct().newCall(method, options);
     }
+    if (relayed.incrementAndGet() == RELAYED_BEFORE_DIRECT) {
+      Thread t = new Thread(this::moveToDirect, "podgate-direct-channel");
+      t.setDaemon(true);
+      t.start();
+    }
     return new UnaryCall<>(method, options);
+  }
+
+  private void moveToDirect() {
+    try {
+      warmUp.accept(direct());
+      callDirect = true;
+    } catch (RuntimeException e) {
+      // containerd did not answer this JVM directly: the keeper goes on relaying
+    }
   }
 
   @Override
@@ -227,7 +261,7 @@ public final class RelayChannel extends ManagedChannel {
         return;
       }
       if (reply == null) {
-        relayGone = true; // the keeper is gone: this JVM talks to containerd itself from now on
+        callDirect = true; // the keeper is gone: this JVM talks to containerd itself from now on
         directCall = direct().newCall(method, options);
         directCall.start(listener, headers);
         directCall.request(2);

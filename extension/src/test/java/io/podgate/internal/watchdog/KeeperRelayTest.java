@@ -2,6 +2,7 @@ package io.podgate.internal.watchdog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.grpc.Status;
 import io.podgate.internal.containerd.ContainerdHeaders;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The keeper's relay of unary calls, against the session's real containerd: what a JVM gets through it
  * is what it gets calling containerd itself (answers, errors, containerd's namespace header), calls from
- * many threads at once, and a JVM whose keeper went away goes on over its own channel.
+ * many threads at once, a JVM moving to its own channel after its first calls, and a JVM whose keeper
+ * went away going on over its own channel.
  */
 @RequiresContainerd
 class KeeperRelayTest extends SessionTestBase {
@@ -93,6 +95,24 @@ class KeeperRelayTest extends SessionTestBase {
       }
     } finally {
       pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void afterItsFirstCallsAJvmMovesToItsOwnChannel() throws Exception {
+    Path socket = containerd();
+    try (KeeperRelay relay = KeeperRelay.start(dir, () -> socket, log::add);
+        CriClient relayed = CriClient.connectThroughKeeper(dir.resolve(UnaryRelay.SOCKET), socket)) {
+      RelayChannel channel = (RelayChannel) relayed.channel();
+      for (int i = 1; i < RelayChannel.RELAYED_BEFORE_DIRECT; i++) {
+        relayed.version();
+      }
+      assertThat(channel.relaying()).as("still relayed before the limit").isTrue();
+      relayed.version();
+      await("the direct channel answers and takes over").atMost(Duration.ofSeconds(30))
+          .until(() -> !channel.relaying());
+      relay.close(); // nothing goes through the keeper any more: no connection of it is needed
+      assertThat(relayed.listPodSandbox()).isNotNull();
     }
   }
 
