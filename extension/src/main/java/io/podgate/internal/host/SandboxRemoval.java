@@ -81,13 +81,8 @@ public final class SandboxRemoval {
         return new Outcome(sandboxId, e, List.of()); // nothing left to remove, but not by us
       }
     }
-    try {
-      cri.removePodSandbox(sandboxId);
+    if (removeOnce(cri, sandboxId) == null) {
       return new Outcome(sandboxId, null, List.of());
-    } catch (RuntimeException e) {
-      if (isNotFound(e)) {
-        return new Outcome(sandboxId, null, List.of());
-      }
     }
     return stopThenRemove(cri, sandboxId);
   }
@@ -108,17 +103,22 @@ public final class SandboxRemoval {
       }
     }
     if (error == null) {
-      try {
-        cri.removePodSandbox(sandboxId);
+      error = removeOnce(cri, sandboxId);
+      if (error == null) {
         return new Outcome(sandboxId, null, List.of());
-      } catch (RuntimeException e) {
-        if (isNotFound(e)) {
-          return new Outcome(sandboxId, null, List.of());
-        }
-        error = e;
       }
     }
     return new Outcome(sandboxId, error, cleanHost(cri, sandboxId));
+  }
+
+  /** RemovePodSandbox once: null when the sandbox is gone after it, else the runtime's refusal. */
+  private static RuntimeException removeOnce(CriClient cri, String sandboxId) {
+    try {
+      cri.removePodSandbox(sandboxId);
+      return null;
+    } catch (RuntimeException e) {
+      return isNotFound(e) ? null : e;
+    }
   }
 
   /** The network namespace, addresses and caches of a sandbox the runtime will not tear down; returns what stayed. */

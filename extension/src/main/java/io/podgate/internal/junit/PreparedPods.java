@@ -19,6 +19,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -58,6 +59,8 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
   /** How many to keep ahead per key: 1, raised when a test had to wait for its sandbox. */
   private final Map<Key, Integer> depth = new HashMap<>();
   private final Set<Key> notPreparable = new HashSet<>();
+  /** {@link #plainTests} per test class, read once. */
+  private final Map<Class<?>, OptionalInt> testCounts = new ConcurrentHashMap<>();
   /** Pods handed out per key so far, to stop preparing once a class of plain tests has none left. */
   private final Map<Key, Integer> taken = new HashMap<>();
   private final List<CompletableFuture<Void>> removals = new ArrayList<>();
@@ -86,7 +89,7 @@ final class PreparedPods implements ExtensionContext.Store.CloseableResource, Au
       Map<String, String> testLabels, Map<String, String> classLabels) {
     Ahead mine = take(key);
     PodHandle pod = made(ctx, mine, spec, plan, backend, testLabels);
-    OptionalInt tests = plainTests(Teardowns.classOf(ctx).getRequiredTestClass());
+    OptionalInt tests = testCounts.computeIfAbsent(Teardowns.classOf(ctx).getRequiredTestClass(), PreparedPods::plainTests);
     // after a pod that works: a test that fails leaves nothing behind
     topUp(key, spec, backend, classLabels, tests.isPresent() ? tests.getAsInt() - taken(key) : MAX_DEPTH);
     return pod;
