@@ -104,6 +104,7 @@ public final class RelayChannel extends ManagedChannel {
     try {
       warmUp.accept(direct());
       callDirect = true;
+      closeIdleConnections(); // each holds a keeper thread; a call still relayed closes its own when shut down
     } catch (RuntimeException e) {
       // containerd did not answer this JVM directly: the keeper goes on relaying
     }
@@ -115,6 +116,9 @@ public final class RelayChannel extends ManagedChannel {
   }
 
   private synchronized ManagedChannel direct() {
+    if (shutdown) {
+      throw Status.UNAVAILABLE.withDescription("the CRI channel was shut down").asRuntimeException();
+    }
     if (directChannels == null) {
       directChannels = direct.get();
     }
@@ -123,17 +127,23 @@ public final class RelayChannel extends ManagedChannel {
 
   @Override
   public ManagedChannel shutdown() {
-    shutdown = true;
-    Connection c;
-    while ((c = idle.poll()) != null) {
-      c.close();
+    synchronized (this) {
+      shutdown = true;
     }
+    closeIdleConnections();
     synchronized (this) {
       if (directChannels != null) {
         directChannels.close();
       }
     }
     return this;
+  }
+
+  private void closeIdleConnections() {
+    Connection c;
+    while ((c = idle.poll()) != null) {
+      c.close();
+    }
   }
 
   @Override
