@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -62,6 +63,7 @@ final class KeeperRelay implements AutoCloseable {
   private final ServerSocketChannel server;
   private final Map<String, MethodDescriptor<byte[], byte[]>> methods = new ConcurrentHashMap<>();
   private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+  private final AtomicLong calls = new AtomicLong();
   private Path channelSocket;
   private long socketCheckedAt;
   private boolean lookUpSocket = true;
@@ -125,7 +127,13 @@ final class KeeperRelay implements AutoCloseable {
     }
   }
 
+  /** Calls relayed so far. */
+  long calls() {
+    return calls.get();
+  }
+
   private UnaryRelay.Reply call(UnaryRelay.Request request) {
+    calls.incrementAndGet();
     MethodDescriptor<byte[], byte[]> method = methods.computeIfAbsent(request.method(), name ->
         MethodDescriptor.<byte[], byte[]>newBuilder().setType(MethodDescriptor.MethodType.UNARY).setFullMethodName(name)
             .setRequestMarshaller(BYTES).setResponseMarshaller(BYTES).build());

@@ -111,8 +111,28 @@ class KeeperRelayTest extends SessionTestBase {
       relayed.version();
       await("the direct channel answers and takes over").atMost(Duration.ofSeconds(30))
           .until(() -> !channel.relaying());
+      long relayedCalls = relay.calls();
+      relayed.version();
+      assertThat(relay.calls()).as("calls the keeper relayed").isEqualTo(relayedCalls);
       relay.close(); // nothing goes through the keeper any more: no connection of it is needed
       assertThat(relayed.listPodSandbox()).isNotNull();
+    }
+  }
+
+  @Test
+  void aMeasurementMovesItsCallsToItsOwnChannelAtOnce() throws Exception {
+    Path socket = containerd();
+    try (KeeperRelay relay = KeeperRelay.start(dir, () -> socket, log::add);
+        CriClient relayed = CriClient.connectThroughKeeper(dir.resolve(UnaryRelay.SOCKET), socket)) {
+      RelayChannel channel = (RelayChannel) relayed.channel();
+      relayed.version();
+      assertThat(channel.relaying()).isTrue();
+      assertThat(relay.calls()).isEqualTo(1);
+      RelayChannel.callDirectFromNow(channel);
+      assertThat(channel.relaying()).as("relayed after callDirectFromNow").isFalse();
+      assertThat(relayed.listPodSandbox()).isNotNull();
+      relayed.version();
+      assertThat(relay.calls()).as("calls the keeper relayed").isEqualTo(1);
     }
   }
 
