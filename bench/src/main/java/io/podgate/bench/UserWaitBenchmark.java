@@ -79,7 +79,7 @@ public final class UserWaitBenchmark {
     LABELS.put(RUNTIME_REUSED, "  of which: runtime reused (containerd started before the run), rounds");
     LABELS.put("containerdBoot", "  of which: containerd boot (its first log line to booted)");
     LABELS.put("runtimeStartAfterBoot", "  of which: containerd booted to first pod asked (CRI ready, pause image)");
-    LABELS.put("phaseImageImport", "image import into the runtime");
+    LABELS.put("phaseImageImport", "images: the wait beyond RunPodSandbox (they are checked or imported beside it)");
     LABELS.put("phaseRunPodSandbox", "RunPodSandbox (containerd's own time)");
     LABELS.put("phaseCreateContainer", "CreateContainer (containerd's own time)");
     LABELS.put("phaseSandboxAndCreate", "RunPodSandbox + CreateContainer (podgate's client time)");

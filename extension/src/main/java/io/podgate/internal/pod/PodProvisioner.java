@@ -21,8 +21,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Function;
 
@@ -122,7 +125,8 @@ public final class PodProvisioner {
 
   /**
    * A pod whose sandbox runs (address, host ports and images settled) but has no container yet; see
-   * {@link #startSandbox} and {@link #finish}. {@code nanos} is what getting here took.
+   * {@link #startSandbox} and {@link #finish}. {@code nanos} is what getting here took, of which
+   * {@code imagesNanos} was spent waiting for the images after the sandbox ran (they are made beside it).
    */
   public record Sandbox(Prepared prepared, RunningPod pod, List<String> imageRefs, String logPrefix, long imagesNanos,
       long nanos) {}
@@ -141,6 +145,7 @@ public final class PodProvisioner {
     List<HostPortLease> leases = new ArrayList<>();
     RunningPod pod = null;
     boolean sandboxAsked = false;
+    CompletableFuture<List<String>> imagesReady = null;
     try {
       long t0 = System.nanoTime();
       List<PortMapping> mappings = new ArrayList<>();
@@ -165,13 +170,9 @@ public final class PodProvisioner {
         sandbox.getLinuxBuilder().getSecurityContextBuilder().setPrivileged(true);
       }
 
-      List<String> imageRefs = parallel(prepared.containers(), i -> {
-        String declared = prepared.containers().get(i).image().isBlank()
-            ? prepared.containerConfigs().get(i).getImage().getImage()
-            : prepared.containers().get(i).image();
-        return images.resolve(declared, prepared.containers().get(i).origin());
-      });
-      long t1 = System.nanoTime();
+      // The sandbox needs none of the containers' images (the kubelet too runs it before pulling them):
+      // both at once, so a cold JVM's first image check (or an import) overlaps RunPodSandbox.
+      imagesReady = CompletableFuture.supplyAsync(() -> resolveImages(prepared), executor);
 
       PodSandboxConfig sandboxConfig = sandbox.build();
       String podId;
@@ -206,11 +207,17 @@ public final class PodProvisioner {
       }
       pod.hostNamespaces(hostNs);
       pod.ip(cri.podSandboxStatus(podId).getStatus().getNetwork().getIp());
+      long sandboxReady = System.nanoTime();
+      List<String> imageRefs = join(imagesReady); // its failure removes the pod below
+      long end = System.nanoTime();
       String logPrefix = defaultLogDir ? "" : name + "_" + uid8 + "_";
-      return new Sandbox(prepared, pod, imageRefs, logPrefix, t1 - t0, System.nanoTime() - t0);
+      return new Sandbox(prepared, pod, imageRefs, logPrefix, end - sandboxReady, end - t0);
     } catch (RuntimeException e) {
       // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
       boolean interrupted = Thread.interrupted();
+      if (imagesReady != null && imagesReady.isDone()) { // one still going on ends by itself, cached or not
+        settle(imagesReady).filter(failure -> failure != e).ifPresent(e::addSuppressed);
+      }
       try {
         if (pod != null) {
           pod.close();
@@ -230,6 +237,39 @@ public final class PodProvisioner {
         }
       }
       throw wrap(e, spec, name);
+    }
+  }
+
+  private List<String> resolveImages(Prepared prepared) {
+    return parallel(prepared.containers(), i -> {
+      String declared = prepared.containers().get(i).image().isBlank()
+          ? prepared.containerConfigs().get(i).getImage().getImage()
+          : prepared.containers().get(i).image();
+      return images.resolve(declared, prepared.containers().get(i).origin());
+    });
+  }
+
+  /** What {@code f} gives, waiting for it as a gRPC call would: an interrupt (a JUnit timeout) ends the wait. */
+  private static <T> T join(CompletableFuture<T> f) {
+    try {
+      return f.get();
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException r ? r : new CompletionException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new PodgateException("interrupted while waiting for the pod's images", e);
+    }
+  }
+
+  /** Waits for {@code f} to end; what it failed with, if it did. */
+  private static Optional<RuntimeException> settle(CompletableFuture<?> f) {
+    try {
+      f.join();
+      return Optional.empty();
+    } catch (CompletionException e) {
+      return Optional.of(e.getCause() instanceof RuntimeException r ? r : e);
+    } catch (CancellationException e) {
+      return Optional.of(e);
     }
   }
 
@@ -317,7 +357,7 @@ public final class PodProvisioner {
    * A failed RunPodSandbox may leave a sandbox record with a network namespace and veth (containerd keeps
    * one whose CNI setup and teardown both failed); found by the pod's uid, it is removed like any pod.
    */
-  private java.util.Optional<PodgateException> removeHalfMadeSandbox(PodSandboxConfig.Builder sandbox, String name) {
+  private Optional<PodgateException> removeHalfMadeSandbox(PodSandboxConfig.Builder sandbox, String name) {
     String uid = sandbox.getMetadata().getUid();
     PodSandboxFilter.Builder filter = PodSandboxFilter.newBuilder();
     sessionLabels.forEach(filter::putLabelSelector);
@@ -330,7 +370,7 @@ public final class PodProvisioner {
         }
       }
     }
-    return problems.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(new PodgateException(
+    return problems.isEmpty() ? Optional.empty() : Optional.of(new PodgateException(
         "removing what the failed RunPodSandbox of pod '" + name + "' left: " + String.join("; ", problems)));
   }
 

@@ -1,7 +1,8 @@
 package io.podgate.internal.pod;
 
 /**
- * Milliseconds spent on each provisioning phase of a pod, as the test waited for them. For a pod whose
+ * Milliseconds spent on each provisioning phase of a pod, as the test waited for them: {@code imagesMs}
+ * is the wait for the images beyond RunPodSandbox, beside which they are made. For a pod whose
  * sandbox was started ahead (while an earlier test ran), {@code createMs} is the test's wait for that
  * sandbox (if it was not ready yet) plus CreateContainer, and
  * {@code aheadMs} is what the sandbox took in the background (RunPodSandbox, its status, images);

@@ -131,6 +131,18 @@ class BadValuesTest extends SessionTestBase {
     void t() {}
   }
 
+  /** Nothing listens on port 1 of loopback: the pull fails at once, while the sandbox is being made. */
+  @Podgate
+  @ExtendWith(FixtureOnly.class)
+  static class UnreachableRegistry {
+    @PodSandbox(ports = @PortMapping(containerPort = 80, hostIp = "127.0.0.1"))
+    @CriContainer(name = "c", image = "127.0.0.1:1/podgate/none:1")
+    Pod pod;
+
+    @Test
+    void t() {}
+  }
+
   @Podgate
   @ExtendWith(FixtureOnly.class)
   static class PortZeroJson {
@@ -212,6 +224,15 @@ class BadValuesTest extends SessionTestBase {
     assertThat(failureOf(MissingPod.class))
         .contains("@CriContainer on field MissingPod.sidecar: pod = \"wbe\" names no @PodSandbox")
         .contains("[web]");
+  }
+
+  /** The pull runs beside RunPodSandbox: its failure removes the sandbox, its address and its host port. */
+  @Test
+  void imageThatCannotBePulledLeavesNoSandboxBehind() {
+    assertThat(failureOf(UnreachableRegistry.class))
+        .contains("@CriContainer(name = \"c\") of @PodSandbox on field UnreachableRegistry.pod: image = \"127.0.0.1:1/podgate/none:1\" is not in the runtime and pulling it through CRI failed")
+        .contains("connection refused");
+    assertThat(HostState.podLeftovers()).as("host state of pods").isEmpty();
   }
 
   @Test
