@@ -22,7 +22,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -215,8 +214,11 @@ public final class PodProvisioner {
     } catch (RuntimeException e) {
       // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
       boolean interrupted = Thread.interrupted();
-      if (imagesReady != null && imagesReady.isDone()) { // one still going on ends by itself, cached or not
-        settle(imagesReady).filter(failure -> failure != e).ifPresent(e::addSuppressed);
+      if (imagesReady != null && imagesReady.isCompletedExceptionally()) { // one still going on ends by itself
+        Throwable failure = imagesReady.handle((refs, t) -> t instanceof CompletionException c ? c.getCause() : t).join();
+        if (failure != e) {
+          e.addSuppressed(failure);
+        }
       }
       try {
         if (pod != null) {
@@ -258,18 +260,6 @@ public final class PodProvisioner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PodgateException("interrupted while waiting for the pod's images", e);
-    }
-  }
-
-  /** Waits for {@code f} to end; what it failed with, if it did. */
-  private static Optional<RuntimeException> settle(CompletableFuture<?> f) {
-    try {
-      f.join();
-      return Optional.empty();
-    } catch (CompletionException e) {
-      return Optional.of(e.getCause() instanceof RuntimeException r ? r : e);
-    } catch (CancellationException e) {
-      return Optional.of(e);
     }
   }
 
