@@ -74,7 +74,8 @@ public final class ChurnBenchmark {
         List<Runnable> steps = new java.util.ArrayList<>();
         for (ChurnOptions.Path path : paths) {
           steps.add(() -> {
-            ChurnResult one = measure.measure().churn().path(path).workers(workers).seconds(seconds).mode(mode)
+            ChurnResult one = measure.measure().churn().path(path).workers(workers).seconds(seconds)
+                .warmup(ChurnSection.warmup(seconds)).mode(mode)
                 .command(command.toArray(String[]::new)).run();
             out.println(one.summary());
             byPath.put(path, one);

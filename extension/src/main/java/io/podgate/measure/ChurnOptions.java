@@ -64,6 +64,7 @@ public final class ChurnOptions {
 
   private final int workers;
   private final Duration duration;
+  private final Duration warmup;
   private final long cycles;
   private final String image;
   private final List<String> command;
@@ -77,6 +78,7 @@ public final class ChurnOptions {
   private ChurnOptions(Builder b) {
     this.workers = b.workers;
     this.duration = b.duration;
+    this.warmup = b.warmup;
     this.cycles = b.cycles;
     this.image = b.image;
     this.command = List.copyOf(b.command);
@@ -99,6 +101,15 @@ public final class ChurnOptions {
   /** Time bound of the run, or null when it is bounded by {@link #cycles()} only. */
   public Duration duration() {
     return duration;
+  }
+
+  /**
+   * Unmeasured cycles before the measured run (default zero): the workers cycle this long, finish their cycles
+   * in flight, and only then does the measured run start, with empty counts and latencies. It keeps a cold JVM's
+   * JIT and first connections out of the figures, as a peer binary (containerd-stress) has no such start-up.
+   */
+  public Duration warmup() {
+    return warmup;
   }
 
   /** Total cycles (all workers together), or 0 when the run is bounded by {@link #duration()} only. */
@@ -148,6 +159,7 @@ public final class ChurnOptions {
     Builder b = new Builder();
     b.workers = workers;
     b.duration = duration;
+    b.warmup = warmup;
     b.cycles = cycles;
     b.image = image;
     b.command = command;
@@ -165,6 +177,7 @@ public final class ChurnOptions {
     return "ChurnOptions[workers=" + workers
         + (duration != null ? ", duration=" + duration.toMillis() + "ms" : "")
         + (cycles > 0 ? ", cycles=" + cycles : "")
+        + (warmup.isZero() ? "" : ", warmup=" + warmup.toMillis() + "ms")
         + ", image=" + image + ", command=" + command + ", path=" + path
         + (path == Path.CRI ? ", mode=" + mode : "")
         + (path != Path.POD_API ? ", stopTimeout=" + stopTimeout.toMillis() + "ms" : "")
@@ -174,6 +187,7 @@ public final class ChurnOptions {
   public static final class Builder {
     private int workers = 2;
     private Duration duration;
+    private Duration warmup = Duration.ZERO;
     private long cycles;
     private String image = DEFAULT_IMAGE;
     private List<String> command = DEFAULT_COMMAND;
@@ -200,6 +214,15 @@ public final class ChurnOptions {
         throw new IllegalArgumentException("churn duration must be positive, got " + duration);
       }
       this.duration = duration;
+      return this;
+    }
+
+    /** Cycle this long, unmeasured, before the measured run (see {@link ChurnOptions#warmup()}); zero for none. */
+    public Builder warmup(Duration warmup) {
+      if (warmup == null || warmup.isNegative()) {
+        throw new IllegalArgumentException("churn warmup must be zero or positive, got " + warmup);
+      }
+      this.warmup = warmup;
       return this;
     }
 

@@ -51,6 +51,15 @@ public final class ChurnRun {
     return this;
   }
 
+  /**
+   * Cycles this long first without counting them (default none), then measures from a clean start: see
+   * {@link ChurnOptions#warmup()}.
+   */
+  public ChurnRun warmup(Duration warmup) {
+    options.warmup(warmup);
+    return this;
+  }
+
   public ChurnRun image(String image) {
     options.image(image);
     return this;

@@ -78,28 +78,25 @@ public final class ChurnWorkers {
     ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor(daemon(threads + "-progress"));
     try {
       setUp.run();
-      startNanos = System.nanoTime();
-      long deadline = o.duration() != null ? startNanos + o.duration().toNanos() : Long.MAX_VALUE;
-      long intervalMs = o.progressInterval().toMillis();
-      AtomicLong lastCount = new AtomicLong();
-      AtomicLong lastNanos = new AtomicLong(startNanos);
-      reporter.scheduleAtFixedRate(() -> progress(lastCount, lastNanos), intervalMs, intervalMs, TimeUnit.MILLISECONDS);
-      List<Future<?>> futures = new ArrayList<>();
-      for (int w = 0; w < o.workers(); w++) {
-        int worker = w;
-        futures.add(workers.submit(() -> work(worker, deadline, cycle, describeFailure)));
-      }
-      for (Future<?> f : futures) {
-        try {
-          await(f);
-        } catch (InterruptedException e) {
-          interrupted = true;
-          stop.set(true);
-          stoppedEarly.compareAndSet(null, "interrupted");
+      if (!o.warmup().isZero()) {
+        long warmupStart = System.nanoTime();
+        AtomicLong warmupCycles = new AtomicLong();
+        interrupted = phase(workers, warmupStart + o.warmup().toNanos(), cycle, describeFailure, warmupCycles);
+        o.progress().accept(String.format(Locale.ROOT, "churn warm-up: %d cycles in %.1f s, not counted",
+            warmupCycles.get(), (System.nanoTime() - warmupStart) / 1e9));
+        latencies.reset();
+        if (podLatencies != null) {
+          podLatencies.reset();
         }
       }
-      if (interrupted) {
-        futures.forEach(ChurnWorkers::awaitUninterruptibly);
+      startNanos = System.nanoTime();
+      if (!interrupted) {
+        long deadline = o.duration() != null ? startNanos + o.duration().toNanos() : Long.MAX_VALUE;
+        long intervalMs = o.progressInterval().toMillis();
+        AtomicLong lastCount = new AtomicLong();
+        AtomicLong lastNanos = new AtomicLong(startNanos);
+        reporter.scheduleAtFixedRate(() -> progress(lastCount, lastNanos), intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+        interrupted = phase(workers, deadline, cycle, describeFailure, null);
       }
       endNanos = System.nanoTime();
     } finally {
@@ -124,15 +121,48 @@ public final class ChurnWorkers {
     return result;
   }
 
-  private void work(int worker, long deadline, Cycle cycle, BiFunction<String, RuntimeException, String> describeFailure) {
+  /**
+   * Every worker cycles until {@code deadline}; returns whether the wait was interrupted (the workers are then
+   * told to stop and awaited). Counts the measured run's cycles, or, with {@code warmupCycles}, only that.
+   */
+  private boolean phase(ExecutorService workers, long deadline, Cycle cycle,
+      BiFunction<String, RuntimeException, String> describeFailure, AtomicLong warmupCycles) {
+    boolean interrupted = false;
+    List<Future<?>> futures = new ArrayList<>();
+    for (int w = 0; w < o.workers(); w++) {
+      int worker = w;
+      futures.add(workers.submit(() -> work(worker, deadline, cycle, describeFailure, warmupCycles)));
+    }
+    for (Future<?> f : futures) {
+      try {
+        await(f);
+      } catch (InterruptedException e) {
+        interrupted = true;
+        stop.set(true);
+        stoppedEarly.compareAndSet(null, "interrupted");
+      }
+    }
+    if (interrupted) {
+      futures.forEach(ChurnWorkers::awaitUninterruptibly);
+    }
+    return interrupted;
+  }
+
+  private void work(int worker, long deadline, Cycle cycle, BiFunction<String, RuntimeException, String> describeFailure,
+      AtomicLong warmupCycles) {
+    String prefix = warmupCycles != null ? "warmup-w" : "w";
     long seq = 0;
     while (!stop.get() && System.nanoTime() < deadline) {
-      if (o.cycles() > 0 && tickets.getAndIncrement() >= o.cycles()) {
+      if (warmupCycles == null && o.cycles() > 0 && tickets.getAndIncrement() >= o.cycles()) {
         return;
       }
-      String name = "w" + worker + "-" + seq++;
+      String name = prefix + worker + "-" + seq++;
       try {
         cycle.run(name);
+        if (warmupCycles != null) {
+          warmupCycles.incrementAndGet();
+          continue;
+        }
         completed.incrementAndGet();
         int second = (int) ((System.nanoTime() - startNanos) / 1_000_000_000L);
         perSecond.computeIfAbsent(second, s -> new LongAdder()).increment();

@@ -28,6 +28,11 @@ public final class LatencyHistograms {
     h.recordValue(Math.max(1, nanos / 1_000));
   }
 
+  /** Forgets every value (a warm-up's); call it while nothing records. */
+  public void reset() {
+    byOperation.values().forEach(Histogram::reset);
+  }
+
   /** Percentiles of every operation that recorded at least one value. */
   public Map<String, OperationLatency> summaries() {
     Map<String, OperationLatency> out = new LinkedHashMap<>();

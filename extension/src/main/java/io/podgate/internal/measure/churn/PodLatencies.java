@@ -36,6 +36,11 @@ public final class PodLatencies {
     }
   }
 
+  /** Forgets every sample (a warm-up's), keeping the conditions. */
+  public synchronized void reset() {
+    byCondition.values().forEach(List::clear);
+  }
+
   /** The summary of every condition with at least one sample, in construction order. */
   public synchronized Map<String, PodLatency> summaries() {
     Map<String, PodLatency> out = new LinkedHashMap<>();

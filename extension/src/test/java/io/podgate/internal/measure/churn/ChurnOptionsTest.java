@@ -21,6 +21,9 @@ class ChurnOptionsTest {
     assertThat(o.toBuilder().path(ChurnOptions.Path.CONTAINERD).build().toString()).contains("path=CONTAINERD")
         .doesNotContain("mode=");
     assertThat(ChurnOptions.builder().cycles(5).build().duration()).isNull();
+    assertThat(o.warmup()).isZero();
+    assertThat(o.toString()).doesNotContain("warmup");
+    assertThat(o.toBuilder().warmup(Duration.ofSeconds(3)).build().toString()).contains("warmup=3000ms");
   }
 
   @Test
@@ -29,6 +32,7 @@ class ChurnOptionsTest {
     assertThatThrownBy(() -> ChurnOptions.builder().cycles(0)).hasMessageContaining("cycles");
     assertThatThrownBy(() -> ChurnOptions.builder().duration(Duration.ZERO)).hasMessageContaining("duration");
     assertThatThrownBy(() -> ChurnOptions.builder().image(" ")).hasMessageContaining("image");
+    assertThatThrownBy(() -> ChurnOptions.builder().warmup(Duration.ofMillis(-1))).hasMessageContaining("warmup");
   }
 
   @Test

@@ -26,6 +26,7 @@ import io.grpc.ManagedChannel;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -64,10 +65,10 @@ class ContainerdChurnEngineDaemonTest {
   }
 
   @Test
-  void runsContainerdStressCycleAndLeavesNothingOfItsNamespace() {
+  void runsContainerdStressCycleAfterAnUncountedWarmupAndLeavesNothingOfItsNamespace() {
     List<String> lines = new CopyOnWriteArrayList<>();
     ChurnResult r = engine().run(ChurnOptions.builder().path(ChurnOptions.Path.CONTAINERD).workers(2).cycles(8)
-        .command("/bin/true").progress(lines::add).build());
+        .warmup(Duration.ofMillis(400)).command("/bin/true").progress(lines::add).build());
     System.out.println(r.summary());
     assertThat(r.failureMessages()).isEmpty();
     assertThat(r.failures()).isZero();
@@ -78,6 +79,8 @@ class ContainerdChurnEngineDaemonTest {
       assertThat(l.count()).isEqualTo(8);
       assertThat(l.p50Millis()).isPositive().isLessThanOrEqualTo(l.maxMillis());
     });
+    assertThat(r.completedPerSecond().stream().mapToLong(Long::longValue).sum()).isEqualTo(8);
+    assertThat(lines).anySatisfy(l -> assertThat(l).matches("churn warm-up: [1-9][0-9]* cycles in .* s, not counted"));
     String namespace = lines.get(0).replaceFirst("^churn through containerd namespace (\\S+) at .*$", "$1");
     assertThat(namespace).startsWith(ContainerdChurnEngine.NAMESPACE_PREFIX);
     assertNothingLeftOf(namespace);
