@@ -146,7 +146,13 @@ class HalfMadePodsTest {
     LEFT_ON_HOST.clear();
     results = Faults.run(CreateContainerFails.class, StartContainerFails.class, WaitTimesOut.class);
     SESSIONS.addAll(SessionProbe.SEEN);
-    networkResults = Faults.run(SandboxFailsInNetworkPlugin.class);
+    // portmap is the CNI plugin that fails on port 0; podgate's own host-port rules are not in the CNI chain
+    System.setProperty(PodgateSession.CNI_PORTMAP_PROPERTY, "true");
+    try {
+      networkResults = Faults.run(SandboxFailsInNetworkPlugin.class);
+    } finally {
+      System.clearProperty(PodgateSession.CNI_PORTMAP_PROPERTY);
+    }
     SESSIONS.addAll(SessionProbe.SEEN);
   }
 

@@ -73,9 +73,14 @@ public final class IptablesCleanup {
   /** The iptables-restore script that removes what belongs to {@code subnet} from {@code table}. */
   static String planForSubnet(Table table, Ipv4Subnet subnet) {
     Set<String> ours = new LinkedHashSet<>();
+    if (table.chains().contains(HostPortRules.chain(subnet))) {
+      ours.add(HostPortRules.chain(subnet)); // even when empty
+    }
     for (String rule : table.rules()) {
       String chain = Table.chainOf(rule);
-      boolean perSubnetChain = chain.startsWith(PODGATE_PREFIX) || chain.startsWith("CNI-") && !chain.startsWith(SHARED_PREFIX);
+      // another subnet's host-port chain holds one rule per pod: those naming the subnet go one by one
+      boolean perSubnetChain = chain.startsWith(PODGATE_PREFIX) && !chain.startsWith(PODGATE_PREFIX + "HP-")
+          || chain.startsWith("CNI-") && !chain.startsWith(SHARED_PREFIX);
       if (perSubnetChain && mentions(rule, subnet)) {
         ours.add(chain);
       }
@@ -152,6 +157,11 @@ public final class IptablesCleanup {
   }
 
   static void apply(List<String> prefix, String table, String script) {
+    apply(prefix, table, script, "removing iptables rules in table " + table);
+  }
+
+  /** Applies {@code script} to {@code table} without flushing it; {@code what} leads the error message. */
+  static void apply(List<String> prefix, String table, String script, String what) {
     if (script.isEmpty()) {
       return;
     }
@@ -159,7 +169,7 @@ public final class IptablesCleanup {
     List<String> command = new ArrayList<>(prefix);
     command.addAll(List.of("iptables-restore", "-w", "10", "--noflush"));
     HostCommand.run(command, input, Duration.ofSeconds(60))
-        .orThrow("removing iptables rules in table " + table + " (script: " + script.strip().replace('\n', ';') + ")");
+        .orThrow(what + " (script: " + script.strip().replace('\n', ';') + ")");
   }
 
   /** Removes what belongs to {@code subnet}; also the shared chains when {@code includeShared}. */
@@ -185,6 +195,7 @@ public final class IptablesCleanup {
   static String masqueradePlan(Ipv4Subnet subnet, String comment) {
     String chain = masqueradeChain(subnet);
     return ":" + chain + " - [0:0]\n"
+        + "-A " + chain + " -d " + subnet + " -m conntrack --ctstate DNAT -j MASQUERADE\n" // a pod at its own host port
         + "-A " + chain + " -d " + subnet + " -j ACCEPT\n"
         + "-A " + chain + " ! -d 224.0.0.0/4 -j MASQUERADE\n"
         + "-A POSTROUTING -s " + subnet + " -m comment --comment \"" + comment.replace("\"", "") + "\" -j " + chain + "\n";

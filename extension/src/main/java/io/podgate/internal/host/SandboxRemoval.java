@@ -54,7 +54,8 @@ public final class SandboxRemoval {
     /** One line for an error message; empty when everything went. */
     public String describe() {
       if (removed()) {
-        return "";
+        return hostClean() ? "" : "sandbox " + sandboxId + " was removed, but podgate could not remove on the host: "
+            + String.join("; ", hostProblems);
       }
       if (isNotFound(runtimeError)) {
         return "sandbox " + sandboxId + " no longer exists; something else removed it (" + runtimeError.getMessage() + ")";
@@ -74,17 +75,36 @@ public final class SandboxRemoval {
    * tries) then RemovePodSandbox; on refusal cleans the host side itself.
    */
   public static Outcome remove(CriClient cri, String sandboxId) {
+    List<String> hostPortProblems = List.of();
     try {
-      cri.podSandboxStatus(sandboxId); // RemovePodSandbox succeeds on a missing sandbox: ask first whose removal it is
+      // RemovePodSandbox succeeds on a missing sandbox: ask first whose removal it is
+      PodSandboxStatusResponse status = cri.podSandboxStatus(sandboxId);
+      if (HostPortRules.labelled(status.getStatus().getLabelsMap())) {
+        hostPortProblems = removeHostPortRules(sandboxId);
+      }
     } catch (RuntimeException e) {
       if (isNotFound(e)) {
         return new Outcome(sandboxId, e, List.of()); // nothing left to remove, but not by us
       }
     }
-    if (removeOnce(cri, sandboxId) == null) {
-      return new Outcome(sandboxId, null, List.of());
+    Outcome outcome = removeOnce(cri, sandboxId) == null ? new Outcome(sandboxId, null, List.of())
+        : stopThenRemove(cri, sandboxId);
+    if (hostPortProblems.isEmpty()) {
+      return outcome;
     }
-    return stopThenRemove(cri, sandboxId);
+    List<String> problems = new ArrayList<>(outcome.hostProblems());
+    problems.addAll(hostPortProblems);
+    return new Outcome(sandboxId, outcome.runtimeError(), problems);
+  }
+
+  /** Its host ports go first, as portmap's go when the runtime stops the sandbox's network. */
+  private static List<String> removeHostPortRules(String sandboxId) {
+    try {
+      HostPortRules.removeOf(sandboxId);
+      return List.of();
+    } catch (RuntimeException e) {
+      return List.of("the iptables rules of its host ports: " + e.getMessage());
+    }
   }
 
   private static Outcome stopThenRemove(CriClient cri, String sandboxId) {

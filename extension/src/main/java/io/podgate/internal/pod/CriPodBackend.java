@@ -142,7 +142,7 @@ public final class CriPodBackend implements PodBackend {
 
       @Override
       public void close() {
-        sandbox.pod().close();
+        PodProvisioner.discard(sandbox);
       }
     });
   }

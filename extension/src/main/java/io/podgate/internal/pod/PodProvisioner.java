@@ -11,6 +11,7 @@ import io.podgate.internal.cri.v1.PodSandboxConfig;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.cri.v1.PortMapping;
 import io.podgate.internal.pod.RunningPod.HostPortLease;
+import io.podgate.internal.host.HostPortRules;
 import io.podgate.internal.host.SandboxRemoval;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,6 +44,7 @@ public final class PodProvisioner {
   private final String network;
   private final NodeInfo node;
   private volatile RemovalHandOff handOff;
+  private volatile HostPortRules hostPortRules;
 
   public PodProvisioner(CriClient cri, ImageResolver images, HostPorts hostPorts, Map<String, String> sessionLabels,
       Path podsDir, ExecutorService executor) {
@@ -71,6 +73,11 @@ public final class PodProvisioner {
   /** Pods made from now on may be handed to the reused runtime's keeper for removal (see {@link RunningPod#handOff()}). */
   void handOffTo(RemovalHandOff handOff) {
     this.handOff = handOff;
+  }
+
+  /** The runtime's network leaves host ports to podgate ({@link HostPortRules}), as podgate's own runtimes do. */
+  public void publishHostPortsWith(HostPortRules rules) {
+    this.hostPortRules = rules;
   }
 
   /** A pod spec with its JSON read and every value checked; creating it may still fail at runtime. */
@@ -128,7 +135,7 @@ public final class PodProvisioner {
    * {@code imagesNanos} was spent waiting for the images after the sandbox ran (they are made beside it).
    */
   public record Sandbox(Prepared prepared, RunningPod pod, List<String> imageRefs, String logPrefix, long imagesNanos,
-      long nanos) {}
+      long nanos, CompletableFuture<Void> hostPortsPublished) {}
 
   /**
    * Settles host ports, makes the images available and runs the sandbox (RunPodSandbox and its IP).
@@ -145,13 +152,20 @@ public final class PodProvisioner {
     RunningPod pod = null;
     boolean sandboxAsked = false;
     CompletableFuture<List<String>> imagesReady = null;
+    CompletableFuture<Void> hostPortsPublished = CompletableFuture.completedFuture(null);
     try {
       long t0 = System.nanoTime();
       List<PortMapping> mappings = new ArrayList<>();
+      HostPortRules rules = sandbox.getPortMappingsCount() == 0 ? null : hostPortRules;
       for (int i = 0; i < sandbox.getPortMappingsCount(); i++) {
         PortMapping m = sandbox.getPortMappings(i);
         PodSpec.Protocol protocol = PodSpec.Protocol.values()[m.getProtocolValue()];
         String hostIp = m.getHostIp().isEmpty() ? "0.0.0.0" : m.getHostIp();
+        if (rules != null && hostIp.contains(":")) {
+          throw new PodSpecException(spec.origin(), "port mapping of container port " + m.getContainerPort()
+              + ": host IP " + hostIp + " is an IPv6 address, and the pods of podgate's runtime have IPv4 addresses;"
+              + " use an IPv4 address of this host, 127.0.0.1 or 0.0.0.0");
+        }
         int port = hostPorts.reserve(spec.origin(), "port mapping of container port " + m.getContainerPort(), hostIp,
             m.getHostPort(), protocol);
         leases.add(new HostPortLease(m.getContainerPort(), protocol, hostIp, port, m.getHostPort() != 0));
@@ -159,6 +173,9 @@ public final class PodProvisioner {
       }
       sandbox.clearPortMappings().addAllPortMappings(mappings);
       sandbox.putAllLabels(sessionLabels);
+      if (rules != null) {
+        sandbox.putLabels(HostPortRules.LABEL, "true"); // whoever removes the sandbox removes its rules
+      }
       boolean defaultLogDir = sandbox.getLogDirectory().isEmpty();
       if (defaultLogDir) {
         sandbox.setLogDirectory(podsDir.resolve(name + "-" + uid8).toString());
@@ -206,11 +223,16 @@ public final class PodProvisioner {
       }
       pod.hostNamespaces(hostNs);
       pod.ip(cri.podSandboxStatus(podId).getStatus().getNetwork().getIp());
+      if (rules != null) { // readiness goes to the pod's IP: the host ports need only be there for the test
+        RunningPod started = pod;
+        hostPortsPublished = CompletableFuture.runAsync(() -> publish(rules, podId, started.ip(), leases, spec, name),
+            executor);
+      }
       long sandboxReady = System.nanoTime();
       List<String> imageRefs = join(imagesReady); // its failure removes the pod below
       long end = System.nanoTime();
       String logPrefix = defaultLogDir ? "" : name + "_" + uid8 + "_";
-      return new Sandbox(prepared, pod, imageRefs, logPrefix, end - sandboxReady, end - t0);
+      return new Sandbox(prepared, pod, imageRefs, logPrefix, end - sandboxReady, end - t0, hostPortsPublished);
     } catch (RuntimeException e) {
       // An interrupted thread (e.g. a JUnit @Timeout) would make every gRPC call of the cleanup fail at once.
       boolean interrupted = Thread.interrupted();
@@ -222,6 +244,7 @@ public final class PodProvisioner {
       }
       try {
         if (pod != null) {
+          settled(hostPortsPublished); // its rules must be there before the removal takes them
           pod.close();
         } else if (sandboxAsked) {
           removeHalfMadeSandbox(sandbox, name).ifPresent(e::addSuppressed);
@@ -240,6 +263,31 @@ public final class PodProvisioner {
       }
       throw wrap(e, spec, name);
     }
+  }
+
+  /** Removes a sandbox never finished, once its host ports are published (else their rules could outlive it). */
+  public static void discard(Sandbox sandbox) {
+    settled(sandbox.hostPortsPublished());
+    sandbox.pod().close();
+  }
+
+  /** Waits until {@code f} is done, whatever its outcome (a failure is the caller's to report). */
+  private static void settled(CompletableFuture<?> f) {
+    try {
+      f.handle((v, t) -> null).join();
+    } catch (RuntimeException ignored) {
+      // cancelled: nothing of it runs any more
+    }
+  }
+
+  private static void publish(HostPortRules rules, String podId, String podIp, List<HostPortLease> leases, PodSpec spec,
+      String name) {
+    if (podIp.isEmpty()) {
+      throw new PodgateException(spec.origin() + ": pod '" + name + "' got no IP address from the runtime, so its host"
+          + " ports cannot be published");
+    }
+    rules.add(podId, podIp, leases.stream()
+        .map(l -> new HostPortRules.Mapping(l.protocol().name(), l.hostIp(), l.hostPort(), l.containerPort())).toList());
   }
 
   private List<String> resolveImages(Prepared prepared) {
@@ -315,6 +363,7 @@ public final class PodProvisioner {
         Readiness.awaitReady(pod, containers.get(i), prepared.containers().get(i).readiness());
         return null;
       });
+      join(started.hostPortsPublished());
       long t4 = System.nanoTime();
       pod.timings(waitedNanos >= 0
           ? new PodTimings(0, ms(waitedNanos + t2 - t1), ms(t3 - t2), ms(t4 - t3), ms(started.nanos()))
@@ -324,6 +373,7 @@ public final class PodProvisioner {
     } catch (RuntimeException e) {
       boolean interrupted = Thread.interrupted();
       try {
+        settled(started.hostPortsPublished());
         pod.close();
       } catch (RuntimeException cleanup) {
         e.addSuppressed(cleanup);

@@ -3,7 +3,10 @@ package io.podgate.internal.pod;
 import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.host.PodgateLabels;
 import io.podgate.PodgateException;
+import io.podgate.internal.backend.PodBackends;
 import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.host.HostPortRules;
+import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.host.SandboxRemoval;
 import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.image.OciArchiveImporter;
@@ -27,7 +30,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * The per-JVM podgate session: one runtime (the configured CRI endpoint, else one embedded
@@ -38,6 +44,12 @@ import java.util.concurrent.ExecutorService;
 public final class PodgateSession {
   public static final String BRIDGE_PROPERTY = "podgate.bridge";
   public static final String SUBNET_PROPERTY = "podgate.subnet";
+  /**
+   * {@code true}: the embedded runtime publishes host ports through CNI's portmap plugin (the seed's chain)
+   * instead of podgate's own rules; read when the runtime starts (a reused one keeps what it started with).
+   * The local-cluster backend's kubelet runs on the runtime and always gets portmap.
+   */
+  public static final String CNI_PORTMAP_PROPERTY = "podgate.cni.portmap";
   public static final String WORKDIR_PROPERTY = "podgate.workdir";
   public static final String IMAGE_CACHE_PROPERTY = "podgate.imageCache";
   public static final String DEFAULT_BRIDGE = "podgate0";
@@ -159,7 +171,7 @@ public final class PodgateSession {
         System.getProperty(WORKDIR_PROPERTY), System.getProperty(IMAGE_CACHE_PROPERTY),
         System.getProperty(SandboxImage.IMPORT_PROPERTY), String.valueOf(RegistryAuth.insecureHosts()),
         System.getProperty(RuntimeReuse.PROPERTY), System.getenv(RuntimeReuse.ENV), System.getenv("CI"),
-        System.getProperty(RuntimeReuse.IDLE_PROPERTY)));
+        System.getProperty(RuntimeReuse.IDLE_PROPERTY), System.getProperty(CNI_PORTMAP_PROPERTY)));
   }
 
   /** Whether a session runs in this JVM now. */
@@ -191,6 +203,28 @@ public final class PodgateSession {
     if (handOff != null) {
       provisioner.handOffTo(handOff);
     }
+    hostPortRules(cri, embedded, shared).ifPresent(provisioner::publishHostPortsWith);
+  }
+
+  /**
+   * Whether another backend (local-cluster) runs a kubelet on this session's runtime: its pods' host ports
+   * come from the CNI chain, as on a node, so the runtime keeps portmap.
+   */
+  private static boolean kubeletOnRuntime() {
+    return !List.of("embedded", "cri").contains(PodBackends.chosenName());
+  }
+
+  /** podgate's own host-port rules when the runtime is podgate's on the host's network (not portmap). */
+  private static Optional<HostPortRules> hostPortRules(CriClient cri, EmbeddedContainerd embedded,
+      SharedContainerd.Attachment shared) {
+    Supplier<Set<String>> live = () -> cri.listPodSandbox().stream().map(PodSandbox::getId).collect(Collectors.toSet());
+    if (embedded != null && embedded.options().podgateHostPorts()) {
+      return Optional.of(new HostPortRules(embedded.options().podSubnet(), embedded.options().bridgeName(), live));
+    }
+    if (shared != null && shared.state().podgateHostPorts()) {
+      return Optional.of(new HostPortRules(Ipv4Subnet.parse(shared.state().subnet()), shared.state().bridge(), live));
+    }
+    return Optional.empty();
   }
 
   private static PodgateSession start() {
@@ -244,6 +278,7 @@ public final class PodgateSession {
             .podSubnet(subnet)
             .baseDir(dir.resolve("containerd"))
             .sandboxImage(StandardImages.PAUSE_REFERENCE)
+            .cniPortmap(Boolean.getBoolean(CNI_PORTMAP_PROPERTY) || kubeletOnRuntime())
             .build();
         if (reuse.enabled()) {
           tried.add("reusing the containerd of " + SharedContainerd.directory(workdir, bridge) + " or starting it ("

@@ -231,7 +231,7 @@ public final class RunningPod implements PodHandle {
     closed = true;
     PodgateException failure = null;
     SandboxRemoval.Outcome outcome = SandboxRemoval.remove(cri, id);
-    if (!outcome.removed()) {
+    if (!outcome.removed() || !outcome.hostClean()) {
       failure = new PodgateException("removing pod '" + name + "' (" + origin + ") failed: " + outcome.describe(),
           outcome.runtimeError());
     }

@@ -12,7 +12,8 @@ import java.util.stream.Stream;
 
 /**
  * What an embedded containerd reads from its base directory: config.toml (private root, state and
- * sockets, the CRI plugin's settings), the CNI conflist (bridge, pod subnet, portmap) and registry
+ * sockets, the CRI plugin's settings), the CNI conflist (bridge, pod subnet; portmap only when podgate does not
+ * publish host ports itself, see ContainerdOptions.podgateHostPorts) and registry
  * hosts under certs.d.
  */
 final class ContainerdConfig {
@@ -116,8 +117,8 @@ final class ContainerdConfig {
         + "        \"routes\": [{\"dst\": \"0.0.0.0/0\"}],\n"
         + "        \"dataDir\": " + jq(baseDir.resolve("cni/ipam")) + "\n"
         + "      }\n"
-        + "    },\n"
-        + "    {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}}\n"
+        + "    }" + (options.podgateHostPorts() ? "\n"
+            : ",\n    {\"type\": \"portmap\", \"capabilities\": {\"portMappings\": true}}\n")
         + "  ]\n"
         + "}\n";
   }

@@ -35,6 +35,7 @@ public final class ContainerdOptions {
   private final boolean outlivesJvm;
   private final Map<String, String> environment;
   private final boolean privateVarLog;
+  private final boolean cniPortmap;
 
   private ContainerdOptions(Builder b) {
     this.name = b.name;
@@ -52,6 +53,7 @@ public final class ContainerdOptions {
     this.outlivesJvm = b.outlivesJvm;
     this.environment = Map.copyOf(b.environment);
     this.privateVarLog = b.privateVarLog;
+    this.cniPortmap = b.cniPortmap;
   }
 
   public static Builder builder() {
@@ -76,6 +78,7 @@ public final class ContainerdOptions {
     b.outlivesJvm = outlivesJvm;
     b.environment = new LinkedHashMap<>(environment);
     b.privateVarLog = privateVarLog;
+    b.cniPortmap = cniPortmap;
     return b;
   }
 
@@ -120,6 +123,16 @@ public final class ContainerdOptions {
   /** The named network namespace the daemon (and its pod bridge) lives in, or empty for the host's. */
   public Optional<String> netns() {
     return Optional.ofNullable(netns);
+  }
+
+  /**
+   * Whether podgate publishes the pods' host ports itself ({@link io.podgate.internal.host.HostPortRules})
+   * instead of CNI's portmap: with its own config on the host's network. A daemon in a network namespace
+   * (a topology node) keeps portmap, which runs inside that namespace, and so does one built with
+   * {@link Builder#cniPortmap(boolean)}.
+   */
+  public boolean podgateHostPorts() {
+    return config == null && netns == null && !cniPortmap;
   }
 
   /** The writer of a config other than podgate's own, if one was given. */
@@ -171,8 +184,19 @@ public final class ContainerdOptions {
     private boolean outlivesJvm;
     private Map<String, String> environment = new LinkedHashMap<>();
     private boolean privateVarLog;
+    private boolean cniPortmap;
 
     private Builder() {}
+
+    /**
+     * Publishes host ports through CNI's portmap plugin in the CNI chain, as a kubelet's node does, instead
+     * of podgate's own rules (which only pods made through podgate get). portmap costs about 35 iptables
+     * commands per pod with host ports. Default false; a daemon in a network namespace always uses portmap.
+     */
+    public Builder cniPortmap(boolean cniPortmap) {
+      this.cniPortmap = cniPortmap;
+      return this;
+    }
 
     /**
      * Runs the daemon (and its shims) in a mount namespace of its own, a slave of the host's, in which

@@ -7,6 +7,7 @@ import io.podgate.internal.cri.CriException;
 import io.podgate.internal.cri.v1.RuntimeCondition;
 import io.podgate.internal.cri.v1.StatusResponse;
 import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.HostPortRules;
 import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.host.IptablesCleanup;
 import io.podgate.internal.host.NetworkNamespaces;
@@ -187,6 +188,9 @@ public final class EmbeddedContainerd implements AutoCloseable {
     List<String> inNamespace = options.netns()
         .map(ns -> List.of("nsenter", "--net=" + NetworkNamespaces.path(ns), "--")).orElse(List.of());
     IptablesCleanup.installMasquerade(inNamespace, options.podSubnet(), "podgate " + options.name() + " pods");
+    if (options.podgateHostPorts()) {
+      HostPortRules.install(options.podSubnet(), "podgate " + options.name());
+    }
   }
 
 

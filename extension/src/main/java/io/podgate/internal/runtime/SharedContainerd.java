@@ -46,7 +46,11 @@ public final class SharedContainerd {
   private static final String OWNER = "owner";
 
   /** What the state file says about the running daemon. */
-  public record State(long pid, long pidStartMillis, Path socket, String bridge, String subnet) {
+  public record State(long pid, long pidStartMillis, Path socket, String bridge, String subnet, boolean podgateHostPorts) {
+    State(long pid, long pidStartMillis, Path socket, String bridge, String subnet) {
+      this(pid, pidStartMillis, socket, bridge, subnet, false);
+    }
+
     /** Whether that process still runs (and is the same process: its start time matches). */
     public boolean alive() {
       return HostProcesses.alive(pid) && ProcessHandle.of(pid).flatMap(p -> p.info().startInstant())
@@ -177,7 +181,8 @@ public final class SharedContainerd {
       ContainerdOptions shared = options.toBuilder().baseDir(dir.resolve(BASE)).outlivesJvm(true).build();
       EmbeddedContainerd daemon = EmbeddedContainerd.start(shared);
       State s = new State(daemon.pid(), ProcessHandle.of(daemon.pid()).flatMap(p -> p.info().startInstant())
-          .map(Instant::toEpochMilli).orElse(0L), daemon.socket(), options.bridgeName(), options.podSubnet().toString());
+          .map(Instant::toEpochMilli).orElse(0L), daemon.socket(), options.bridgeName(), options.podSubnet().toString(),
+          shared.podgateHostPorts());
       try {
         writeState(dir, s);
         return new Attachment(dir, s, daemon.cri(), true, register(dir, pid, start));
@@ -253,7 +258,9 @@ public final class SharedContainerd {
       Properties p = new Properties();
       p.load(new StringReader(Files.readString(dir.resolve(STATE))));
       return Optional.of(new State(Long.parseLong(p.getProperty("pid")), Long.parseLong(p.getProperty("pidStart")),
-          Path.of(p.getProperty("socket")), p.getProperty("bridge"), p.getProperty("subnet")));
+          Path.of(p.getProperty("socket")), p.getProperty("bridge"), p.getProperty("subnet"),
+          // a daemon started by a podgate before this property existed runs portmap
+          Boolean.parseBoolean(p.getProperty("podgateHostPorts", "false"))));
     } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
@@ -266,6 +273,7 @@ public final class SharedContainerd {
     p.setProperty("socket", s.socket().toString());
     p.setProperty("bridge", s.bridge());
     p.setProperty("subnet", s.subnet());
+    p.setProperty("podgateHostPorts", Boolean.toString(s.podgateHostPorts()));
     StringWriter w = new StringWriter();
     try {
       p.store(w, "podgate reused containerd");

@@ -93,6 +93,7 @@ class HostUnitsTest {
     String plan = IptablesCleanup.masqueradePlan(subnet, "podgate \"a\" pods");
     assertThat(plan.lines().toList()).containsExactly(
         ":PODGATE-MASQ-0A580000-16 - [0:0]",
+        "-A PODGATE-MASQ-0A580000-16 -d 10.88.0.0/16 -m conntrack --ctstate DNAT -j MASQUERADE",
         "-A PODGATE-MASQ-0A580000-16 -d 10.88.0.0/16 -j ACCEPT",
         "-A PODGATE-MASQ-0A580000-16 ! -d 224.0.0.0/4 -j MASQUERADE",
         "-A POSTROUTING -s 10.88.0.0/16 -m comment --comment \"podgate a pods\" -j PODGATE-MASQ-0A580000-16");

@@ -56,8 +56,9 @@ class FoundationPodTest {
     int hostPort = freeLocalPort();
     String token = "podgate-" + UUID.randomUUID();
 
+    // raw CRI, no podgate provisioner: the runtime's CNI chain must publish the host port
     EmbeddedContainerd d = EmbeddedContainerd.start(
-        EmbeddedContainerdTest.first().sandboxImage(pause.reference()).build());
+        EmbeddedContainerdTest.first().sandboxImage(pause.reference()).cniPortmap(true).build());
     long pid = d.pid();
     Path base = d.baseDir();
     List<Long> shims = new ArrayList<>();
@@ -145,7 +146,7 @@ class FoundationPodTest {
     BuiltImage pause = images.pause();
     int hostPort = freeLocalPort();
     EmbeddedContainerd d = EmbeddedContainerd.start(
-        EmbeddedContainerdTest.second().sandboxImage(pause.reference()).build());
+        EmbeddedContainerdTest.second().sandboxImage(pause.reference()).cniPortmap(true).build());
     long pid = d.pid();
     Path base = d.baseDir();
     List<Long> shims;

@@ -31,7 +31,8 @@ public final class ReusingJvmFork {
     ContainerSpec box = new ContainerSpec("forked container", "box", "box", "podgate:busybox", List.of("sleep", "3600"),
         List.of(), Map.of(), "", List.of(), false, 0, ConfigRef.NONE, ContainerSpec.WaitSpec.running());
     PodSpec spec = new PodSpec("forked pod", "reuser", "reuser", "", Map.of(), Map.of(), "", "", List.of(), List.of(),
-        List.of(), List.of(), ConfigRef.NONE, List.of(box));
+        // a host port: whoever removes the pod (this JVM, its keeper after a kill) removes podgate's rule of it
+        List.of(), List.of(new PodSpec.PortSpec(80, 0, "127.0.0.1", PodSpec.Protocol.TCP)), ConfigRef.NONE, List.of(box));
     RunningPod pod = s.provisioner().provision(spec);
     int exit = pod.container("box").exec("sh", "-c", "echo hi").exitCode();
     System.out.println("POD id=" + pod.id() + " ip=" + pod.ip() + " exec=" + exit);
