@@ -95,7 +95,7 @@ class HostConflictsTest {
 
   @Test
   void overlappingSubnetOrSameBridgeIsRefusedBeforeAnythingIsCreated() throws Exception {
-    Path base = Files.createDirectories(Path.of("/tmp/pg-reliab"));
+    Path base = Files.createDirectories(Path.of(System.getProperty("podgate.workdir", "/tmp/podgate-test"), "reliab-conflicts"));
     Ipv4Subnet first = Ipv4Subnet.parse("10.208.2.0/24");
     try (EmbeddedContainerd a = EmbeddedContainerd.start(ContainerdOptions.builder().name("rel-a")
         .bridgeName("pgrel2").podSubnet(first.toString()).baseDir(base.resolve("rel-a"))
@@ -123,5 +123,6 @@ class HostConflictsTest {
     }
     HostState.assertClean("pgrel2", first, List.of());
     assertThat(HostState.leftovers("pgrel3", Ipv4Subnet.parse("10.208.3.0/24"), List.of())).isEmpty();
+    Files.delete(base); // the daemon took its own directory with it: this one is empty
   }
 }

@@ -84,7 +84,7 @@ class LoadTest {
   void churnLeavesDaemonRssAndFdsNearTheirLevel() throws Exception {
     long cycles = Long.getLong(CHURN_CYCLES_PROPERTY, DEFAULT_CHURN_CYCLES);
     Ipv4Subnet subnet = Ipv4Subnet.parse("10.208.4.0/24");
-    Path base = Files.createDirectories(Path.of("/tmp/pg-reliab")).resolve("churn");
+    Path base = Files.createDirectories(Path.of(System.getProperty("podgate.workdir", "/tmp/podgate-test"), "reliab-load")).resolve("churn");
     Path socket;
     try (EmbeddedContainerd d = EmbeddedContainerd.start(ContainerdOptions.builder().name("rel-churn")
         .bridgeName("pgrel4").podSubnet(subnet.toString()).baseDir(base)
@@ -116,5 +116,6 @@ class LoadTest {
     assertThat(HostProcesses.shimsOf(socket)).isEmpty();
     assertThat(HostState.leftovers("pgrel4", subnet, List.of())).isEmpty();
     assertThat(base).doesNotExist();
+    Files.delete(base.getParent());
   }
 }
