@@ -7,7 +7,6 @@ import io.podgate.internal.backend.PodBackend;
 import io.podgate.internal.backend.PodHandle;
 import io.podgate.internal.backend.PodPlan;
 import io.podgate.internal.containerd.ContainerdAccess;
-import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.host.HostPortRules;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.pod.CriAccess;
@@ -23,7 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 
 /**
  * The bench's daemon as a pod backend (the seam tests get their pods through): pods made the way podgate
@@ -48,8 +46,7 @@ final class DaemonBackend implements PodBackend, AutoCloseable {
     this.provisioner = new PodProvisioner(daemon.cri(), new SessionImages(daemon.cri(),
         new StandardImages(StandardImages.defaultCacheDir())), new HostPorts(), this.labels, logs, executor);
     daemon.embedded().map(EmbeddedContainerd::options).filter(ContainerdOptions::podgateHostPorts).ifPresent(o ->
-        provisioner.publishHostPortsWith(new HostPortRules(o.podSubnet(), o.bridgeName(), () -> daemon.cri()
-            .listPodSandbox().stream().map(PodSandbox::getId).collect(Collectors.toSet()))));
+        provisioner.publishHostPortsWith(new HostPortRules(o.podSubnet(), o.bridgeName(), daemon.cri())));
   }
 
   @Override

@@ -1,6 +1,8 @@
 package io.podgate.internal.host;
 
 import io.podgate.PodgateException;
+import io.podgate.internal.cri.CriClient;
+import io.podgate.internal.cri.v1.PodSandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +10,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * Host ports of pods of podgate's own runtime on the host's network, in place of CNI's portmap plugin:
@@ -40,16 +42,16 @@ public final class HostPortRules {
 
   private final Ipv4Subnet subnet;
   private final String bridge;
-  private final Supplier<Set<String>> liveSandboxes;
+  private final CriClient cri;
 
   /**
    * @param bridge the runtime's bridge, where loopback-published ports need route_localnet
-   * @param liveSandboxes ids of the runtime's sandboxes now (rules of others are dropped when adding)
+   * @param cri the runtime: rules of sandboxes it no longer has are dropped when adding
    */
-  public HostPortRules(Ipv4Subnet subnet, String bridge, Supplier<Set<String>> liveSandboxes) {
+  public HostPortRules(Ipv4Subnet subnet, String bridge, CriClient cri) {
     this.subnet = subnet;
     this.bridge = bridge;
-    this.liveSandboxes = liveSandboxes;
+    this.cri = cri;
   }
 
   /** The nat chain of {@code subnet}'s host ports. */
@@ -100,7 +102,8 @@ public final class HostPortRules {
     RuntimeException last = null;
     for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
       IptablesCleanup.Table nat = IptablesCleanup.read(TABLE); // before the live sandboxes: see addPlan
-      String script = addPlan(nat, subnet, sandboxId, podIp, mappings, liveSandboxes.get());
+      Set<String> live = cri.listPodSandbox().stream().map(PodSandbox::getId).collect(Collectors.toSet());
+      String script = addPlan(nat, subnet, sandboxId, podIp, mappings, live);
       try {
         IptablesCleanup.apply(List.of(), TABLE, script, "adding iptables rules");
         return;

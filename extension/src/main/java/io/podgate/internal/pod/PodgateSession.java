@@ -30,10 +30,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
-import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 /**
  * The per-JVM podgate session: one runtime (the configured CRI endpoint, else one embedded
@@ -217,12 +214,11 @@ public final class PodgateSession {
   /** podgate's own host-port rules when the runtime is podgate's on the host's network (not portmap). */
   private static Optional<HostPortRules> hostPortRules(CriClient cri, EmbeddedContainerd embedded,
       SharedContainerd.Attachment shared) {
-    Supplier<Set<String>> live = () -> cri.listPodSandbox().stream().map(PodSandbox::getId).collect(Collectors.toSet());
     if (embedded != null && embedded.options().podgateHostPorts()) {
-      return Optional.of(new HostPortRules(embedded.options().podSubnet(), embedded.options().bridgeName(), live));
+      return Optional.of(new HostPortRules(embedded.options().podSubnet(), embedded.options().bridgeName(), cri));
     }
     if (shared != null && shared.state().podgateHostPorts()) {
-      return Optional.of(new HostPortRules(Ipv4Subnet.parse(shared.state().subnet()), shared.state().bridge(), live));
+      return Optional.of(new HostPortRules(Ipv4Subnet.parse(shared.state().subnet()), shared.state().bridge(), cri));
     }
     return Optional.empty();
   }

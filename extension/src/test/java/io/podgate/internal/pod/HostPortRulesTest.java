@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.podgate.PodgateException;
-import io.podgate.internal.cri.v1.PodSandbox;
 import io.podgate.internal.cri.v1.PodSandboxFilter;
 import io.podgate.internal.host.HostPortRules;
 import io.podgate.internal.host.PodgateLabels;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -107,8 +105,7 @@ class HostPortRulesTest extends SessionTestBase {
       // another JVM: its own host-port bookkeeping, which cannot see this one's reservation
       PodProvisioner other = new PodProvisioner(session().cri(), new SessionImages(session().cri(), session().images()),
           new HostPorts(), Map.of(PodgateLabels.SESSION, session().id()), session().dir().resolve("pods"), executor);
-      other.publishHostPortsWith(new HostPortRules(HostState.subnet(), HostState.bridge(),
-          () -> session().cri().listPodSandbox().stream().map(PodSandbox::getId).collect(Collectors.toSet())));
+      other.publishHostPortsWith(new HostPortRules(HostState.subnet(), HostState.bridge(), session().cri()));
       assertThatThrownBy(() -> other.provision(web("hp-theirs", port)))
           .isInstanceOf(PodgateException.class)
           .hasMessageContaining("host port tcp 127.0.0.1:" + port + " is already published for pod sandbox " + mine.id())
