@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 final class ContainerdStressPeer {
   static final Path REGISTRY = Path.of("/usr/bin/docker-registry");
   static final Path SKOPEO = Path.of("/usr/bin/skopeo");
+  /** Where skopeo run as root keeps its blob cache; removed afterwards when it was not there. */
+  static final Path SKOPEO_CACHE = Path.of("/var/lib/containers");
 
   /** What containerd-stress printed with --json, plus its command line. */
   record Result(int workers, long containers, long failures, double seconds, String command) {
@@ -62,6 +64,7 @@ final class ContainerdStressPeer {
     }
     Process registry = null;
     Set<Path> namespaceDirsBefore = RuncLeftovers.namespaceDirectories(NAMESPACE);
+    boolean skopeoCacheWasThere = Files.exists(SKOPEO_CACHE);
     try {
       int port = freePort();
       Path config = Files.writeString(dir.resolve("config.yml"), String.join("\n", "version: 0.1", "log:",
@@ -92,6 +95,9 @@ final class ContainerdStressPeer {
         }
       }
       FileTrees.delete(dir);
+      if (!skopeoCacheWasThere) {
+        FileTrees.delete(SKOPEO_CACHE);
+      }
       RuncLeftovers.removeNamespaceDirectoriesMadeSince(namespaceDirsBefore, NAMESPACE);
     }
   }

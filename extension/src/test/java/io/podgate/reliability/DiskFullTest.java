@@ -37,12 +37,14 @@ import org.junit.jupiter.api.Test;
 @RequiresContainerd
 class DiskFullTest {
   static final String BRIDGE = "pgrl21";
+  static final Path MOUNT_LOCK_DIR = Path.of("/run/mount");
 
   @Test
   void fullRootSaysDiskFullAndWhere() throws Exception {
     Path mount = Path.of(System.getProperty("podgate.workdir", "/tmp/podgate-test")).resolve("full-" + ProcessHandle.current().pid());
     Ipv4Subnet subnet = Ipv4Subnet.parse(System.getProperty("podgate.test.extraSubnet", "10.210.1.0/24"));
     Files.createDirectories(mount);
+    boolean mountLockDirWasThere = Files.exists(MOUNT_LOCK_DIR);
     assertThat(HostState.run("mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", mount.toString())).isEmpty();
     EmbeddedContainerd daemon = null;
     String importFailure;
@@ -78,6 +80,13 @@ class DiskFullTest {
         daemon.close();
       }
       HostState.run("umount", mount.toString());
+      if (!mountLockDirWasThere) {
+        try {
+          Files.deleteIfExists(MOUNT_LOCK_DIR); // mount and umount made it for their lock
+        } catch (java.nio.file.DirectoryNotEmptyException inUse) {
+          // another mount holds its lock there now
+        }
+      }
       PodgateSession.deleteTree(mount);
       PodgateSession.deleteTree(logs);
     }

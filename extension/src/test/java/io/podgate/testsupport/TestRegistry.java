@@ -102,6 +102,8 @@ public final class TestRegistry implements AutoCloseable {
     throw new IllegalStateException("docker-registry on " + hostPort() + " not ready in 20 s:\n" + log());
   }
 
+  static final String SKOPEO_CACHE = "/var/lib/containers";
+
   public String hostPort() {
     return "127.0.0.1:" + port;
   }
@@ -111,8 +113,12 @@ public final class TestRegistry implements AutoCloseable {
     return Files.exists(log) ? Files.readString(log) : "";
   }
 
-  /** Pushes {@code archive} with skopeo, credentials in a private auth file rather than on the command line. */
+  /**
+   * Pushes {@code archive} with skopeo, credentials in a private auth file rather than on the command line.
+   * skopeo run as root keeps a blob cache in {@value #SKOPEO_CACHE}; it is removed again when it was not there.
+   */
   public void push(Path archive, String repositoryAndTag, String password) throws Exception {
+    boolean cacheWasThere = Files.exists(Path.of(SKOPEO_CACHE));
     Path auth = dir.resolve("auth.json");
     String token = Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     Files.writeString(auth, "{\"auths\":{\"" + hostPort() + "\":{\"auth\":\"" + token + "\"}}}");
@@ -128,6 +134,9 @@ public final class TestRegistry implements AutoCloseable {
       }
     } finally {
       Files.deleteIfExists(auth);
+      if (!cacheWasThere) {
+        io.podgate.internal.host.FileTrees.delete(Path.of(SKOPEO_CACHE));
+      }
     }
   }
 

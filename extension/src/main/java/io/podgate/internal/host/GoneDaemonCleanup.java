@@ -13,7 +13,8 @@ import java.util.function.Consumer;
  * Removes what a containerd started by podgate made when no JVM is there to close it (its owner was
  * killed, or it outlived its owner and sat idle): every pod on it through CRI while it answers, the
  * daemon by PID, its shims with their containers, processes naming its directory, runc state and
- * cgroups, mounts, CNI caches, its bridge, the iptables rules of its subnet, and the directory.
+ * cgroups, mounts, CNI caches, its bridge, the iptables rules of its subnet, the directory, and the
+ * shared host directories podgate made when no runtime is left (SharedHostPaths).
  */
 public final class GoneDaemonCleanup {
   private GoneDaemonCleanup() {}
@@ -65,6 +66,7 @@ public final class GoneDaemonCleanup {
     if (!FileTrees.delete(dir)) {
       log.accept("could not delete all of " + dir);
     }
+    SharedHostPaths.host().leave(dir, log).forEach(log);
   }
 
   /** SIGTERM, SIGKILL after 5 s. */

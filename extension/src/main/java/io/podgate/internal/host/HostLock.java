@@ -16,8 +16,9 @@ import java.util.function.Consumer;
 
 /**
  * An exclusive lock on a host-wide file (e.g. while a kubelet uses the host's fixed paths), held by
- * one process at a time and released by the kernel when that process dies. The file stays (on /run,
- * a tmpfs); its content names what the holder wants undone if it dies (a {@link HostRestoreManifest}).
+ * one process at a time and released by the kernel when that process dies. The file stays while its
+ * content names what the holder wants undone if it dies (a {@link HostRestoreManifest}); a holder with
+ * nothing left to record {@link #delete() deletes} it.
  */
 public final class HostLock implements AutoCloseable {
   /**
@@ -49,22 +50,41 @@ public final class HostLock implements AutoCloseable {
     }
   }
 
+  /**
+   * Locks the file that {@code file} names when it is locked (a holder may {@link #delete()} it: a lock taken on
+   * the file it deleted would exclude no one, so that case is retried on the new file).
+   */
   private static Optional<HostLock> tryLock(Path file) {
-    FileChannel ch = null;
-    try {
-      Files.createDirectories(file.toAbsolutePath().getParent());
-      ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-      FileLock l = ch.tryLock();
-      if (l != null) {
-        return Optional.of(new HostLock(file, ch, l));
+    for (int attempt = 0; attempt < 10; attempt++) {
+      FileChannel ch = null;
+      try {
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        try {
+          Files.createFile(file);
+        } catch (java.nio.file.FileAlreadyExistsException exists) {
+          // the usual case
+        }
+        Object inode = Files.getAttribute(file, "unix:ino");
+        ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock l = ch.tryLock();
+        if (l == null) {
+          closeQuietly(ch);
+          return Optional.empty();
+        }
+        if (inode.equals(Files.getAttribute(file, "unix:ino"))) {
+          return Optional.of(new HostLock(file, ch, l));
+        }
+        closeQuietly(ch); // the holder before deleted it between our open and our lock
+      } catch (java.nio.file.NoSuchFileException deleted) {
+        closeQuietly(ch); // deleted by its holder as we opened it: again
+      } catch (OverlappingFileLockException held) {
+        closeQuietly(ch); // this JVM holds it
+        return Optional.empty();
+      } catch (IOException e) {
+        closeQuietly(ch);
+        throw new PodgateException("cannot open the host lock " + file + ": " + e.getMessage(), e);
       }
-    } catch (OverlappingFileLockException held) {
-      // this JVM holds it
-    } catch (IOException e) {
-      closeQuietly(ch);
-      throw new PodgateException("cannot open the host lock " + file + ": " + e.getMessage(), e);
     }
-    closeQuietly(ch);
     return Optional.empty();
   }
 
@@ -126,6 +146,21 @@ public final class HostLock implements AutoCloseable {
       channel.force(true);
     } catch (IOException e) {
       throw new PodgateException("cannot write the host lock " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Deletes the file while still holding it, then releases it: for a holder that leaves nothing to record. */
+  public void delete() {
+    synchronized (HELD) {
+      if (channel.isOpen()) {
+        try {
+          Files.deleteIfExists(file);
+        } catch (IOException e) {
+          throw new PodgateException("cannot delete the host lock " + file + ": " + e.getMessage(), e);
+        } finally {
+          close();
+        }
+      }
     }
   }
 

@@ -74,7 +74,7 @@ public final class HostRestore {
           List<String> shared = restoreShared(sysctls, created);
           problems.addAll(shared);
           if (lock != null && shared.isEmpty() && lock.content().contains(manifest.file().toString())) {
-            lock.write("");
+            lock.delete();
           }
         } finally {
           if (lock != null) {

@@ -12,6 +12,7 @@ import io.podgate.internal.host.Mounts;
 import io.podgate.internal.host.NetworkNamespaces;
 import io.podgate.internal.host.RuncLeftovers;
 import io.podgate.internal.host.SandboxRemoval;
+import io.podgate.internal.host.SharedHostPaths;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Removes everything one embedded containerd made, in order: its pods (through CRI), the daemon,
  * shims left running and the pod namespaces they held, CNI caches, runc state and cgroups, mounts
- * under its base directory, its bridge, the iptables rules of its subnet, and the directory. Every
+ * under its base directory, its bridge, the iptables rules of its subnet, the directory, and the shared
+ * host directories podgate made when it is the last runtime (SharedHostPaths). Every
  * step runs even when an earlier one failed; the problems are collected.
  */
 final class ContainerdTeardown {
@@ -59,6 +61,7 @@ final class ContainerdTeardown {
         throw new PodgateException("some files could not be deleted");
       }
     });
+    step("removing the shared host directories podgate made", () -> orThrow(SharedHostPaths.host().leave(baseDir, m -> { })));
   }
 
   /** @throws PodgateException listing every step that failed, their exceptions suppressed in it */

@@ -7,6 +7,7 @@ import io.podgate.internal.cri.CriException;
 import io.podgate.internal.cri.v1.RuntimeCondition;
 import io.podgate.internal.cri.v1.StatusResponse;
 import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.SharedHostPaths;
 import io.podgate.internal.host.HostPortRules;
 import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.host.IptablesCleanup;
@@ -70,6 +71,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
     Path baseDir = ContainerdConfig.createBaseDir(options);
     EmbeddedContainerd daemon;
     try {
+      SharedHostPaths.host().join(baseDir);
       if (options.config().isPresent()) {
         Files.createDirectories(baseDir.resolve("cni/net.d"));
         options.config().get().write(baseDir, cniBin);
@@ -103,6 +105,7 @@ public final class EmbeddedContainerd implements AutoCloseable {
       daemon = new EmbeddedContainerd(options, baseDir, process);
     } catch (IOException | RuntimeException e) {
       FileTrees.delete(baseDir);
+      SharedHostPaths.host().leave(baseDir, m -> { });
       try {
         if (options.netns().isEmpty()) {
           IptablesCleanup.clean(options.podSubnet(), false);

@@ -8,6 +8,7 @@ import io.podgate.internal.host.HostProcesses;
 import io.podgate.internal.host.HostUser;
 import io.podgate.internal.host.Ipv4Subnet;
 import io.podgate.internal.host.NetworkNamespaces;
+import io.podgate.internal.host.SharedHostPaths;
 import io.podgate.internal.image.StandardImages;
 import io.podgate.internal.runtime.ContainerdOptions;
 import io.podgate.internal.runtime.CriEndpoint;
@@ -286,6 +287,7 @@ public final class Topology implements AutoCloseable {
     } catch (IOException e) {
       throw new PodgateException("cannot create a topology directory under " + stateDir + ": " + e.getMessage(), e);
     }
+    SharedHostPaths.host().join(dir); // before `ip netns add` makes /run/netns
     manifest = TopologyManifest.create(dir);
     watcher = TopologyJanitor.spawnWatcher(manifest);
     shutdownHook = new Thread(this::closeQuietly, "podgate-topology-close");

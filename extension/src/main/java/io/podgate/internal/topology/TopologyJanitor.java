@@ -3,6 +3,7 @@ package io.podgate.internal.topology;
 import io.podgate.PodgateException;
 import io.podgate.internal.host.CniResults;
 import io.podgate.internal.host.FileTrees;
+import io.podgate.internal.host.SharedHostPaths;
 import io.podgate.internal.host.HelperJvm;
 import io.podgate.internal.host.HostNetwork;
 import io.podgate.internal.host.HostProcesses;
@@ -76,6 +77,7 @@ public final class TopologyJanitor {
       if (!FileTrees.delete(dir)) {
         problems.add("directory " + dir + " could not be deleted");
       }
+      problems.addAll(SharedHostPaths.host().leave(dir, m -> { }));
     }
     try {
       Files.deleteIfExists(manifest.file());

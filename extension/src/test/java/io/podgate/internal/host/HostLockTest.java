@@ -31,6 +31,19 @@ class HostLockTest {
     }
   }
 
+  @Test
+  void aHolderThatDeletesTheFileLeavesNoneAndTheNextHolderLocksANewOne() throws Exception {
+    Path file = tmp.resolve("host.lock");
+    HostLock first = HostLock.tryAcquire(file).orElseThrow();
+    first.write("record");
+    first.delete();
+    assertThat(file).doesNotExist();
+    try (HostLock next = HostLock.tryAcquire(file).orElseThrow()) {
+      assertThat(next.content()).isEmpty();
+      assertThat(otherProcessGets(file)).as("the lock is on the file the path names").isEqualTo("held");
+    }
+  }
+
   /** "free" when a fresh JVM could take the lock on {@code file}, else "held". */
   private static String otherProcessGets(Path file) throws Exception {
     String java = ProcessHandle.current().info().command().orElse("java");

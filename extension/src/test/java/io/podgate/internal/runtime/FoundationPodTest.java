@@ -183,8 +183,10 @@ class FoundationPodTest {
           () -> assertThat(HostProcesses.alive(p)).as("process %d after close", p).isFalse());
     }
     assertThat(netns).doesNotExist();
-    try (var cached = Files.list(Path.of("/var/lib/cni/results"))) {
-      assertThat(cached.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(podId));
+    if (Files.isDirectory(Path.of("/var/lib/cni/results"))) { // gone with the last runtime when podgate made it
+      try (var cached = Files.list(Path.of("/var/lib/cni/results"))) {
+        assertThat(cached.map(f -> f.getFileName().toString())).noneMatch(n -> n.contains(podId));
+      }
     }
     EmbeddedContainerdTest.assertLeftNothing(pid, base, "pgcri1", "10.201.1.0/24");
   }

@@ -73,7 +73,8 @@ class TopologyCrashTest {
     Path dir = Files.createDirectories(state.resolve("tstale"));
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
-    try {
+    try (io.podgate.testsupport.SharedPathsUser shared = io.podgate.testsupport.SharedPathsUser.join()) {
+      try {
       HostCommand.run(List.of("ip", "netns", "add", "pgn-stale")).orThrow("netns");
       HostCommand.run(List.of("ip", "link", "add", "pgnstale", "type", "bridge")).orThrow("link");
       Files.writeString(dir.resolve(TopologyManifest.FILE_NAME), String.join("\n",
@@ -85,6 +86,7 @@ class TopologyCrashTest {
     } finally {
       HostCommand.run(List.of("ip", "netns", "delete", "pgn-stale"));
       HostCommand.run(List.of("ip", "link", "del", "pgnstale"));
+      }
     }
   }
 }

@@ -17,6 +17,7 @@ final class VethNetns implements AutoCloseable {
   final String netnsVeth;
   final String hostAddress;
   final String netnsAddress;
+  private final io.podgate.testsupport.SharedPathsUser shared = io.podgate.testsupport.SharedPathsUser.join();
 
   private VethNetns(String suffix, int block) {
     this.namespace = "pg-gates-" + suffix;
@@ -83,6 +84,11 @@ final class VethNetns implements AutoCloseable {
       if (!r.succeeded()) {
         problems.add("ip netns del " + namespace + ": " + r.stderr().strip());
       }
+    }
+    try {
+      shared.close(); // /run/netns, when `ip netns add` made it
+    } catch (RuntimeException e) {
+      problems.add(e.getMessage());
     }
     if (!problems.isEmpty()) {
       throw new IllegalStateException("Could not remove test network: " + problems);

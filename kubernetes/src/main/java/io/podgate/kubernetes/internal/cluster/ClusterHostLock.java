@@ -71,7 +71,7 @@ final class ClusterHostLock {
     try {
       problems = HostRestore.clean(manifest, lock != null, Duration.ZERO);
       if (lock != null && problems.isEmpty()) {
-        lock.write("");
+        lock.delete(); // nothing left to undo: no file stays behind
       }
     } finally {
       if (lock != null) {
