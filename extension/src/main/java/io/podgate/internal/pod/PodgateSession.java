@@ -69,6 +69,8 @@ public final class PodgateSession {
   private final Process watchdog;
   /** Null unless on a reused runtime. */
   private final RemovalHandOff handOff;
+  /** On a reused runtime: starts its keeper again if it died during this session (else nobody stops it when idle). */
+  private final Runnable keeperCheck;
   private final StandardImages images;
   private final List<String> notices;
   private int leases;
@@ -178,8 +180,9 @@ public final class PodgateSession {
 
   private PodgateSession(String id, Path dir, CriClient cri, EmbeddedContainerd embedded,
       SharedContainerd.Attachment shared, String runtime, StandardImages images, Process watchdog, List<String> notices,
-      RemovalHandOff handOff) {
+      RemovalHandOff handOff, Runnable keeperCheck) {
     this.handOff = handOff;
+    this.keeperCheck = keeperCheck;
     this.id = id;
     this.shared = shared;
     this.notices = List.copyOf(notices);
@@ -318,7 +321,13 @@ public final class PodgateSession {
           .map(i -> i.toEpochMilli()).orElse(0L), socket, id, dir,
           embedded == null ? 0 : embedded.pid(), embedded == null ? "" : embedded.options().bridgeName(),
           embedded == null ? "" : embedded.options().podSubnet().toString()));
-      return new PodgateSession(id, dir, cri, embedded, shared, runtime, images, watchdog, notices, handOff);
+      Path keptDir = shared == null ? null : shared.dir();
+      Runnable keeperCheck = keptDir == null ? () -> { } : () -> {
+        if (!RuntimeKeeper.running(keptDir) && SharedContainerd.readState(keptDir).map(st -> st.alive()).orElse(false)) {
+          RuntimeKeeper.ensure(keptDir, reuse.idleTimeout()); // its keeper was killed: the new one stops it when idle
+        }
+      };
+      return new PodgateSession(id, dir, cri, embedded, shared, runtime, images, watchdog, notices, handOff, keeperCheck);
     } catch (RuntimeException e) {
       if (shared != null) {
         shared.detach();
@@ -479,6 +488,7 @@ public final class PodgateSession {
     try {
       if (shared != null) {
         shared.detach();
+        keeperCheck.run();
       } else if (embedded != null) {
         embedded.close();
       } else {

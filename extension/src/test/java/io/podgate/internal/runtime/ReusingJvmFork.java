@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * Run in a forked JVM by {@link RuntimeReuseTest}: starts a session as configured, prints where it
  * runs ({@code SESSION ...}), makes one busybox pod and runs a command in it ({@code POD ...}), then
- * waits; the line {@code exit} on stdin ends the session normally ({@code CLOSED}). Argument
+ * waits; the line {@code exit} on stdin ends the session normally ({@code CLOSED}); {@code exec} and
+ * {@code slow-exec} run {@code true} and {@code sleep 4} in the pod ({@code EXEC} / {@code SLOWEXEC exit=} or
+ * {@code failed=} the message, spaces as underscores). Argument
  * {@code ci-default} drops the podgate.runtime.reuse property the test run passes, so the environment decides.
  */
 public final class ReusingJvmFork {
@@ -39,6 +41,17 @@ public final class ReusingJvmFork {
     System.out.flush();
     BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
     for (String l; (l = in.readLine()) != null; ) {
+      if (l.equals("slow-exec") || l.equals("exec")) {
+        String key = l.equals("exec") ? "EXEC" : "SLOWEXEC";
+        try {
+          int code = pod.container("box").exec(l.equals("exec") ? new String[] {"true"} : new String[] {"sleep", "4"})
+              .exitCode();
+          System.out.println(key + " exit=" + code);
+        } catch (RuntimeException e) {
+          System.out.println(key + " failed=" + String.valueOf(e.getMessage()).replace('\n', ' ').replace(' ', '_'));
+        }
+        System.out.flush();
+      }
       if (l.equals("exit")) {
         pod.close();
         lease.close();

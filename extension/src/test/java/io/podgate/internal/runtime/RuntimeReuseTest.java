@@ -190,6 +190,49 @@ class RuntimeReuseTest {
         });
   }
 
+  /**
+   * The keeper killed with -9 while it relays a call of a JVM that attached to the running runtime: that
+   * call fails naming the keeper, the JVM's next calls go to containerd itself, and its session's end starts
+   * a keeper again, whose idle timeout stops the runtime once the other JVM ends too and leaves the host as it was.
+   */
+  @Test
+  void aKeeperKilledMidCallFailsThatCallAndTheNextKeeperStopsTheIdleRuntime() throws Exception {
+    List<String> before = HostState.leftovers(HostState.bridge(), HostState.subnet(), List.of());
+    ForkedJvm starter = fork(Map.of(), 3, List.of());
+    Map<String, String> s = line(starter, "SESSION");
+    line(starter, "POD");
+    ForkedJvm attached = fork(Map.of(), 3, List.of());
+    assertThat(line(attached, "SESSION")).as("relays its calls through the keeper").containsEntry("started", "false");
+    line(attached, "POD");
+    Long keeper = keeperPid();
+    assertThat(keeper).as("keeper pid").isNotNull();
+    attached.send("slow-exec");
+    await("the relayed exec running in the pod").atMost(Duration.ofSeconds(20)).until(() -> HostProcesses.allPids()
+        .stream().anyMatch(p -> HostProcesses.cmdline(p).map(a -> a.equals(List.of("sleep", "4"))).orElse(false)));
+    ProcessHandle.of(keeper).orElseThrow().destroyForcibly();
+    assertThat(line(attached, "SLOWEXEC")).as("the call the keeper took").containsKey("failed")
+        .hasEntrySatisfying("failed", m -> assertThat(m).contains("UNAVAILABLE").contains("keeper"));
+    attached.send("exec");
+    assertThat(line(attached, "EXEC")).as("the next call, to containerd itself").containsEntry("exit", "0");
+    attached.send("exit");
+    attached.awaitLine("CLOSED"::equals, Duration.ofSeconds(60));
+    await("a keeper started by the session's end").atMost(Duration.ofSeconds(20)).until(() -> {
+      Long k = keeperPid();
+      return k != null && !k.equals(keeper) && HostProcesses.alive(k);
+    });
+    long next = keeperPid();
+    starter.send("exit");
+    starter.awaitLine("CLOSED"::equals, Duration.ofSeconds(60));
+    long daemon = Long.parseLong(s.get("daemon"));
+    await("the new keeper stops the idle runtime and removes everything").atMost(Duration.ofSeconds(40))
+        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+          assertThat(HostProcesses.alive(daemon)).as("containerd").isFalse();
+          assertThat(HostProcesses.alive(next)).as("keeper").isFalse();
+          assertThat(dir).doesNotExist();
+          assertThat(HostState.leftovers(HostState.bridge(), HostState.subnet(), seen)).isEqualTo(before);
+        });
+  }
+
   @Test
   void ciGetsAPrivateRuntimeUnlessReuseIsAsked() throws Exception {
     ForkedJvm ci = fork(Map.of("CI", "true", RuntimeReuse.ENV, ""), 600, List.of("ci-default"));
