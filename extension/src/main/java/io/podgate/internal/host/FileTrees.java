@@ -28,4 +28,35 @@ public final class FileTrees {
     }
     return !Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS);
   }
+
+  /**
+   * Removes {@code dir} if it is an empty directory (a work directory the last runtime or session in it
+   * leaves); true when it was removed. One that is not empty, or already gone, stays as it is.
+   */
+  public static boolean deleteIfEmpty(Path dir) {
+    try {
+      return Files.deleteIfExists(dir);
+    } catch (java.nio.file.DirectoryNotEmptyException e) {
+      return false;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /**
+   * {@link Files#createDirectories}, tried again when a parent vanished meanwhile (another run removed
+   * its empty work directory, {@link #deleteIfEmpty}, just then).
+   */
+  public static Path createDirectories(Path dir, java.nio.file.attribute.FileAttribute<?>... attributes)
+      throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return Files.createDirectories(dir, attributes);
+      } catch (java.nio.file.NoSuchFileException e) {
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
+  }
 }

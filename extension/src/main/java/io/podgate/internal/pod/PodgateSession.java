@@ -286,6 +286,15 @@ public final class PodgateSession {
           shared = SharedContainerd.attach(sharedDir, options,
               line -> System.getLogger(PodgateSession.class.getName()).log(System.Logger.Level.INFO, line));
           RuntimeKeeper.ensure(sharedDir, reuse.idleTimeout());
+          if (shared.started()) {
+            // as Gradle says it starts a daemon: the user should know a runtime outlives this run
+            String kept = "started a containerd that stays up for the next runs (" + reuse.why() + "), in " + sharedDir
+                + "; it stops after " + reuse.idleTimeout().toSeconds() + " s without a run, or now with `java -cp"
+                + " <podgate's test classpath> " + RuntimeKeeper.class.getName() + " --stop " + sharedDir
+                + "`; -D" + RuntimeReuse.PROPERTY + "=false runs without it";
+            notices.add(kept);
+            System.getLogger(PodgateSession.class.getName()).log(System.Logger.Level.INFO, "podgate: " + kept);
+          }
           dir = SharedContainerd.sessionDirectory(sharedDir, id);
           handOff = new RemovalHandOff(sharedDir, id, () -> RuntimeKeeper.running(sharedDir));
           earlierHandOffFailures(sharedDir).forEach(notices::add);
@@ -499,6 +508,9 @@ public final class PodgateSession {
     }
     executor.shutdownNow();
     deleteTree(dir);
+    if (shared == null) {
+      io.podgate.internal.host.FileTrees.deleteIfEmpty(dir.getParent()); // the work directory, when this was its last session
+    }
     if (!problems.isEmpty()) {
       PodgateException e = new PodgateException("ending podgate session " + id + " failed: " + problems.get(0).getMessage());
       problems.forEach(e::addSuppressed);
@@ -533,7 +545,7 @@ public final class PodgateSession {
 
   private static void createDirectories(Path dir) {
     try {
-      Files.createDirectories(dir);
+      io.podgate.internal.host.FileTrees.createDirectories(dir);
     } catch (IOException e) {
       throw new PodgateException("cannot create session directory " + dir + ": " + e.getMessage(), e);
     }

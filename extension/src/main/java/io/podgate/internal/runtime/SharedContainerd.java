@@ -215,7 +215,7 @@ public final class SharedContainerd {
       }
       try {
         if (create) {
-          Files.createDirectories(dir);
+          io.podgate.internal.host.FileTrees.createDirectories(dir);
           Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         }
         Path lockFile = dir.resolve(LOCK);
@@ -305,7 +305,7 @@ public final class SharedContainerd {
     Path session = dir.resolve(SESSIONS).resolve(id);
     ProcessHandle self = ProcessHandle.current();
     try {
-      Files.createDirectories(session);
+      io.podgate.internal.host.FileTrees.createDirectories(session);
       Files.writeString(session.resolve(OWNER), self.pid() + "-"
           + self.info().startInstant().map(Instant::toEpochMilli).orElse(0L));
     } catch (IOException e) {
@@ -393,6 +393,7 @@ public final class SharedContainerd {
         GoneDaemonCleanup.clean(s.get().socket(), s.get().pid(), dir.resolve(BASE), s.get().bridge(), s.get().subnet(), log);
       }
       io.podgate.internal.host.FileTrees.delete(dir);
+      io.podgate.internal.host.FileTrees.deleteIfEmpty(dir.getParent()); // the work directory, when nothing else uses it
       return true;
     }).orElse(!Files.isDirectory(dir)); // gone meanwhile: stopped by another
   }
@@ -410,6 +411,7 @@ public final class SharedContainerd {
       }
       s.ifPresent(st -> GoneDaemonCleanup.clean(st.socket(), st.pid(), dir.resolve(BASE), st.bridge(), st.subnet(), log));
       io.podgate.internal.host.FileTrees.delete(dir);
+      io.podgate.internal.host.FileTrees.deleteIfEmpty(dir.getParent());
       return true;
     }).orElse(true);
   }

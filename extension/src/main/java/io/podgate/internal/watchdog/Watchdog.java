@@ -98,6 +98,8 @@ public final class Watchdog {
     // the runtime is not ours (an endpoint, or a reused containerd): only the session's own directory goes
     if (!FileTrees.delete(args.sessionDir())) {
       log("could not delete all of " + args.sessionDir());
+    } else {
+      FileTrees.deleteIfEmpty(args.sessionDir().getParent()); // the work directory, when it was the last session there
     }
   }
 
