@@ -180,14 +180,7 @@ class RuntimeReuseTest {
     assertThat(keeper).as("keeper pid").isNotNull();
     only.send("exit");
     only.awaitLine("CLOSED"::equals, Duration.ofSeconds(60));
-    long daemon = Long.parseLong(s.get("daemon"));
-    await("the idle runtime stops and removes everything").atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-          assertThat(HostProcesses.alive(daemon)).as("containerd").isFalse();
-          assertThat(HostProcesses.alive(keeper)).as("keeper").isFalse();
-          assertThat(dir).doesNotExist();
-          assertThat(HostState.leftovers(HostState.bridge(), HostState.subnet(), seen)).isEqualTo(before);
-        });
+    awaitIdleStop(Long.parseLong(s.get("daemon")), keeper, before, Duration.ofSeconds(30));
   }
 
   /**
@@ -223,11 +216,15 @@ class RuntimeReuseTest {
     long next = keeperPid();
     starter.send("exit");
     starter.awaitLine("CLOSED"::equals, Duration.ofSeconds(60));
-    long daemon = Long.parseLong(s.get("daemon"));
-    await("the new keeper stops the idle runtime and removes everything").atMost(Duration.ofSeconds(40))
+    awaitIdleStop(Long.parseLong(s.get("daemon")), next, before, Duration.ofSeconds(40));
+  }
+
+  /** The keeper's idle timeout stops {@code daemon}, the keeper ends, and the host is as {@code before}. */
+  private void awaitIdleStop(long daemon, long keeper, List<String> before, Duration within) {
+    await("the idle runtime stops and removes everything").atMost(within)
         .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
           assertThat(HostProcesses.alive(daemon)).as("containerd").isFalse();
-          assertThat(HostProcesses.alive(next)).as("keeper").isFalse();
+          assertThat(HostProcesses.alive(keeper)).as("keeper").isFalse();
           assertThat(dir).doesNotExist();
           assertThat(HostState.leftovers(HostState.bridge(), HostState.subnet(), seen)).isEqualTo(before);
         });
