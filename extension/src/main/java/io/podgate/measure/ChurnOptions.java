@@ -142,7 +142,10 @@ public final class ChurnOptions {
     return stopTimeout;
   }
 
-  /** The run stops early once this many cycles have failed. */
+  /**
+   * The run stops early once this many cycles have failed: no cycle starts after that, and the ones already
+   * running on other workers finish, so at most {@code maxFailures + workers - 1} cycles fail.
+   */
   public int maxFailures() {
     return maxFailures;
   }

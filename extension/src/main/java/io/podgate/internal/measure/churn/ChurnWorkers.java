@@ -152,7 +152,9 @@ public final class ChurnWorkers {
       AtomicLong warmupCycles) {
     String prefix = warmupCycles != null ? "warmup-w" : "w";
     long seq = 0;
-    while (!stop.get() && System.nanoTime() < deadline) {
+    // The failure count is read here, not only through stop: a worker that fails the last allowed cycle
+    // may be preempted before it sets stop, and fast-failing cycles would then overshoot maxFailures.
+    while (!stop.get() && failures.get() < o.maxFailures() && System.nanoTime() < deadline) {
       if (warmupCycles == null && o.cycles() > 0 && tickets.getAndIncrement() >= o.cycles()) {
         return;
       }
