@@ -54,6 +54,12 @@ public final class UserWaitBenchmark {
   public static final String PER_METHOD = "perMethod";
   public static final String MVN_WALL = "mvnTestWall";
   public static final String MVN_CLASS = "mvnTestSurefireClass";
+  /** CPU per method of the ten-method class (class start to end, /proc; see {@link CpuSnapshot}), ms. */
+  public static final String CPU_MACHINE = "perMethodCpuMachine";
+  public static final String CPU_TEST_JVM = "perMethodCpuTestJvm";
+  public static final String CPU_DAEMONS = "perMethodCpuDaemons";
+  public static final String CPU_SHIMS = "perMethodCpuShims";
+  public static final String CPU_REST = "perMethodCpuRest";
   /** Rounds whose containerd was already up when the run started (reuse): no runtime start to measure. */
   public static final String RUNTIME_REUSED = "runtimeReused";
 
@@ -72,6 +78,11 @@ public final class UserWaitBenchmark {
     LABELS.put(SUITE_READY, "the class inside a running suite: to ready");
     LABELS.put(SUITE_TORN_DOWN, "the class inside a running suite: until torn down");
     LABELS.put(PER_METHOD, "10 methods, a new pod each: per method");
+    LABELS.put(CPU_MACHINE, "per method: CPU of the whole machine (both cores), ten-method class");
+    LABELS.put(CPU_TEST_JVM, "  of which: the test JVM (with its JIT compilers)");
+    LABELS.put(CPU_DAEMONS, "  of which: containerd, dockerd and what they reaped (CNI, shim start)");
+    LABELS.put(CPU_SHIMS, "  of which: shims with their runc, and shims that ended (pid 1 reaped)");
+    LABELS.put(CPU_REST, "  of which: the rest (kernel, e.g. netns; podgate's keeper; others)");
     LABELS.put(MVN_WALL, "mvn -o test of one class from a cold JVM");
     LABELS.put(MVN_CLASS, "mvn -o test: surefire's time for the class (podgate's runtime starts before it)");
     LABELS.put("phaseRuntimeStart", "runtime start or attach (run start to first pod asked)");

@@ -37,7 +37,7 @@ final class WaitChildren {
 
   record Child(WaitTimeline timeline, long spawnMicros, long exitMicros, Path log) {}
 
-  Child driver(String tool, String name, List<String> classes, Path containerdLog) {
+  Child driver(String tool, String name, List<String> classes, Path containerdLog, List<String> cpuClasses) {
     Path project = project(tool);
     Path timelineFile = s.logDir().resolve(name + ".timeline");
     Path out = s.logDir().resolve(name + ".log");
@@ -61,6 +61,10 @@ final class WaitChildren {
       cmd.add(podgateWork.toString());
       cmd.add("--containerd-log-copy");
       cmd.add(containerdLog.toString());
+    }
+    for (String c : cpuClasses) {
+      cmd.add("--cpu");
+      cmd.add(c);
     }
     cmd.addAll(classes);
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(project.toFile()).redirectErrorStream(true)

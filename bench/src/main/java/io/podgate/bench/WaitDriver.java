@@ -35,8 +35,11 @@ import org.junit.platform.launcher.core.LauncherFactory;
  * answered through the system property {@code podgate.bench.wait.ready.<class>}.
  *
  * <pre>
- *   WaitDriver --out FILE [--containerd-logs-under DIR --containerd-log-copy FILE] CLASS...
+ *   WaitDriver --out FILE [--containerd-logs-under DIR --containerd-log-copy FILE] [--cpu CLASS]... CLASS...
  * </pre>
+ *
+ * With {@code --cpu CLASS}, the CPU used so far ({@link CpuSnapshot}) is recorded when that class starts and when
+ * it ends (after its own start and end times are taken, so its timings do not include the reading).
  *
  * With {@code --containerd-logs-under}, a containerd log appearing at {@code DIR/<x>/containerd.log} or
  * {@code DIR/<x>/containerd/containerd.log} during the run is read as it is written (the file stays
@@ -61,20 +64,23 @@ public final class WaitDriver {
     Path logsUnder = null;
     Path logCopy = null;
     List<String> classes = new ArrayList<>();
+    List<String> cpuClasses = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--out" -> out = Path.of(args[++i]);
         case "--containerd-logs-under" -> logsUnder = Path.of(args[++i]);
         case "--containerd-log-copy" -> logCopy = Path.of(args[++i]);
+        case "--cpu" -> cpuClasses.add(args[++i]);
         default -> classes.add(args[i]);
       }
     }
     if (out == null || classes.isEmpty()) {
-      System.err.println("usage: WaitDriver --out FILE [--containerd-logs-under DIR --containerd-log-copy FILE] CLASS...");
+      System.err.println("usage: WaitDriver --out FILE [--containerd-logs-under DIR --containerd-log-copy FILE] "
+          + "[--cpu CLASS]... CLASS...");
       return 2;
     }
     LogTail tail = logsUnder == null ? null : LogTail.start(logsUnder);
-    Recorder rec = new Recorder();
+    Recorder rec = new Recorder(cpuClasses);
     List<ClassSelector> selectors = new ArrayList<>();
     for (String c : classes) {
       selectors.add(selectClass(c));
@@ -108,7 +114,12 @@ public final class WaitDriver {
 
   private static final class Recorder implements TestExecutionListener {
     final List<String> lines = Collections.synchronizedList(new ArrayList<>());
+    final List<String> cpuClasses;
     volatile boolean failed;
+
+    Recorder(List<String> cpuClasses) {
+      this.cpuClasses = List.copyOf(cpuClasses);
+    }
 
     void line(String kind, String subject, long micros, String... more) {
       StringBuilder b = new StringBuilder(kind).append('\t').append(subject).append('\t').append(micros);
@@ -133,6 +144,9 @@ public final class WaitDriver {
       long now = micros();
       if (isClass(id)) {
         line(WaitTimeline.CLASS_START, className(id), now);
+        if (cpuClasses.contains(className(id))) {
+          line(WaitTimeline.CPU_AT_CLASS_START, className(id), micros(), CpuSnapshot.take().format());
+        }
       } else if (id.isTest()) {
         line(WaitTimeline.TEST_START, testName(id), now);
       }
@@ -145,6 +159,9 @@ public final class WaitDriver {
         line(WaitTimeline.ENGINE_END, id.getUniqueId(), now);
       } else if (isClass(id)) {
         line(WaitTimeline.CLASS_END, className(id), now);
+        if (cpuClasses.contains(className(id))) {
+          line(WaitTimeline.CPU_AT_CLASS_END, className(id), micros(), CpuSnapshot.take().format());
+        }
       } else if (id.isTest()) {
         line(WaitTimeline.TEST_END, testName(id), now);
       }

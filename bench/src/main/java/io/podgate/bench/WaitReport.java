@@ -10,6 +10,11 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 
+import static io.podgate.bench.UserWaitBenchmark.CPU_DAEMONS;
+import static io.podgate.bench.UserWaitBenchmark.CPU_MACHINE;
+import static io.podgate.bench.UserWaitBenchmark.CPU_REST;
+import static io.podgate.bench.UserWaitBenchmark.CPU_SHIMS;
+import static io.podgate.bench.UserWaitBenchmark.CPU_TEST_JVM;
 import static io.podgate.bench.UserWaitBenchmark.LABELS;
 import static io.podgate.bench.UserWaitBenchmark.MVN_CLASS;
 import static io.podgate.bench.UserWaitBenchmark.MVN_WALL;
@@ -123,6 +128,11 @@ final class WaitReport {
           peer ? fmt(stats.median(TESTCONTAINERS, m)) : "",
           peer ? stats.ratio(PODGATE, TESTCONTAINERS, m).stream().mapToObj(v -> String.format(Locale.ROOT, "%.2f", v))
               .findFirst().orElse("-") : "", target));
+    }
+    b.append("Where the per-method time goes: CPU per method, ms (2 cores give at most 2 ms of CPU per ms)\n");
+    for (String m : List.of(CPU_MACHINE, CPU_TEST_JVM, CPU_DAEMONS, CPU_SHIMS, CPU_REST)) {
+      b.append(String.format(Locale.ROOT, "%-70s %9s %9s%n", LABELS.get(m), fmt(stats.median(PODGATE, m)),
+          peer ? fmt(stats.median(TESTCONTAINERS, m)) : ""));
     }
     b.append("podgate's phases, the class in its own run:\n");
     for (String m : LABELS.keySet()) {

@@ -16,6 +16,11 @@ import static io.podgate.bench.UserWaitBenchmark.OWN_PROCESS;
 import static io.podgate.bench.UserWaitBenchmark.OWN_READY;
 import static io.podgate.bench.UserWaitBenchmark.OWN_RETURNED;
 import static io.podgate.bench.UserWaitBenchmark.OWN_TORN_DOWN;
+import static io.podgate.bench.UserWaitBenchmark.CPU_DAEMONS;
+import static io.podgate.bench.UserWaitBenchmark.CPU_MACHINE;
+import static io.podgate.bench.UserWaitBenchmark.CPU_REST;
+import static io.podgate.bench.UserWaitBenchmark.CPU_SHIMS;
+import static io.podgate.bench.UserWaitBenchmark.CPU_TEST_JVM;
 import static io.podgate.bench.UserWaitBenchmark.PER_METHOD;
 import static io.podgate.bench.UserWaitBenchmark.PODGATE;
 import static io.podgate.bench.UserWaitBenchmark.REUSE_PROPERTY;
@@ -59,7 +64,7 @@ final class WaitScenarios {
     String cls = WaitChildren.className(tool, ONE);
     String name = tool + "-own-run-r" + round;
     Path containerdLog = s.logDir().resolve(name + ".containerd.log");
-    WaitChildren.Child c = children.driver(tool, name, List.of(cls), containerdLog);
+    WaitChildren.Child c = children.driver(tool, name, List.of(cls), containerdLog, List.of());
     WaitTimeline t = c.timeline();
     long plan = t.planStart();
     add(tool, OWN_READY, round, t.ready(cls) - plan);
@@ -126,7 +131,8 @@ final class WaitScenarios {
   void suite(String tool, int round) {
     List<String> classes = SUITE.stream().map(n -> WaitChildren.className(tool, n)).toList();
     String name = tool + "-suite-r" + round;
-    WaitChildren.Child c = children.driver(tool, name, classes, null);
+    String ten = classes.get(4);
+    WaitChildren.Child c = children.driver(tool, name, classes, null, List.of(ten));
     WaitTimeline t = c.timeline();
     List<Double> ready = new ArrayList<>();
     List<Double> tornDown = new ArrayList<>();
@@ -147,12 +153,20 @@ final class WaitScenarios {
     }
     stats.add(tool, SUITE_READY, round, WaitStats.median(ready));
     stats.add(tool, SUITE_TORN_DOWN, round, WaitStats.median(tornDown));
-    String ten = classes.get(4);
     List<Double> perMethod = t.tests(ten).stream().map(WaitTimeline.Test::millis).toList();
     if (perMethod.size() != 10) {
       throw new IllegalStateException(ten + " ran " + perMethod.size() + " methods, not 10 (see " + c.log() + ")");
     }
     stats.add(tool, PER_METHOD, round, WaitStats.median(perMethod));
+    t.cpu(ten).ifPresent(cpu -> {
+      int methods = perMethod.size();
+      stats.add(tool, CPU_MACHINE, round, (double) cpu.machineMs() / methods);
+      stats.add(tool, CPU_TEST_JVM, round, (double) cpu.jvmMs() / methods);
+      stats.add(tool, CPU_DAEMONS, round, (double) cpu.daemonsMs() / methods);
+      stats.add(tool, CPU_SHIMS, round, (double) (cpu.shimsMs() + cpu.orphansMs()) / methods);
+      stats.add(tool, CPU_REST, round, (double) (cpu.machineMs() - cpu.jvmMs() - cpu.daemonsMs() - cpu.shimsMs()
+          - cpu.orphansMs()) / methods);
+    });
     if (tool.equals(TESTCONTAINERS)) {
       DockerEvents.addSpans(stats, s.logDir(), c, round, "InSuite", log);
     }

@@ -23,6 +23,8 @@ final class WaitTimeline {
   static final String READY = "ready";
   static final String ENTRY = "entry";
   static final String FAILURE = "failure";
+  static final String CPU_AT_CLASS_START = "cpuAtClassStart";
+  static final String CPU_AT_CLASS_END = "cpuAtClassEnd";
 
   /** A podgate report entry ({@code podgate.pod.*}) and when it was published. */
   record Entry(String owner, long micros, Map<String, String> values) {
@@ -54,6 +56,8 @@ final class WaitTimeline {
   private final List<Test> tests = new ArrayList<>();
   private final List<Entry> entries = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
+  private final Map<String, CpuSnapshot> cpuStart = new LinkedHashMap<>();
+  private final Map<String, CpuSnapshot> cpuEnd = new LinkedHashMap<>();
 
   private WaitTimeline() {}
 
@@ -102,6 +106,15 @@ final class WaitTimeline {
           t.entries.add(new Entry(subject, micros, kv));
         }
         case FAILURE -> t.failures.add(subject + " " + text);
+        case CPU_AT_CLASS_START, CPU_AT_CLASS_END -> {
+          CpuSnapshot cpu;
+          try {
+            cpu = CpuSnapshot.parse(text);
+          } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("wait timeline line " + n + ": CPU figures '" + text + "' are not numbers", e);
+          }
+          (f[0].equals(CPU_AT_CLASS_START) ? t.cpuStart : t.cpuEnd).put(subject, cpu);
+        }
         default -> throw new IllegalArgumentException("wait timeline line " + n + ": unknown kind '" + f[0] + "'");
       }
     }
@@ -144,6 +157,13 @@ final class WaitTimeline {
   /** podgate's pod entries published for the class or its methods, in order. */
   List<Entry> entries(String className) {
     return entries.stream().filter(e -> e.owner().equals(className) || e.owner().startsWith(className + "#")).toList();
+  }
+
+  /** The CPU used between the class's start and end, when the driver was asked to record it ({@code --cpu}). */
+  Optional<CpuSnapshot> cpu(String className) {
+    CpuSnapshot start = cpuStart.get(className);
+    CpuSnapshot end = cpuEnd.get(className);
+    return start == null || end == null ? Optional.empty() : Optional.of(end.minus(start));
   }
 
   List<String> failures() {

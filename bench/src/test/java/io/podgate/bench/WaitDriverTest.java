@@ -32,6 +32,20 @@ class WaitDriverTest {
   }
 
   @Test
+  void withCpuTheClassesCpuFromStartToEndIsRecordedAndOnlyForThatClass(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("t");
+    int status = WaitDriver.run(new String[] {"--out", out.toString(), "--cpu", SAMPLE, SAMPLE, FAILING});
+
+    assertThat(status).isEqualTo(1);
+    WaitTimeline t = WaitTimeline.parse(Files.readAllLines(out));
+    assertThat(t.cpu(SAMPLE)).hasValueSatisfying(cpu -> {
+      assertThat(cpu.jvmMs()).isNotNegative();
+      assertThat(cpu.machineMs()).isGreaterThanOrEqualTo(cpu.jvmMs() - 2 * CpuSnapshot.MS_PER_TICK);
+    });
+    assertThat(t.cpu(FAILING)).isEmpty();
+  }
+
+  @Test
   void aFailingTestMakesStatusOneAndIsRecorded(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("t");
     int status = WaitDriver.run(new String[] {"--out", out.toString(), SAMPLE, FAILING});

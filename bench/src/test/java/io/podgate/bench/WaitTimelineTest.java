@@ -49,6 +49,17 @@ class WaitTimelineTest {
   }
 
   @Test
+  void cpuLinesGiveTheClassesCpuBetweenStartAndEnd() {
+    WaitTimeline t = WaitTimeline.parse(List.of(
+        "cpuAtClassStart\t" + C + "\t1\tmachine=1000;jvm=200;daemons=300;shims=40;orphans=50",
+        "cpuAtClassEnd\t" + C + "\t2\tmachine=1600;jvm=260;daemons=420;shims=40;orphans=90"));
+    assertThat(t.cpu(C)).contains(new CpuSnapshot(600, 60, 120, 0, 40));
+    assertThat(t.cpu(C + "Again")).isEmpty();
+    assertThatThrownBy(() -> WaitTimeline.parse(List.of("cpuAtClassEnd\t" + C + "\t2\tmachine=lots")))
+        .hasMessageContaining("line 1").hasMessageContaining("not numbers");
+  }
+
+  @Test
   void entriesAndTestsOfAnotherClassWithTheSamePrefixAreNotMixedIn() {
     WaitTimeline t = WaitTimeline.parse(List.of(
         "testStart\t" + C + "Again#answers\t1", "testEnd\t" + C + "Again#answers\t2",
