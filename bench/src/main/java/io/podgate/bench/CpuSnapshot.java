@@ -40,7 +40,8 @@ record CpuSnapshot(long machineMs, long jvmMs, long daemonsMs, long shimsMs, lon
     } catch (IOException e) {
       // /proc not readable: the figures stay 0
     }
-    long orphans = ticks(read(Path.of("/proc/1/stat")), true) - ticks(read(Path.of("/proc/1/stat")), false);
+    String init = read(Path.of("/proc/1/stat"));
+    long orphans = ticks(init, true) - ticks(init, false);
     return new CpuSnapshot(machineTicks() * MS_PER_TICK, ticks(read(Path.of("/proc/self/stat")), false) * MS_PER_TICK,
         daemons * MS_PER_TICK, shims * MS_PER_TICK, orphans * MS_PER_TICK);
   }
